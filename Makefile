@@ -1,0 +1,180 @@
+# tinypv: a small 32-bit PAE Xen PV guest kernel.
+#
+#   make                      build build/tinypv (Xen ELF notes)
+#   make XEN_METADATA=legacy  build build/tinypv-legacy (only the old __xen_guest string)
+#   make run                  boot tinypv under real Xen in QEMU, console on this terminal
+#   make test                 host unit tests (ASan+UBSan), then system tests under Xen
+#   make V=1 ...              show full commands
+#
+# Everything is built under $(BUILD); downloads and the Xen-in-QEMU test bed are
+# cached outside the tree (see tools/testbed/setup).
+
+BUILD       ?= build
+XEN_INCLUDE ?= /usr/include/xen
+XEN_METADATA ?= notes
+VERSION     := 0.1
+
+CC      ?= gcc
+LD      ?= ld
+HOSTCC  ?= gcc
+
+ifeq ($(V),1)
+Q :=
+quiet = @true
+else
+Q := @
+quiet = @printf '  %-7s %s\n'
+endif
+
+# --- the guest kernel --------------------------------------------------------
+
+# -m32 -march=i686: 32-bit PV guests run in PAE mode on 64-bit Xen.
+# -mgeneral-regs-only: Xen does not save FPU/SSE state for us on an upcall, and
+#   a kernel this size has no use for it.
+# -nostdinc + gcc's own include dir: only the freestanding headers (stdint.h,
+#   stddef.h, stdarg.h, stdbool.h) and Xen's public headers are reachable.
+KERNEL_CFLAGS := -m32 -march=i686 -std=gnu11 -O2 -g \
+    -ffreestanding -fno-builtin -fno-pic -fno-pie -fno-stack-protector \
+    -fno-asynchronous-unwind-tables -fno-strict-aliasing -fno-common \
+    -mgeneral-regs-only -mno-red-zone \
+    -Wall -Wextra -Werror -Wno-unused-parameter \
+    -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+    -Iinclude -Iarch/x86/include -I$(BUILD)/include \
+    -D__XEN_INTERFACE_VERSION__=0x00040e00 \
+    -DTINYPV_VERSION='"$(VERSION)"'
+KERNEL_ASFLAGS := $(filter-out -std=gnu11,$(KERNEL_CFLAGS)) -D__ASSEMBLY__
+KERNEL_LDFLAGS := -m elf_i386 -nostdlib -static --build-id=none \
+    -z max-page-size=0x1000 -z noexecstack -T linker.ld
+
+
+# The kernel proper, in link order. The boot trampoline must come first.
+KERNEL_SRCS := \
+    arch/x86/boot.S \
+    arch/x86/hypercall_page.S \
+    arch/x86/hypercall.c \
+    arch/x86/mm.c \
+    arch/x86/entry.S \
+    arch/x86/traps.c \
+    kernel/main.c \
+    kernel/format.c \
+    kernel/printk.c \
+    kernel/string.c \
+    kernel/cksum.c \
+    kernel/cmdline.c \
+    kernel/time.c \
+    kernel/shutdown.c \
+    kernel/selftest.c \
+    kernel/info.c \
+    kernel/shell.c \
+    kernel/shell_parse.c \
+    kernel/line_editor.c \
+    events/evtchn.c \
+    events/dispatch.c \
+    console/ring.c \
+    console/console.c
+
+KERNEL_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(KERNEL_SRCS))
+NOTES_OBJ   := $(BUILD)/obj/arch/x86/xen_notes.S.o
+LEGACY_OBJ  := $(BUILD)/obj/arch/x86/xen_guest_legacy.S.o
+
+ifeq ($(XEN_METADATA),notes)
+DEFAULT_IMAGE := $(BUILD)/tinypv
+else ifeq ($(XEN_METADATA),legacy)
+DEFAULT_IMAGE := $(BUILD)/tinypv-legacy
+else
+$(error XEN_METADATA must be 'notes' or 'legacy', not '$(XEN_METADATA)')
+endif
+
+.PHONY: all images
+all: $(DEFAULT_IMAGE)
+images: $(BUILD)/tinypv $(BUILD)/tinypv-legacy
+
+$(BUILD)/tinypv: $(KERNEL_OBJS) $(NOTES_OBJ) linker.ld
+	$(quiet) LD $@
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(NOTES_OBJ)
+
+$(BUILD)/tinypv-legacy: $(KERNEL_OBJS) $(LEGACY_OBJ) linker.ld
+	$(quiet) LD $@
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(LEGACY_OBJ)
+
+$(BUILD)/obj/%.c.o: %.c $(BUILD)/include/xen/xen.h
+	$(quiet) CC $<
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/%.S.o: %.S $(BUILD)/include/xen/xen.h
+	$(quiet) AS $<
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KERNEL_ASFLAGS) -MMD -MP -c $< -o $@
+
+# Xen's public headers come from Debian's libxen-dev. They are reached as
+# <xen/...> through a symlink so that nothing else under /usr/include leaks in.
+$(BUILD)/include/xen/xen.h:
+	@if [ ! -f $(XEN_INCLUDE)/xen.h ]; then \
+	    echo "error: Xen public headers not found in $(XEN_INCLUDE)" >&2; \
+	    echo "       install them with: apt-get install libxen-dev" >&2; \
+	    echo "       (or point XEN_INCLUDE= at a directory holding xen.h)" >&2; \
+	    exit 1; fi
+	@mkdir -p $(BUILD)/include
+	$(Q)ln -sfn $(abspath $(XEN_INCLUDE)) $(BUILD)/include/xen
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# --- host unit tests (ASan + UBSan) ------------------------------------------
+
+# Pure pieces of the kernel compiled natively. The kernel's libc names are
+# renamed so that they do not collide with the host's libc.
+HOST_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
+    -fsanitize=address,undefined -fno-sanitize-recover=all \
+    -Wall -Wextra -Werror -Wno-unused-parameter \
+    -Iinclude -Iarch/x86/include -I$(BUILD)/include -Itests/host \
+    -D__XEN_INTERFACE_VERSION__=0x00040e00 -DTINYPV_HOST_TEST \
+    -Dsnprintf=k_snprintf -Dvsnprintf=k_vsnprintf
+
+# Each test: tests/host/test_NAME.c plus the kernel sources listed here.
+HOST_TESTS := format string cksum cmdline ring
+test_format_SRCS  := kernel/format.c
+test_string_SRCS  := kernel/string.c
+test_cksum_SRCS   := kernel/cksum.c
+test_cmdline_SRCS := kernel/cmdline.c
+test_ring_SRCS    := console/ring.c
+
+HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
+
+define host_test_rule
+$(BUILD)/host/test_$(1): tests/host/test_$(1).c $$(test_$(1)_SRCS) tests/host/check.h $(BUILD)/include/xen/xen.h
+	$$(quiet) HOSTCC $$@
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(HOSTCC) $$(HOST_CFLAGS) $$(if $$(filter kernel/string.c,$$(test_$(1)_SRCS)),-fno-builtin -DTINYPV_RENAME_STRING) \
+	    -MMD -MP -o $$@ tests/host/test_$(1).c $$(test_$(1)_SRCS)
+endef
+$(foreach t,$(HOST_TESTS),$(eval $(call host_test_rule,$(t))))
+
+-include $(wildcard $(BUILD)/host/*.d)
+
+.PHONY: check-host check-system test run testbed deps clean
+check-host: $(HOST_BINS)
+	$(Q)tests/host/run-all $(HOST_BINS)
+
+# --- under real Xen in QEMU --------------------------------------------------
+
+testbed:
+	$(Q)tools/testbed/setup
+
+check-system: images testbed
+	$(Q)tests/system/run $(BUILD)
+
+# Install missing build dependencies (as root), or say what to install.
+deps:
+	$(Q)tools/install-deps
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory check-host check-system
+	@echo "make test: all tests passed"
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory $(BUILD)/tinypv testbed
+	$(Q)tools/run-interactive $(BUILD)/tinypv domain_config
+
+clean:
+	rm -rf $(BUILD)

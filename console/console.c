@@ -1,0 +1,260 @@
+/*
+ * console.c: the console driver, gluing the pure ring code (ring.c) to Xen.
+ *
+ * Output path:
+ *     printk -> console_put -> "\n" to "\r\n" in small chunks
+ *            -> xencons_write (ring.c) -> console_kick -> EVTCHNOP_send
+ *
+ * When the ring is full, ring.c calls console_wait(), which sleeps in
+ * SCHEDOP_poll on the console port until xenconsoled (which notifies us
+ * after every drain) has made room, or until the stall timeout passes.
+ */
+#include <console.h>
+#include <events.h>
+#include <hypercall.h>
+#include <printk.h>
+#include <time.h>
+#include <lib.h>
+#include <barrier.h>
+
+/* Input is taken in batches of up to the in ring's size. */
+#define XENCONS_IN_BATCH    sizeof(((struct xencons_interface *)0)->in)
+
+/* Where the ring goes if it is not in the bootstrap mapping. */
+static uint8_t console_spare_page[PAGE_SIZE] __aligned(PAGE_SIZE)
+    __section(".bss.page_aligned");
+
+static struct xencons_writer writer;
+static struct xencons_reader reader;
+static struct page_lookup ring_where;
+static evtchn_port_t console_port;
+static bool ring_ready;                 /* false: use Xen's debug console */
+static uint32_t corrupt_reports;
+static uint64_t dropped_reported;
+static uint64_t wait_deadline;
+static struct cksum *tap;
+static volatile bool input_pending;     /* set in the upcall, cleared by the loop */
+static bool input_corrupt_reported;
+static console_input_fn input_handler;
+static void *input_ctx;
+
+static void console_notify(void *ctx)
+{
+    evtchn_notify(console_port);
+}
+
+/*
+ * Block until xenconsoled may have drained the ring. The port's pending bit
+ * is the signal: it is set by every notification the backend sends. If it
+ * is already set, something happened since we last looked, so return at
+ * once and let the writer re-read the indices. Otherwise poll, which
+ * sleeps until the bit is set or the deadline passes: an event arriving
+ * between our test and the poll still wakes the poll, so none is missed.
+ */
+static bool console_wait(void *ctx, unsigned int attempt)
+{
+    uint64_t now = monotonic_ns();
+
+    if ( attempt == 0 )
+        wait_deadline = now + CONSOLE_STALL_TIMEOUT_MS * NSEC_PER_MSEC;
+    if ( now >= wait_deadline )
+        return false;               /* no progress for the whole timeout */
+    if ( evtchn_test_and_clear_pending(console_port) )
+    {
+        /*
+         * We consumed an event the upcall will now never see; it may also
+         * have announced input, so let the main loop look at the in ring.
+         */
+        input_pending = true;
+        return true;
+    }
+    evtchn_poll(console_port, wait_deadline);
+    return true;
+}
+
+static const struct xencons_ops console_ops = {
+    .notify = console_notify,
+    .wait = console_wait,
+};
+
+void console_init(const start_info_t *si)
+{
+    if ( !find_own_page(si->console.domU.mfn, console_spare_page, &ring_where) )
+    {
+        printk("console: cannot map the console ring (mfn 0x%lx); "
+               "staying on Xen's debug console\n",
+               (unsigned long)si->console.domU.mfn);
+        return;
+    }
+    console_port = si->console.domU.evtchn;
+    xencons_writer_init(&writer, ring_where.va, &console_ops);
+    xencons_reader_init(&reader, ring_where.va, &console_ops);
+    ring_ready = true;
+}
+
+/* Xen's own console: visible on debug builds of Xen only (see console.h). */
+static void debug_console_write(const char *s, size_t n)
+{
+    HYPERVISOR_console_io(CONSOLEIO_write, n, s);
+}
+
+/* Say once, on the debug console, that the ring was abandoned. */
+static void report_corrupt_ring(void)
+{
+    ring_ready = false;
+    corrupt_reports++;
+    printk("console: ring indices corrupt (out_prod=%u out_cons=%u); "
+           "the ring is no longer used\n", writer.bad_prod, writer.bad_cons);
+}
+
+/* Tell the reader, once the backend drains again, what a stall cost. */
+static void report_dropped_output(void)
+{
+    uint64_t dropped = writer.stats.dropped - dropped_reported;
+
+    dropped_reported = writer.stats.dropped;
+    printk("\n[console: %llu bytes lost while the backend was not draining "
+           "the ring for %u ms]\n", (unsigned long long)dropped,
+           CONSOLE_STALL_TIMEOUT_MS);
+}
+
+/* Put translated bytes into the ring (or wherever output goes now). */
+static void emit(const char *s, size_t n)
+{
+    size_t done;
+
+    if ( !ring_ready )
+    {
+        debug_console_write(s, n);
+        return;
+    }
+    done = xencons_write(&writer, s, n);
+    if ( tap )
+        cksum_update(tap, s, done);
+    if ( writer.state == XENCONS_CORRUPT )
+    {
+        report_corrupt_ring();
+        debug_console_write(s + done, n - done);
+    }
+}
+
+void console_put(const char *s, size_t n)
+{
+    char chunk[128];
+    size_t used = 0, i;
+    unsigned long flags = upcall_save_and_mask();
+
+    for ( i = 0; i < n; i++ )
+    {
+        if ( used + 2 > sizeof(chunk) )
+        {
+            emit(chunk, used);
+            used = 0;
+        }
+        if ( s[i] == '\n' )
+            chunk[used++] = '\r';
+        chunk[used++] = s[i];
+    }
+    if ( used )
+        emit(chunk, used);
+
+    upcall_restore(flags);
+
+    if ( ring_ready && writer.state == XENCONS_OK &&
+         writer.stats.dropped != dropped_reported )
+        report_dropped_output();
+}
+
+void console_kick(void)
+{
+    unsigned long flags = upcall_save_and_mask();
+
+    if ( ring_ready )
+        xencons_kick(&writer);
+    upcall_restore(flags);
+}
+
+void console_write(const char *s, size_t n)
+{
+    console_put(s, n);
+    console_kick();
+}
+
+bool console_flush(void)
+{
+    unsigned long flags = upcall_save_and_mask();
+    bool drained = !ring_ready || xencons_flush(&writer);
+
+    upcall_restore(flags);
+    return drained;
+}
+
+/* --- input ---------------------------------------------------------------- */
+
+/* In the upcall: only note that there is something to do. */
+static void console_event(evtchn_port_t port, void *ctx)
+{
+    input_pending = true;
+}
+
+void console_set_input_handler(console_input_fn fn, void *ctx)
+{
+    input_handler = fn;
+    input_ctx = ctx;
+}
+
+void console_start_input(void)
+{
+    if ( !ring_ready )
+        return;
+    if ( evtchn_bind_handler(console_port, console_event, NULL, "console") )
+        printk("console: cannot bind event channel %u; no input\n",
+               console_port);
+    input_pending = true;       /* input may have arrived before we listened */
+}
+
+bool console_input_pending(void)
+{
+    return input_pending;
+}
+
+void console_process_input(void)
+{
+    char buf[XENCONS_IN_BATCH];
+    size_t n;
+
+    /* Clear before reading: an event during the drain makes us come back. */
+    input_pending = false;
+    barrier();
+    while ( ring_ready && (n = xencons_read(&reader, buf, sizeof(buf))) > 0 )
+    {
+        if ( input_handler )
+            input_handler(input_ctx, buf, n);
+    }
+    if ( reader.state == XENCONS_CORRUPT && !input_corrupt_reported )
+    {
+        input_corrupt_reported = true;
+        corrupt_reports++;
+        printk("console: input ring indices corrupt (in_prod=%u in_cons=%u); "
+               "input is no longer read\n", reader.bad_prod, reader.bad_cons);
+    }
+}
+
+void console_set_tap(struct cksum *t)
+{
+    tap = t;
+}
+
+void console_get_stats(struct console_stats *st)
+{
+    st->out = writer.stats;
+    st->in = reader.stats;
+    st->corrupt_reports = corrupt_reports;
+    st->ring_in_use = ring_ready;
+}
+
+void console_describe(struct page_lookup *where, evtchn_port_t *port)
+{
+    *where = ring_where;
+    *port = console_port;
+}

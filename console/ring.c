@@ -1,0 +1,209 @@
+/*
+ * ring.c: lock-free single-producer/single-consumer access to the console
+ * rings, with every index from the shared page treated as untrusted.
+ *
+ * The shared page belongs to us and to dom0 at the same time, and dom0 may
+ * be buggy or hostile. So each decision reads the other side's index once
+ * (into a local), checks `prod - cons <= ring size`, and only then uses the
+ * index, masked, to touch the ring. A ring that fails the check is marked
+ * corrupt and never touched again: we neither crash nor write outside it.
+ */
+#include <ring.h>
+#include <barrier.h>
+#include <lib.h>
+
+#define OUT_SIZE    sizeof(((struct xencons_interface *)0)->out)
+#define IN_SIZE     sizeof(((struct xencons_interface *)0)->in)
+
+/* --- the writer: guest -> backend ----------------------------------------- */
+
+void xencons_writer_init(struct xencons_writer *w,
+                         struct xencons_interface *intf,
+                         const struct xencons_ops *ops)
+{
+    memset(w, 0, sizeof(*w));
+    w->intf = intf;
+    w->ops = *ops;
+    w->state = XENCONS_OK;
+}
+
+static void writer_mark_corrupt(struct xencons_writer *w,
+                                XENCONS_RING_IDX prod, XENCONS_RING_IDX cons)
+{
+    w->state = XENCONS_CORRUPT;
+    w->bad_prod = prod;
+    w->bad_cons = cons;
+}
+
+/*
+ * Read both out indices once and return the free space, or mark the ring
+ * corrupt and return 0. out_cons is the backend's; reading it with acquire
+ * keeps our writes into the space it frees after the read.
+ */
+static size_t out_space(struct xencons_writer *w,
+                        XENCONS_RING_IDX *prod, XENCONS_RING_IDX *cons)
+{
+    XENCONS_RING_IDX used;
+
+    *cons = load_acquire(&w->intf->out_cons);
+    *prod = read_once(&w->intf->out_prod);
+    used = *prod - *cons;
+    if ( used > OUT_SIZE )
+    {
+        writer_mark_corrupt(w, *prod, *cons);
+        return 0;
+    }
+    return OUT_SIZE - used;
+}
+
+/* Copy n bytes (n <= free space) at prod, wrapping, then publish them. */
+static void out_put(struct xencons_writer *w, XENCONS_RING_IDX prod,
+                    const char *buf, size_t n)
+{
+    size_t off = MASK_XENCONS_IDX(prod, w->intf->out);
+    size_t first = MIN(n, OUT_SIZE - off);
+
+    memcpy(w->intf->out + off, buf, first);
+    memcpy(w->intf->out, buf + first, n - first);
+    /* Release: the bytes are in the ring before the backend sees out_prod. */
+    store_release(&w->intf->out_prod, prod + (XENCONS_RING_IDX)n);
+    w->unnotified = true;
+    w->stats.bytes += n;
+}
+
+void xencons_kick(struct xencons_writer *w)
+{
+    if ( !w->unnotified )
+        return;
+    w->unnotified = false;
+    w->stats.notifications++;
+    w->ops.notify(w->ops.ctx);
+}
+
+/* A stalled backend that consumed something is alive again. */
+static void check_unstalled(struct xencons_writer *w, XENCONS_RING_IDX cons)
+{
+    if ( w->state == XENCONS_STALLED && cons != w->stalled_cons )
+        w->state = XENCONS_OK;
+}
+
+/* Wait for the backend; on giving up, remember where it stopped. */
+static void wait_for_backend(struct xencons_writer *w, XENCONS_RING_IDX cons,
+                             unsigned int attempt)
+{
+    if ( w->ops.wait(w->ops.ctx, attempt) )
+        return;
+    w->state = XENCONS_STALLED;
+    w->stalled_cons = cons;
+    w->stats.stalls++;
+}
+
+size_t xencons_write(struct xencons_writer *w, const char *buf, size_t len)
+{
+    size_t done = 0, space, n;
+    unsigned int attempt = 0;
+    XENCONS_RING_IDX prod, cons;
+
+    while ( done < len )
+    {
+        space = out_space(w, &prod, &cons);
+        if ( w->state == XENCONS_CORRUPT )
+            break;
+        check_unstalled(w, cons);
+
+        if ( space )
+        {
+            n = MIN(space, len - done);
+            out_put(w, prod, buf + done, n);
+            done += n;
+            attempt = 0;
+            continue;
+        }
+
+        if ( w->state == XENCONS_STALLED )
+        {
+            /* Nobody is draining: do not wait again, keep the kernel going. */
+            w->stats.dropped += len - done;
+            break;
+        }
+
+        /* Full: make sure the backend knows there is work, then wait. */
+        xencons_kick(w);
+        if ( attempt == 0 )
+            w->stats.full_waits++;
+        wait_for_backend(w, cons, attempt++);
+    }
+    return done;
+}
+
+bool xencons_flush(struct xencons_writer *w)
+{
+    XENCONS_RING_IDX prod, cons, last_cons = 0;
+    unsigned int attempt = 0;
+
+    xencons_kick(w);
+    for ( ;; )
+    {
+        out_space(w, &prod, &cons);
+        if ( w->state == XENCONS_CORRUPT )
+            return false;
+        check_unstalled(w, cons);
+        /* Equality, not `cons < prod`: the indices wrap at 2^32. */
+        if ( prod == cons )
+            return true;
+        if ( w->state == XENCONS_STALLED )
+            return false;
+        if ( attempt > 0 && cons != last_cons )
+            attempt = 0;            /* progress: the bound starts again */
+        last_cons = cons;
+        wait_for_backend(w, cons, attempt++);
+    }
+}
+
+/* --- the reader: backend -> guest ----------------------------------------- */
+
+void xencons_reader_init(struct xencons_reader *r,
+                         struct xencons_interface *intf,
+                         const struct xencons_ops *ops)
+{
+    memset(r, 0, sizeof(*r));
+    r->intf = intf;
+    r->ops = *ops;
+    r->state = XENCONS_OK;
+}
+
+size_t xencons_read(struct xencons_reader *r, char *buf, size_t len)
+{
+    XENCONS_RING_IDX prod, cons, avail;
+    size_t off, first, n;
+
+    if ( r->state == XENCONS_CORRUPT || len == 0 )
+        return 0;
+
+    /* Acquire: the bytes up to in_prod are visible once we have read it. */
+    prod = load_acquire(&r->intf->in_prod);
+    cons = read_once(&r->intf->in_cons);
+    avail = prod - cons;
+    if ( avail > IN_SIZE )
+    {
+        r->state = XENCONS_CORRUPT;
+        r->bad_prod = prod;
+        r->bad_cons = cons;
+        return 0;
+    }
+    if ( avail == 0 )
+        return 0;
+
+    n = MIN((size_t)avail, len);
+    off = MASK_XENCONS_IDX(cons, r->intf->in);
+    first = MIN(n, IN_SIZE - off);
+    memcpy(buf, r->intf->in + off, first);
+    memcpy(buf + first, r->intf->in, n - first);
+
+    /* Release: we are done reading the bytes before the backend may reuse them. */
+    store_release(&r->intf->in_cons, cons + (XENCONS_RING_IDX)n);
+    r->stats.bytes += n;
+    r->stats.notifications++;
+    r->ops.notify(r->ops.ctx);
+    return n;
+}

@@ -1,0 +1,140 @@
+/*
+ * evtchn.c: operations on single event-channel ports: send, poll, bind a
+ * VIRQ, and the pending and mask bits in shared_info.
+ */
+#include <events.h>
+#include <hypercall.h>
+#include <hypervisor.h>
+#include <barrier.h>
+
+#define BITS_PER_WORD   (sizeof(xen_ulong_t) * 8)
+
+static xen_ulong_t port_bit(evtchn_port_t port)
+{
+    return (xen_ulong_t)1 << (port % BITS_PER_WORD);
+}
+
+void evtchn_notify(evtchn_port_t port)
+{
+    struct evtchn_send send = { .port = port };
+
+    HYPERVISOR_event_channel_op(EVTCHNOP_send, &send);
+}
+
+bool evtchn_test_and_clear_pending(evtchn_port_t port)
+{
+    xen_ulong_t *word = &shared_info->evtchn_pending[port / BITS_PER_WORD];
+
+    /* Xen sets bits concurrently: a locked read-modify-write is required. */
+    return __atomic_fetch_and(word, ~port_bit(port), __ATOMIC_SEQ_CST)
+           & port_bit(port);
+}
+
+bool evtchn_is_pending(evtchn_port_t port)
+{
+    return read_once(&shared_info->evtchn_pending[port / BITS_PER_WORD])
+           & port_bit(port);
+}
+
+bool evtchn_is_masked(evtchn_port_t port)
+{
+    return read_once(&shared_info->evtchn_mask[port / BITS_PER_WORD])
+           & port_bit(port);
+}
+
+void evtchn_mask(evtchn_port_t port)
+{
+    __atomic_fetch_or(&shared_info->evtchn_mask[port / BITS_PER_WORD],
+                      port_bit(port), __ATOMIC_SEQ_CST);
+}
+
+/*
+ * Xen raises the upcall only when a pending bit goes from 0 to 1 on an
+ * unmasked port. An event that arrived while the port was masked set the
+ * bit but raised nothing, and nothing would ever raise it later: so after
+ * unmasking we check, and raise it ourselves the way Xen would have
+ * (selector bit, upcall flag, and a hypercall to get it delivered).
+ */
+void evtchn_unmask(evtchn_port_t port)
+{
+    struct vcpu_info *v = this_vcpu();
+    unsigned long flags = upcall_save_and_mask();
+
+    __atomic_fetch_and(&shared_info->evtchn_mask[port / BITS_PER_WORD],
+                       ~port_bit(port), __ATOMIC_SEQ_CST);
+    if ( evtchn_is_pending(port) )
+    {
+        __atomic_fetch_or(&v->evtchn_pending_sel,
+                          (xen_ulong_t)1 << (port / BITS_PER_WORD),
+                          __ATOMIC_SEQ_CST);
+        write_once(&v->evtchn_upcall_pending, 1);
+    }
+    upcall_restore(flags);      /* delivers it if upcalls are enabled */
+}
+
+void evtchn_poll(evtchn_port_t port, uint64_t deadline)
+{
+    struct sched_poll poll = { .nr_ports = 1, .timeout = deadline };
+
+    set_xen_guest_handle(poll.ports, &port);
+    HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
+}
+
+long evtchn_bind_virq(unsigned int virq, evtchn_port_t *port)
+{
+    struct evtchn_bind_virq bind = { .virq = virq, .vcpu = 0 };
+    long rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &bind);
+
+    if ( rc == 0 )
+        *port = bind.port;
+    return rc;
+}
+
+unsigned long upcall_save_and_mask(void)
+{
+    struct vcpu_info *v;
+    unsigned long saved;
+
+    if ( !shared_info )
+        return 1;               /* too early: Xen masks upcalls at boot */
+    v = this_vcpu();
+    saved = v->evtchn_upcall_mask;
+    v->evtchn_upcall_mask = 1;
+    barrier();
+    return saved;
+}
+
+void upcall_restore(unsigned long saved)
+{
+    struct vcpu_info *v;
+
+    if ( !shared_info )
+        return;
+    v = this_vcpu();
+    barrier();
+    v->evtchn_upcall_mask = saved;
+    if ( saved )
+        return;
+    /*
+     * Unmasking does not by itself make Xen deliver an upcall that became
+     * pending meanwhile. Any hypercall does: Xen checks for pending events
+     * on its way back to the guest. xen_version(0) is the cheapest one.
+     */
+    smp_mb();
+    if ( read_once(&v->evtchn_upcall_pending) )
+        HYPERVISOR_xen_version(XENVER_version, NULL);
+}
+
+void upcall_enable(void)
+{
+    upcall_restore(0);
+}
+
+void events_wait_for_work(bool (*has_work)(void))
+{
+    unsigned long flags = upcall_save_and_mask();
+
+    if ( !has_work() )
+        HYPERVISOR_sched_op(SCHEDOP_block, NULL);   /* returns unmasked */
+    upcall_restore(flags);
+}

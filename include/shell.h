@@ -1,0 +1,24 @@
+/*
+ * shell.h: the monitor, a small command shell on the console.
+ */
+#ifndef TINYPV_SHELL_H
+#define TINYPV_SHELL_H
+
+#include <types.h>
+
+/* Take console input (typed bytes go to the shell's line editor). */
+void shell_start(void);
+
+/* Print the prompt. */
+void shell_prompt(void);
+
+/*
+ * Run commands separated by ';' (the `run=` boot option) as if typed,
+ * each shown after the prompt.
+ */
+void shell_run_script(const char *script);
+
+/* Run one command line (modified in place). */
+void shell_execute(char *line);
+
+#endif /* TINYPV_SHELL_H */

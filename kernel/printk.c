@@ -1,0 +1,54 @@
+/*
+ * printk.c: formatted output to the console.
+ *
+ * The format engine (format.c) hands over characters in runs; we collect
+ * them in a small buffer on the stack and pass full buffers to the console.
+ * However long the message, the backend is notified once, at the end.
+ */
+#include <printk.h>
+#include <console.h>
+
+struct printk_buffer {
+    char data[128];
+    size_t used;
+};
+
+static void printk_sink(void *ctx, const char *s, size_t n)
+{
+    struct printk_buffer *pb = ctx;
+    size_t take;
+
+    while ( n )
+    {
+        if ( pb->used == sizeof(pb->data) )
+        {
+            console_put(pb->data, pb->used);
+            pb->used = 0;
+        }
+        take = MIN(n, sizeof(pb->data) - pb->used);
+        for ( size_t i = 0; i < take; i++ )
+            pb->data[pb->used + i] = s[i];
+        pb->used += take;
+        s += take;
+        n -= take;
+    }
+}
+
+void vprintk(const char *fmt, va_list ap)
+{
+    struct printk_buffer pb = { .used = 0 };
+
+    vformat(printk_sink, &pb, fmt, ap);
+    if ( pb.used )
+        console_put(pb.data, pb.used);
+    console_kick();
+}
+
+void printk(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vprintk(fmt, ap);
+    va_end(ap);
+}

@@ -1,0 +1,241 @@
+/*
+ * shell.c: the monitor's commands.
+ *
+ * Input arrives from the console in batches (console_process_input), goes
+ * byte by byte through the line editor, and each finished line is split
+ * into words and run here. The echo of a whole batch is announced to the
+ * backend with one notification at the end, not one per key.
+ */
+#include <shell.h>
+#include <shell_parse.h>
+#include <line_editor.h>
+#include <console.h>
+#include <events.h>
+#include <hypervisor.h>
+#include <info.h>
+#include <printk.h>
+#include <shutdown.h>
+#include <traps.h>
+#include <lib.h>
+#include <xen/sched.h>
+
+#define PROMPT "tinypv> "
+
+struct command {
+    const char *name;
+    const char *usage;
+    const char *help;
+    void (*run)(int argc, char **argv);
+};
+
+static const struct command commands[];
+static struct line_editor editor;
+
+/* --- the commands ---------------------------------------------------------- */
+
+static void cmd_help(int argc, char **argv);
+
+static void cmd_info(int argc, char **argv)
+{
+    info_print_start_info();
+    info_print_mappings();
+}
+
+static void cmd_xen(int argc, char **argv)
+{
+    info_print_xen_details();
+}
+
+static void cmd_echo(int argc, char **argv)
+{
+    for ( int i = 1; i < argc; i++ )
+        printk("%s%s", i > 1 ? " " : "", argv[i]);
+    printk("\n");
+}
+
+static void print_port_stats(evtchn_port_t port, const char *name,
+                             uint64_t count, void *ctx)
+{
+    printk("  port %u (%s): %llu events\n", port, name,
+           (unsigned long long)count);
+}
+
+static void cmd_stats(int argc, char **argv)
+{
+    struct console_stats st;
+
+    console_get_stats(&st);
+    printk("console output: %llu bytes, %llu notifications, %llu waits on a "
+           "full ring, %u stalls, %llu bytes dropped\n",
+           (unsigned long long)st.out.bytes,
+           (unsigned long long)st.out.notifications,
+           (unsigned long long)st.out.full_waits, st.out.stalls,
+           (unsigned long long)st.out.dropped);
+    printk("console input: %llu bytes, %llu notifications\n",
+           (unsigned long long)st.in.bytes,
+           (unsigned long long)st.in.notifications);
+    printk("corrupt rings reported: %u%s\n", st.corrupt_reports,
+           st.ring_in_use ? "" : " (output is on Xen's debug console)");
+    printk("events: %llu upcalls\n", (unsigned long long)upcall_count());
+    evtchn_for_each_bound(print_port_stats, NULL);
+}
+
+static void print_port_state(evtchn_port_t port, const char *name,
+                             uint64_t count, void *ctx)
+{
+    printk("  %4u  %-10s %10llu  %-7s  %s\n", port, name,
+           (unsigned long long)count, evtchn_is_pending(port) ? "yes" : "no",
+           evtchn_is_masked(port) ? "yes" : "no");
+}
+
+static void cmd_evtchn(int argc, char **argv)
+{
+    printk("  port  name           events  pending  masked\n");
+    evtchn_for_each_bound(print_port_state, NULL);
+}
+
+static void cmd_clear(int argc, char **argv)
+{
+    printk("\033[H\033[2J");
+}
+
+static void cmd_poweroff(int argc, char **argv)
+{
+    int reason = SHUTDOWN_poweroff;
+
+    if ( argc > 2 || (argc == 2 && (shell_parse_int(argv[1], &reason) ||
+                                    reason < 0 || reason > SHUTDOWN_watchdog ||
+                                    reason == SHUTDOWN_suspend)) )
+    {
+        printk("usage: poweroff [CODE]: CODE is Xen's shutdown reason, "
+               "0 poweroff, 1 reboot, 3 crash or 4 watchdog\n");
+        return;
+    }
+    printk("tinypv: shutting down (reason: %s)\n",
+           shutdown_reason_name((unsigned int)reason));
+    shutdown((unsigned int)reason);
+}
+
+static void cmd_reboot(int argc, char **argv)
+{
+    printk("tinypv: rebooting\n");
+    reboot();
+}
+
+static void cmd_crash(int argc, char **argv)
+{
+    const char *kind = argc > 1 ? argv[1] : "pagefault";
+
+    if ( argc > 2 || !trigger_fault(kind) )
+        printk("usage: crash [KIND]: KIND is one of %s\n", fault_kinds);
+}
+
+static const struct command commands[] = {
+    { "help",     "",          "list the commands",                cmd_help },
+    { "info",     "",          "start_info and what tinypv mapped", cmd_info },
+    { "xen",      "",          "Xen's version, capabilities and build", cmd_xen },
+    { "echo",     "[WORDS]",   "print the words",                  cmd_echo },
+    { "stats",    "",          "console, event and ring counters", cmd_stats },
+    { "evtchn",   "",          "event channels in use and their state", cmd_evtchn },
+    { "clear",    "",          "clear the screen",                 cmd_clear },
+    { "poweroff", "[CODE]",    "shut down (CODE: Xen shutdown reason, 0)", cmd_poweroff },
+    { "reboot",   "",          "ask the toolstack for a reboot",   cmd_reboot },
+    { "crash",    "[KIND]",    "fault on purpose to show the crash path", cmd_crash },
+    { NULL, NULL, NULL, NULL },
+};
+
+static void cmd_help(int argc, char **argv)
+{
+    for ( const struct command *c = commands; c->name; c++ )
+        printk("  %-8s %-8s  %s\n", c->name, c->usage, c->help);
+}
+
+/* --- running lines --------------------------------------------------------- */
+
+void shell_execute(char *line)
+{
+    char *argv[SHELL_MAX_ARGS + 1];
+    int argc;
+    enum shell_split_status status = shell_split(line, &argc, argv,
+                                                 SHELL_MAX_ARGS);
+
+    if ( status != SPLIT_OK )
+    {
+        printk("error: %s\n", shell_split_error(status));
+        return;
+    }
+    if ( argc == 0 )
+        return;
+    for ( const struct command *c = commands; c->name; c++ )
+    {
+        if ( strcmp(argv[0], c->name) == 0 )
+        {
+            c->run(argc, argv);
+            return;
+        }
+    }
+    printk("unknown command '%s' (try 'help')\n", argv[0]);
+}
+
+void shell_run_script(const char *script)
+{
+    static char copy[1024];
+    char *cursor = copy, *command;
+    size_t len = strnlen(script, sizeof(copy));
+
+    if ( len == sizeof(copy) )
+    {
+        printk("run: script longer than %u bytes, not run\n",
+               (unsigned int)sizeof(copy) - 1);
+        return;
+    }
+    memcpy(copy, script, len + 1);
+    while ( (command = shell_next_command(&cursor)) != NULL )
+    {
+        printk(PROMPT "%s\n", command);
+        shell_execute(command);
+    }
+}
+
+/* --- interactive input ------------------------------------------------------ */
+
+static void editor_echo(void *ctx, const char *s, size_t n)
+{
+    console_put(s, n);
+}
+
+static void shell_input(void *ctx, const char *buf, size_t n)
+{
+    for ( size_t i = 0; i < n; i++ )
+    {
+        switch ( line_editor_feed(&editor, (uint8_t)buf[i]) )
+        {
+        case LINE_READY:
+            shell_execute(editor.line);
+            console_put(PROMPT, sizeof(PROMPT) - 1);
+            break;
+        case LINE_CANCELLED:
+            console_put(PROMPT, sizeof(PROMPT) - 1);
+            break;
+        case LINE_TOO_LONG:
+            printk("error: line longer than %u bytes, ignored\n",
+                   LINE_EDITOR_MAX);
+            console_put(PROMPT, sizeof(PROMPT) - 1);
+            break;
+        case LINE_EDITING:
+            break;
+        }
+    }
+    console_kick();
+}
+
+void shell_start(void)
+{
+    line_editor_init(&editor, editor_echo, NULL);
+    console_set_input_handler(shell_input, NULL);
+}
+
+void shell_prompt(void)
+{
+    console_write(PROMPT, sizeof(PROMPT) - 1);
+}

@@ -132,12 +132,14 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
     -Dsnprintf=k_snprintf -Dvsnprintf=k_vsnprintf
 
 # Each test: tests/host/test_NAME.c plus the kernel sources listed here.
-HOST_TESTS := format string cksum cmdline ring
+HOST_TESTS := format string cksum cmdline ring line_editor shell_parse
 test_format_SRCS  := kernel/format.c
 test_string_SRCS  := kernel/string.c
 test_cksum_SRCS   := kernel/cksum.c
 test_cmdline_SRCS := kernel/cmdline.c
 test_ring_SRCS    := console/ring.c
+test_line_editor_SRCS := kernel/line_editor.c
+test_shell_parse_SRCS := kernel/shell_parse.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 

@@ -6,7 +6,10 @@
  *
  * Words are separated by blanks (space, tab). Double quotes group blanks
  * into a word ("hello   world" is one word) and are removed; inside them \"
- * and \\ stand for " and \. Nothing else is special.
+ * and \\ stand for " and \, and any other backslash is kept. Nothing else
+ * is special (outside quotes a backslash is an ordinary character). Quotes
+ * may sit anywhere in a word: a"b c"d is the one word "ab cd", and "" is
+ * an empty word.
  */
 #ifndef TINYPV_SHELL_PARSE_H
 #define TINYPV_SHELL_PARSE_H
@@ -25,25 +28,32 @@ enum shell_split_status {
  * Split `line` in place (quotes and escapes are removed, words are
  * NUL-terminated inside line). On success sets *argc (0 for an empty or
  * blank line) and argv[0..argc), argv[argc] = NULL; argv must have room
- * for max_args + 1 pointers.
+ * for max_args + 1 pointers. On an error, *argc is 0, argv[0] is NULL and
+ * line has been partly rewritten.
  */
 enum shell_split_status shell_split(char *line, int *argc, char **argv,
                                     int max_args);
 
-/* A message for a non-OK status ("too many words (max 16)", ...). */
+/*
+ * A message for a non-OK status ("too many words (max 16)", ...). The
+ * message names SHELL_MAX_ARGS, whatever max_args the split was given.
+ */
 const char *shell_split_error(enum shell_split_status status);
 
 /*
  * Scripted commands (the `run=` boot option) are separated by ';'. Finds
  * the next command in *cursor, NUL-terminates it in place, advances
  * *cursor past it and returns it (leading blanks skipped); returns NULL
- * when nothing is left. A ';' inside double quotes does not separate.
+ * when nothing is left. A ';' inside double quotes does not separate
+ * (quotes and \" follow the rules of shell_split). Empty commands (";;",
+ * a leading or trailing ';', blanks alone) are skipped, never returned.
  */
 char *shell_next_command(char **cursor);
 
 /*
  * Parse a decimal integer (optional leading '-'), all of `text`, that fits
- * in an int. Returns 0 and sets *out, or -1.
+ * in an int. Returns 0 and sets *out, or -1 and leaves *out alone. No '+',
+ * no blanks, no hex; leading zeros are allowed.
  */
 int shell_parse_int(const char *text, int *out);
 

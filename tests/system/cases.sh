@@ -1,0 +1,110 @@
+# cases.sh: what each case of dom0/suite.sh must have shown (sourced by
+# tests/system/run after the boot). One function per case, same names.
+
+check_boot_notes() {
+    use_case boot-notes || return
+    has "booted via ELF notes"
+    has_re '^Xen [0-9]+\.[0-9]+' "banner shows the Xen version"
+    has 'magic "xen-3.0-x86_32p"'
+    has_re '^  nr_pages +4096 ' "banner shows nr_pages"
+    has_re '^  console +mfn 0x[0-9a-f]+, event channel [0-9]+' "banner shows the console mfn and port"
+    has_re '^  xenstore +mfn 0x[0-9a-f]+, event channel [0-9]+' "banner shows the xenstore mfn and port"
+    has_re '^  pt_base +0xc[0-9a-f]+, nr_pt_frames [0-9]+' "banner shows pt_base and nr_pt_frames"
+    has 'cmd_line      "burst=256K frobnicate=1"'
+    has "warning: unknown option 'frobnicate' on the command line, ignored"
+    burst_matches
+    has "burst: begin 262144 bytes"
+    after_prompt "help" "poweroff [CODE]"
+    after_prompt "help" "echo     [WORDS]"
+    after_prompt "echo hello world" "hello world"
+    after_prompt "info" "console ring  0x"
+    after_prompt "info" "M2P table"
+    after_prompt "xen" "capabilities  xen-3.0-x86_64 xen-3.0-x86_32p"
+    after_prompt "stats" "console input: "
+    after_prompt "stats" "port "
+    after_prompt "evtchn" "console"
+    after_prompt "frobnicate" "unknown command 'frobnicate' (try 'help')"
+    after_prompt "poweroff 9" "usage: poweroff [CODE]"
+    last_line_is "tinypv: shutting down (reason: poweroff)"
+    reason_is poweroff
+}
+
+check_boot_legacy() {
+    use_case boot-legacy || return
+    has "booted via legacy __xen_guest string"
+    burst_matches
+    has "tinypv> stats"
+    last_line_is "tinypv: shutting down (reason: poweroff)"
+    reason_is poweroff
+}
+
+check_input_flood() {
+    use_case input-flood || return
+    local sent typed stats_line read_bytes before after
+    if python3 "$HERE/input_flood.py" check "$FILES" "$CASE_DIR/console.log" \
+        >"$CASE_DIR/flood.check" 2>&1; then
+        pass "$(cat "$CASE_DIR/flood.check")"
+    else
+        fail "input flood answers: $(tr '\n' ' ' <"$CASE_DIR/flood.check")"
+    fi
+    after_prompt "echo alive" "alive"
+    # Every byte typed before the first `stats` ran was read: the flood,
+    # "echo alive\r" (11 bytes) and "stats\r" (6 bytes).
+    sent=$(cat "$CASE_DIR/flood_bytes" 2>/dev/null || echo 0)
+    typed=$((sent + 11 + 6))
+    stats_line=$(grep -a -m 1 '^console input: ' "$CASE_DIR/console.txt")
+    read_bytes=$(sed -n 's/^console input: \([0-9]*\) bytes.*/\1/p' <<<"$stats_line")
+    if [ "$read_bytes" = "$typed" ]; then
+        pass "stats: every byte typed was read ($typed)"
+    else
+        fail "stats: every byte typed was read (typed $typed, kernel read '${read_bytes}')"
+    fi
+    before=$(cat "$CASE_DIR/cpu_before" 2>/dev/null)
+    after=$(cat "$CASE_DIR/cpu_after" 2>/dev/null)
+    # xl shows CPU time in tenths of a second: "less than 0.1 s" can only be
+    # seen as "at most one tenth".
+    if [ -n "$before" ] && awk -v a="$before" -v b="$after" 'BEGIN { exit !(b - a <= 0.1) }'; then
+        pass "idle at the prompt: CPU time $before s -> $after s over 5 s"
+    else
+        fail "idle at the prompt: CPU time '$before' s -> '$after' s over 5 s"
+    fi
+    last_line_is "tinypv: shutting down (reason: poweroff)"
+    reason_is poweroff
+}
+
+check_fault() {
+    local kind=$1 text=$2
+    use_case "fault-$kind" || return
+    has "tinypv> crash $kind"
+    has "$text"
+    if [ "$kind" != panic ]; then
+        has_re '^  eax 0x[0-9a-f]{8}  ebx 0x[0-9a-f]{8}' "register dump"
+        has_re '^  cs  0xe019  eflags 0x[0-9a-f]{8}' "cs is the ring-1 kernel code segment"
+        last_line_is "tinypv: stopping after an exception (shutdown reason: crash)"
+    else
+        last_line_is "panic: crash requested"
+    fi
+    reason_is crash
+}
+
+check_bad_cmdline() {
+    use_case bad-cmdline || return
+    has "warning: burst=lots: expected a size such as 262144 or 256K; no burst"
+    has "warning: command line: "
+    has "still here"
+    last_line_is "tinypv: rebooting"
+    reason_is reboot
+}
+
+check_all_cases() {
+    check_boot_notes
+    check_boot_legacy
+    check_input_flood
+    check_fault pagefault "*** exception 14: page fault at eip 0x"
+    check_fault pagefault "  cr2 0x00000010 (the address that faulted)"
+    check_fault invalid "*** exception 6: invalid opcode"
+    check_fault divide "*** exception 0: divide error"
+    check_fault gp "*** exception 13: general protection fault"
+    check_fault panic "panic: crash requested"
+    check_bad_cmdline
+}

@@ -1,0 +1,160 @@
+# lib.sh: running one tinypv guest at a time under the real toolstack,
+# from inside the test bed's dom0 (busybox sh). Sourced by the suites.
+#
+# A guest's life, as a test sees it:
+#
+#   guest_start NAME IMAGE EXTRA   xl create -p -F (paused, xl stays in the
+#                                  foreground to report the shutdown reason),
+#                                  attach xenconsole to a FIFO for input and a
+#                                  file for output, then xl unpause: nothing
+#                                  the guest prints is missed
+#   guest_type TEXT                type into the console (printf format)
+#   guest_wait_text PATTERN N SECS wait until PATTERN has appeared N times
+#   guest_wait_end SECS            wait for the domain to shut down; writes
+#                                  the reason (poweroff, reboot, crash, ...)
+#
+# Everything about guest NAME lands in $OUT/NAME/: console.log (the bytes
+# xenconsoled delivered), xl.log, reason, and notes from the test.
+
+CONFIG=/tinypv/domain_config
+GUEST=""            # the current guest's name
+GDIR=""             # and its result directory
+XL_PID=""
+CONSOLE_PID=""
+
+log() { echo "suite: $*"; }
+
+# now_ms: milliseconds since dom0 booted (/proc/uptime has hundredths).
+now_ms() {
+    read -r up _ </proc/uptime
+    echo $((${up%.*} * 1000 + 1${up#*.}0 - 1000))
+}
+
+# wait_until SECS COMMAND...: poll every 0.1 s; fails after SECS.
+wait_until() {
+    n=$(($1 * 10))
+    shift
+    while ! "$@" >/dev/null 2>&1; do
+        n=$((n - 1))
+        [ "$n" -gt 0 ] || return 1
+        sleep 0.1
+    done
+}
+
+# guest_start NAME IMAGE EXTRA [XL_OPTION...]
+guest_start() {
+    GUEST=$1
+    GDIR=$OUT/$1
+    image=$2
+    extra=$3
+    shift 3
+    mkdir -p "$GDIR"
+    log "guest $GUEST: $image, extra='$extra'"
+
+    xl create -p -F "$CONFIG" "kernel=\"/tinypv/$image\"" "name=\"$GUEST\"" \
+        "extra=\"$extra\"" 'on_reboot="destroy"' "$@" >"$GDIR/xl.log" 2>&1 &
+    XL_PID=$!
+    if ! wait_until 30 xl domid "$GUEST"; then
+        echo "xl create did not produce a domain" >"$GDIR/error"
+        cat "$GDIR/xl.log"
+        return 1
+    fi
+    xl domid "$GUEST" >"$GDIR/domid"
+
+    # The console client reads keystrokes from a FIFO; fd 3 holds its write
+    # end open for the guest's whole life (EOF would end the client).
+    rm -f "$GDIR/input"
+    mkfifo "$GDIR/input"
+    xenconsole --interactive --type pv "$(cat "$GDIR/domid")" \
+        <"$GDIR/input" >"$GDIR/console.log" 2>"$GDIR/console.err" &
+    CONSOLE_PID=$!
+    exec 3>"$GDIR/input"
+    sleep 0.5           # let xenconsole attach before the first byte
+    now_ms >"$GDIR/start_ms"
+    xl unpause "$GUEST"
+}
+
+# guest_type FORMAT [ARGS...]: printf into the console (\r is Enter).
+guest_type() {
+    # shellcheck disable=SC2059 # the format is the point
+    printf "$@" >&3
+}
+
+# guest_type_file FILE: send a file's bytes in one go.
+guest_type_file() {
+    cat "$1" >&3
+}
+
+# count_text PATTERN: how many console lines contain PATTERN (fixed string).
+count_text() {
+    grep -a -c -F -- "$1" "$GDIR/console.log" 2>/dev/null || true
+}
+
+# guest_wait_text PATTERN N SECS: until PATTERN is on N lines of the console.
+guest_wait_text() {
+    pattern=$1 want=$2 secs=$3
+    n=$((secs * 10))
+    while [ "$(count_text "$pattern")" -lt "$want" ]; do
+        n=$((n - 1))
+        if [ "$n" -le 0 ]; then
+            log "guest $GUEST: timed out waiting for '$pattern' x$want"
+            echo "waited $secs s for '$pattern' x$want" >>"$GDIR/timeouts"
+            return 1
+        fi
+        sleep 0.1
+    done
+}
+
+# guest_command TEXT [SECS]: type a command and wait for the next prompt.
+guest_command() {
+    prompts=$(count_text "tinypv> ")
+    guest_type '%s\r' "$1"
+    guest_wait_text "tinypv> " $((prompts + 1)) "${2:-20}"
+}
+
+# guest_cpu_seconds: the domain's CPU time as `xl list` shows it.
+guest_cpu_seconds() {
+    xl list "$GUEST" | awk 'NR == 2 { print $6 }'
+}
+
+# guest_wait_end SECS: wait for the domain to go; record why it went.
+guest_wait_end() {
+    secs=$1
+    n=$((secs * 10))
+    while kill -0 "$XL_PID" 2>/dev/null; do
+        n=$((n - 1))
+        if [ "$n" -le 0 ]; then
+            log "guest $GUEST: still running after $secs s, destroying it"
+            xl destroy "$GUEST"
+            echo timeout >"$GDIR/reason"
+            break
+        fi
+        sleep 0.1
+    done
+    now_ms >"$GDIR/end_ms"
+    wait "$XL_PID" 2>/dev/null
+    exec 3>&-
+    # The console client ends by itself once xenconsoled drops the domain.
+    wait_until 5 sh -c "! kill -0 $CONSOLE_PID" || kill "$CONSOLE_PID" 2>/dev/null
+    [ -f "$GDIR/reason" ] || record_reason
+    log "guest $GUEST: shut down, reason $(cat "$GDIR/reason")"
+}
+
+# xl -F prints "Domain N has shut down, reason code R 0xR".
+record_reason() {
+    code=$(sed -n 's/.*has shut down, reason code \([0-9]*\).*/\1/p' "$GDIR/xl.log" | head -n 1)
+    case $code in
+        0) echo poweroff ;;
+        1) echo reboot ;;
+        2) echo suspend ;;
+        3) echo crash ;;
+        4) echo watchdog ;;
+        *) echo "unknown" ;;
+    esac >"$GDIR/reason"
+}
+
+# burst_cksum: cksum of what dom0 received between the burst markers.
+burst_cksum() {
+    sed -n '/^burst: begin/,/^burst: end/p' "$GDIR/console.log" \
+        | sed '1d;$d' | cksum >"$GDIR/burst.dom0"
+}

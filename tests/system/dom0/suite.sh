@@ -1,0 +1,74 @@
+#!/bin/sh
+# suite.sh: tinypv's system tests, run inside the test bed's dom0 by
+# tests/system/run. Each case starts one guest under the real toolstack and
+# leaves what happened in $OUT/CASE/; tests/system/run judges it afterwards.
+# The order is fixed and every case runs even if an earlier one failed.
+
+. /tinypv/lib.sh
+
+# The notes image: banner, a 256 KiB output burst, an unknown option, then
+# the monitor answering typed commands.
+case_boot_notes() {
+    guest_start boot-notes tinypv "burst=256K frobnicate=1" || return
+    guest_wait_text "tinypv> " 1 60
+    burst_cksum
+    guest_command "help"
+    guest_command "echo hello world"
+    guest_command "info"
+    guest_command "xen"
+    guest_command "stats"
+    guest_command "evtchn"
+    guest_command "frobnicate"
+    guest_command "poweroff 9"
+    guest_type 'poweroff\r'
+    guest_wait_end 30
+}
+
+# The legacy image (only the __xen_guest string): same burst, scripted exit.
+case_boot_legacy() {
+    guest_start boot-legacy tinypv-legacy 'burst=256K run=\"stats; poweroff\"' || return
+    guest_wait_end 60
+    burst_cksum
+}
+
+# 64 KiB of input in one burst, then: still alive? every byte counted?
+case_input_flood() {
+    guest_start input-flood tinypv "" || return
+    guest_wait_text "tinypv> " 1 30
+    guest_type_file /tinypv/flood.bin
+    # The burst ends with a line that is answered "F<last> ..."; wait for it.
+    last=$(tail -n 1 /tinypv/flood.expected | cut -d' ' -f1)
+    guest_wait_text "$last" 2 120
+    guest_command "echo alive" 30
+    guest_command "stats" 30
+    wc -c </tinypv/flood.bin >"$GDIR/flood_bytes"
+
+    # Idle at the prompt: CPU time over 5 s, as xl reports it.
+    guest_cpu_seconds >"$GDIR/cpu_before"
+    sleep 5
+    guest_cpu_seconds >"$GDIR/cpu_after"
+    guest_command "stats" 30
+    guest_type 'poweroff\r'
+    guest_wait_end 30
+}
+
+# Faults on purpose: each must dump registers and end as "crash".
+case_fault() {
+    guest_start "fault-$1" tinypv "run=\\\"crash $1\\\"" || return
+    guest_wait_end 30
+}
+
+# A bad command line is reported, and the kernel carries on.
+case_bad_cmdline() {
+    guest_start bad-cmdline tinypv 'burst=lots run=\"echo still here; reboot\" x=\"open' || return
+    guest_wait_end 30
+}
+
+case_boot_notes
+case_boot_legacy
+case_input_flood
+for kind in pagefault invalid divide gp panic; do
+    case_fault "$kind"
+done
+case_bad_cmdline
+log "all cases done"

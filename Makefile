@@ -62,6 +62,8 @@ KERNEL_SRCS := \
     kernel/cksum.c \
     kernel/cmdline.c \
     kernel/time.c \
+    kernel/timer.c \
+    kernel/calendar.c \
     kernel/shutdown.c \
     kernel/selftest.c \
     kernel/info.c \
@@ -132,7 +134,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
     -Dsnprintf=k_snprintf -Dvsnprintf=k_vsnprintf
 
 # Each test: tests/host/test_NAME.c plus the kernel sources listed here.
-HOST_TESTS := format string cksum cmdline ring line_editor shell_parse
+HOST_TESTS := format string cksum cmdline ring line_editor shell_parse time
 test_format_SRCS  := kernel/format.c
 test_string_SRCS  := kernel/string.c
 test_cksum_SRCS   := kernel/cksum.c
@@ -140,6 +142,7 @@ test_cmdline_SRCS := kernel/cmdline.c
 test_ring_SRCS    := console/ring.c
 test_line_editor_SRCS := kernel/line_editor.c
 test_shell_parse_SRCS := kernel/shell_parse.c
+test_time_SRCS    := kernel/time.c kernel/calendar.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 

@@ -13,7 +13,7 @@
 #include <events.h>
 #include <hypercall.h>
 #include <printk.h>
-#include <time.h>
+#include <clock.h>
 #include <lib.h>
 #include <barrier.h>
 

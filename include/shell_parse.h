@@ -57,4 +57,12 @@ char *shell_next_command(char **cursor);
  */
 int shell_parse_int(const char *text, int *out);
 
+/*
+ * Parse a duration in seconds with an optional fraction ("2", "0.25",
+ * "1.5"; at most 9 decimals, at most SHELL_DURATION_MAX_S seconds) into
+ * nanoseconds. Returns 0 and sets *ns, or -1.
+ */
+#define SHELL_DURATION_MAX_S 86400
+int shell_parse_duration(const char *text, uint64_t *ns);
+
 #endif /* TINYPV_SHELL_PARSE_H */

@@ -61,7 +61,7 @@
 
 #include <xen/io/xs_wire.h>
 
-/* --- building requests ------------------------------------------------------ */
+/* --- building requests ---------------------------------------------------- */
 
 /*
  * A request under construction in a caller's buffer. Appending past the
@@ -91,7 +91,7 @@ void xs_build_bytes(struct xs_builder *b, const void *p, size_t n);
  */
 size_t xs_build_end(struct xs_builder *b);
 
-/* --- taking messages apart --------------------------------------------------- */
+/* --- taking messages apart ------------------------------------------------ */
 
 /* A message, its header copied out, its payload pointing into the message. */
 struct xs_msg {
@@ -128,8 +128,9 @@ int xs_reply_status(const struct xs_msg *m, uint32_t expected_type);
  * An XS_READ answer: copy the value into buf and NUL-terminate it there.
  * Returns the value's length; -EOVERFLOW if it was truncated to size - 1
  * bytes (buf still holds the truncated, terminated value); -EINVAL if size
- * is 0; or an error from xs_reply_status(). A value may contain NUL bytes:
- * the return value, not strlen(), is its length.
+ * is 0; or an error from xs_reply_status(). On any other error buf holds
+ * "" (if size > 0). A value may contain NUL bytes: the return value, not
+ * strlen(), is its length.
  */
 int xs_reply_read(const struct xs_msg *m, char *buf, size_t size);
 
@@ -140,7 +141,8 @@ int xs_reply_read(const struct xs_msg *m, char *buf, size_t size);
  * Returns the number of names; -EOVERFLOW if not all of them fit (buf then
  * holds, terminated the same way, the whole names that did); -EINVAL if
  * size is 0; -EBADMSG if the payload is not a list of non-empty
- * NUL-terminated names; or an error from xs_reply_status().
+ * NUL-terminated names; or an error from xs_reply_status(). On those
+ * errors buf holds an empty list (if size > 0).
  */
 int xs_reply_directory(const struct xs_msg *m, char *buf, size_t size);
 
@@ -152,7 +154,7 @@ int xs_reply_directory(const struct xs_msg *m, char *buf, size_t size);
 int xs_parse_watch_event(const struct xs_msg *m, const char **path,
                          const char **token);
 
-/* --- names and messages -------------------------------------------------------- */
+/* --- names and messages --------------------------------------------------- */
 
 /*
  * A message for an error, negated or not: "no such entry" for ENOENT,

@@ -5,8 +5,8 @@
  * shared with xenstored in dom0, holding two byte rings of
  * XENSTORE_RING_SIZE (1024) bytes:
  *
- *     req[]   guest -> xenstored   we produce (req_prod), it consumes (req_cons)
- *     rsp[]   xenstored -> guest   it produces (rsp_prod), we consume (rsp_cons)
+ *     req[]  guest -> xenstored  we produce (req_prod), it consumes (req_cons)
+ *     rsp[]  xenstored -> guest  it produces (rsp_prod), we consume (rsp_cons)
  *
  * The rings carry a stream of messages, each a 16-byte header (struct
  * xsd_sockmsg: type, req_id, tx_id, len) followed by len payload bytes,
@@ -40,7 +40,7 @@ enum xs_ring_fault {
     XS_RING_FAULT_NONE,
     XS_RING_FAULT_REQ_INDEX,    /* req_prod - req_cons > XENSTORE_RING_SIZE */
     XS_RING_FAULT_RSP_INDEX,    /* rsp_prod - rsp_cons > XENSTORE_RING_SIZE */
-    XS_RING_FAULT_RSP_LEN,      /* a reply header's len > XENSTORE_PAYLOAD_MAX */
+    XS_RING_FAULT_RSP_LEN,      /* a header's len > XENSTORE_PAYLOAD_MAX */
     XS_RING_FAULT_REQ_TORN,     /* we gave up in the middle of a request */
 };
 
@@ -92,10 +92,10 @@ void xs_ring_init(struct xs_ring *r, struct xenstore_domain_interface *intf,
 /* A short description of a fault, for messages ("reply index", ...). */
 const char *xs_ring_fault_name(enum xs_ring_fault fault);
 
-/* --- the writer: guest -> xenstored ---------------------------------------- */
+/* --- the writer: guest -> xenstored --------------------------------------- */
 
 enum xs_tx_result {
-    XS_TX_OK,           /* the whole message is in the ring, xenstored notified */
+    XS_TX_OK,           /* all of it is in the ring, xenstored notified */
     XS_TX_GAVE_UP,      /* the ring stayed full and wait() gave up before the
                            first byte went in: nothing was sent, the ring is
                            still usable */
@@ -112,7 +112,7 @@ enum xs_tx_result {
  */
 enum xs_tx_result xs_ring_write(struct xs_ring *r, const void *msg, size_t len);
 
-/* --- the reader: xenstored -> guest ---------------------------------------- */
+/* --- the reader: xenstored -> guest --------------------------------------- */
 
 enum xs_rx_result {
     XS_RX_NONE,         /* no whole message yet (ring empty, or part of one) */

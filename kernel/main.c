@@ -9,7 +9,7 @@
 #include <hypercall.h>
 #include <hypervisor.h>
 #include <mm.h>
-#include <time.h>
+#include <clock.h>
 #include <traps.h>
 #include <events.h>
 #include <console.h>
@@ -19,6 +19,7 @@
 #include <selftest.h>
 #include <shell.h>
 #include <shutdown.h>
+#include <kernel.h>
 #include <lib.h>
 
 start_info_t *start_info;
@@ -74,15 +75,25 @@ static void stop_periodic_timer(void)
     HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
 }
 
+bool kernel_has_work(void)
+{
+    return console_input_pending() || timers_pending();
+}
+
+void kernel_idle(void)
+{
+    events_wait_for_work(kernel_has_work);
+    if ( timers_pending() )
+        timers_run();
+    if ( console_input_pending() )
+        console_process_input();
+}
+
 /* The main loop: sleep until an event brings work, then do it. */
 static void __noreturn main_loop(void)
 {
     for ( ;; )
-    {
-        events_wait_for_work(console_input_pending);
-        if ( console_input_pending() )
-            console_process_input();
-    }
+        kernel_idle();
 }
 
 void start_kernel(start_info_t *si)
@@ -110,8 +121,9 @@ void start_kernel(start_info_t *si)
     info_print_xen_version();
     info_print_start_info();
 
-    /* 5. Events on: console input arrives through the upcall. */
+    /* 5. Events on: console input and timers arrive through the upcall. */
     stop_periodic_timer();
+    timers_init();
     console_start_input();
     upcall_enable();
 

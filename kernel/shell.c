@@ -16,10 +16,15 @@
 #include <printk.h>
 #include <shutdown.h>
 #include <traps.h>
+#include <clock.h>
+#include <calendar.h>
+#include <kernel.h>
 #include <lib.h>
 #include <xen/sched.h>
 
 #define PROMPT "tinypv> "
+#define CTRL_C 0x03
+#define TYPEAHEAD_SIZE 1024
 
 struct command {
     const char *name;
@@ -30,6 +35,18 @@ struct command {
 
 static const struct command commands[];
 static struct line_editor editor;
+static void run_line(char *line);
+
+/*
+ * While a command runs (sleep, say), the main loop keeps taking console
+ * input: it goes to the typeahead buffer, to be edited and run after the
+ * command, except ^C, which interrupts the command.
+ */
+static bool command_running;
+static bool interrupt_requested;
+static char typeahead[TYPEAHEAD_SIZE];
+static size_t typeahead_len;
+static uint32_t typeahead_dropped;
 
 /* --- the commands ---------------------------------------------------------- */
 
@@ -94,6 +111,52 @@ static void cmd_evtchn(int argc, char **argv)
     evtchn_for_each_bound(print_port_state, NULL);
 }
 
+static void cmd_uptime(int argc, char **argv)
+{
+    uint32_t ns;
+    uint64_t s = div_u64_rem(uptime_ns(), (uint32_t)NSEC_PER_SEC, &ns);
+
+    printk("up %llu.%09u s\n", (unsigned long long)s, ns);
+}
+
+static void cmd_date(int argc, char **argv)
+{
+    uint64_t sec;
+    uint32_t nsec;
+    struct utc_time t;
+
+    wallclock_now(&sec, &nsec);
+    unix_to_utc(sec, &t);
+    printk("%04u-%02u-%02uT%02u:%02u:%02u.%03uZ\n", t.year, t.month, t.day,
+           t.hour, t.minute, t.second, nsec / 1000000);
+}
+
+/* The timer callback only has to exist: waking the loop is the point. */
+static void sleep_done(struct timer *t, void *ctx)
+{
+    *(bool *)ctx = true;
+}
+
+static void cmd_sleep(int argc, char **argv)
+{
+    uint64_t ns;
+    struct timer timer = { .armed = false };
+    bool done = false;
+
+    if ( argc != 2 || shell_parse_duration(argv[1], &ns) )
+    {
+        printk("usage: sleep SECONDS: a number such as 2 or 0.5, at most %u\n",
+               SHELL_DURATION_MAX_S);
+        return;
+    }
+    timer_arm(&timer, monotonic_ns() + ns, sleep_done, &done);
+    while ( !done && !interrupt_requested )
+        kernel_idle();
+    timer_cancel(&timer);
+    if ( !done )
+        printk("sleep: interrupted\n");
+}
+
 static void cmd_clear(int argc, char **argv)
 {
     printk("\033[H\033[2J");
@@ -137,6 +200,9 @@ static const struct command commands[] = {
     { "echo",     "[WORDS]",   "print the words",                  cmd_echo },
     { "stats",    "",          "console, event and ring counters", cmd_stats },
     { "evtchn",   "",          "event channels in use and their state", cmd_evtchn },
+    { "uptime",   "",          "time since tinypv started",        cmd_uptime },
+    { "date",     "",          "the time now (UTC, ISO 8601)",     cmd_date },
+    { "sleep",    "SECONDS",   "wait (fractions allowed; ^C interrupts)", cmd_sleep },
     { "clear",    "",          "clear the screen",                 cmd_clear },
     { "poweroff", "[CODE]",    "shut down (CODE: Xen shutdown reason, 0)", cmd_poweroff },
     { "reboot",   "",          "ask the toolstack for a reboot",   cmd_reboot },
@@ -193,7 +259,7 @@ void shell_run_script(const char *script)
     while ( (command = shell_next_command(&cursor)) != NULL )
     {
         printk(PROMPT "%s\n", command);
-        shell_execute(command);
+        run_line(command);
     }
 }
 
@@ -204,14 +270,23 @@ static void editor_echo(void *ctx, const char *s, size_t n)
     console_put(s, n);
 }
 
-static void shell_input(void *ctx, const char *buf, size_t n)
+static void run_line(char *line)
+{
+    command_running = true;
+    interrupt_requested = false;
+    shell_execute(line);
+    command_running = false;
+}
+
+/* Feed bytes to the line editor; run each line that completes. */
+static void edit_bytes(const char *buf, size_t n)
 {
     for ( size_t i = 0; i < n; i++ )
     {
         switch ( line_editor_feed(&editor, (uint8_t)buf[i]) )
         {
         case LINE_READY:
-            shell_execute(editor.line);
+            run_line(editor.line);
             console_put(PROMPT, sizeof(PROMPT) - 1);
             break;
         case LINE_CANCELLED:
@@ -226,6 +301,56 @@ static void shell_input(void *ctx, const char *buf, size_t n)
             break;
         }
     }
+}
+
+/* Input that arrives while a command runs: keep it, but watch for ^C. */
+static void keep_typeahead(const char *buf, size_t n)
+{
+    for ( size_t i = 0; i < n; i++ )
+    {
+        if ( buf[i] == CTRL_C )
+        {
+            interrupt_requested = true;
+            continue;
+        }
+        if ( typeahead_len < sizeof(typeahead) )
+            typeahead[typeahead_len++] = buf[i];
+        else
+            typeahead_dropped++;
+    }
+}
+
+/* Edit the typeahead collected while the last command ran. */
+static void replay_typeahead(void)
+{
+    static char batch[TYPEAHEAD_SIZE];
+    size_t n;
+
+    while ( typeahead_len && !command_running )
+    {
+        n = typeahead_len;
+        memcpy(batch, typeahead, n);
+        typeahead_len = 0;
+        edit_bytes(batch, n);
+    }
+    if ( typeahead_dropped )
+    {
+        printk("\nshell: typeahead buffer full, %u bytes dropped\n",
+               typeahead_dropped);
+        typeahead_dropped = 0;
+        console_put(PROMPT, sizeof(PROMPT) - 1);
+    }
+}
+
+static void shell_input(void *ctx, const char *buf, size_t n)
+{
+    if ( command_running )
+    {
+        keep_typeahead(buf, n);
+        return;
+    }
+    edit_bytes(buf, n);
+    replay_typeahead();
     console_kick();
 }
 

@@ -258,3 +258,38 @@ int shell_parse_int(const char *text, int *out)
         *out = -(int)value;
     return 0;
 }
+
+int shell_parse_duration(const char *text, uint64_t *ns)
+{
+    uint64_t seconds = 0;
+    uint32_t fraction = 0, scale = 1000000000u;     /* 32 bits: no libgcc */
+    const char *p = text;
+    bool digits = false;
+
+    if ( !text )
+        return -1;
+    for ( ; *p >= '0' && *p <= '9'; p++ )
+    {
+        seconds = seconds * 10 + (uint64_t)(*p - '0');
+        if ( seconds > SHELL_DURATION_MAX_S )
+            return -1;
+        digits = true;
+    }
+    if ( *p == '.' )
+    {
+        for ( p++; *p >= '0' && *p <= '9'; p++ )
+        {
+            if ( scale == 1 )
+                return -1;              /* finer than a nanosecond */
+            scale /= 10;
+            fraction += (uint32_t)(*p - '0') * scale;
+            digits = true;
+        }
+    }
+    if ( !digits || *p != '\0' )
+        return -1;
+    if ( seconds == SHELL_DURATION_MAX_S && fraction )
+        return -1;
+    *ns = seconds * 1000000000ULL + fraction;
+    return 0;
+}

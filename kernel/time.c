@@ -1,22 +1,27 @@
 /*
- * time.c: reading Xen's system time.
+ * time.c: reading Xen's clocks.
  *
  *     now = system_time + ((tsc - tsc_timestamp) << tsc_shift) * mul_frac / 2^32
  *
  * Xen rewrites the snapshot whenever it sees fit (for instance when our
  * vCPU moves to another physical CPU), bumping `version` to an odd value
  * before and an even value after. A reader copies the snapshot and retries
- * if the version was odd or changed meanwhile: a lock-free seqlock.
+ * if the version was odd or changed meanwhile: a lock-free seqlock. The
+ * wall clock in shared_info follows the same protocol with wc_version.
  */
-#include <time.h>
+#include <clock.h>
 #include <barrier.h>
 #include <processor.h>
 
 static const volatile struct vcpu_time_info *vcpu_time;
+static const volatile shared_info_t *shared;
+static uint64_t boot_ns;
 
 void time_init(shared_info_t *si)
 {
+    shared = si;
     vcpu_time = &si->vcpu_info[0].time;
+    boot_ns = monotonic_ns();
 }
 
 /*
@@ -55,4 +60,52 @@ uint64_t monotonic_ns(void)
     } while ( (version & 1) || version != vcpu_time->version );
 
     return system_time + scale_tsc_delta(rdtsc() - tsc_stamp, mul_frac, shift);
+}
+
+uint64_t uptime_ns(void)
+{
+    return monotonic_ns() - boot_ns;
+}
+
+/*
+ * Long division in two 32-bit steps: the high half first, then the
+ * remainder with the low half. Each step's quotient fits in 32 bits, which
+ * is what the x86 `divl` instruction needs.
+ */
+uint64_t div_u64_rem(uint64_t n, uint32_t d, uint32_t *rem)
+{
+    uint32_t hi = (uint32_t)(n >> 32), lo = (uint32_t)n;
+    uint32_t q_hi = hi / d, r = hi % d, q_lo;
+
+#if defined(__i386__)
+    asm ( "divl %[d]" : "=a" (q_lo), "=d" (r) : "a" (lo), "d" (r), [d] "rm" (d) );
+#else
+    {
+        uint64_t part = ((uint64_t)r << 32) | lo;   /* host tests: native 64-bit */
+
+        q_lo = (uint32_t)(part / d);
+        r = (uint32_t)(part % d);
+    }
+#endif
+    if ( rem )
+        *rem = r;
+    return ((uint64_t)q_hi << 32) | q_lo;
+}
+
+void wallclock_now(uint64_t *sec, uint32_t *nsec)
+{
+    uint32_t version, wc_nsec, extra_nsec;
+    uint64_t wc_sec, sys = monotonic_ns(), total;
+
+    do {
+        version = shared->wc_version;
+        smp_rmb();
+        wc_sec = ((uint64_t)shared->xen_wc_sec_hi << 32) | shared->wc_sec;
+        wc_nsec = shared->wc_nsec;
+        smp_rmb();
+    } while ( (version & 1) || version != shared->wc_version );
+
+    total = sys + wc_nsec;
+    *sec = wc_sec + div_u64_rem(total, (uint32_t)NSEC_PER_SEC, &extra_nsec);
+    *nsec = extra_nsec;
 }

@@ -35,8 +35,8 @@ const char *xs_ring_fault_name(enum xs_ring_fault fault)
     case XS_RING_FAULT_NONE:        return "none";
     case XS_RING_FAULT_REQ_INDEX:   return "request ring indices";
     case XS_RING_FAULT_RSP_INDEX:   return "reply ring indices";
-    case XS_RING_FAULT_RSP_LEN:     return "reply length over XENSTORE_PAYLOAD_MAX";
-    case XS_RING_FAULT_REQ_TORN:    return "request torn: xenstored stopped reading";
+    case XS_RING_FAULT_RSP_LEN:     return "reply over XENSTORE_PAYLOAD_MAX";
+    case XS_RING_FAULT_REQ_TORN:    return "request torn, xenstored stalled";
     }
     return "unknown";
 }
@@ -56,7 +56,7 @@ static void notify(struct xs_ring *r)
     r->ops.notify(r->ops.ctx);
 }
 
-/* --- the writer: guest -> xenstored ---------------------------------------- */
+/* --- the writer: guest -> xenstored --------------------------------------- */
 
 /*
  * Read both req indices once and return the free space, or mark the page
@@ -141,7 +141,7 @@ enum xs_tx_result xs_ring_write(struct xs_ring *r, const void *msg, size_t len)
     return XS_TX_OK;
 }
 
-/* --- the reader: xenstored -> guest ---------------------------------------- */
+/* --- the reader: xenstored -> guest --------------------------------------- */
 
 /* Copy n bytes (n <= bytes available) from cons, wrapping. */
 static void rsp_get(const struct xs_ring *r, XENSTORE_RING_IDX cons,

@@ -480,6 +480,36 @@ static void test_parse_int(void)
     }
 }
 
+/* Durations for `sleep`: seconds with an optional fraction. */
+static void test_parse_duration(void)
+{
+    static const struct { const char *text; uint64_t ns; } good[] = {
+        { "0", 0 }, { "2", 2000000000ULL }, { "0.5", 500000000ULL },
+        { "1.25", 1250000000ULL }, { ".1", 100000000ULL }, { "3.", 3000000000ULL },
+        { "0.000000001", 1 }, { "86400", 86400000000000ULL },
+        { "007", 7000000000ULL },
+    };
+    static const char *const bad[] = {
+        "", ".", "-1", "+1", "1e3", "1.2.3", " 1", "1 ", "abc",
+        "0.0000000001", "86401", "86400.5", "99999999999999999999",
+    };
+    uint64_t ns;
+
+    for ( size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++ )
+    {
+        ns = 12345;
+        CHECK(shell_parse_duration(good[i].text, &ns) == 0);
+        CHECK_EQ(ns, good[i].ns);
+    }
+    for ( size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++ )
+    {
+        ns = 12345;
+        CHECK(shell_parse_duration(bad[i], &ns) == -1);
+        CHECK_EQ(ns, 12345);
+    }
+    CHECK(shell_parse_duration(NULL, &ns) == -1);
+}
+
 int main(void)
 {
     test_split_basic();
@@ -492,5 +522,6 @@ int main(void)
     test_script();
     test_commands_big();
     test_parse_int();
+    test_parse_duration();
     return check_summary("shell_parse");
 }

@@ -96,9 +96,46 @@ check_bad_cmdline() {
     reason_is reboot
 }
 
+check_time() {
+    use_case time || return
+    local values kernel_date kernel_s dom0_s diff ms
+    values=$(sed -n 's/^up \([0-9]*\.[0-9]*\) s$/\1/p' "$CASE_DIR/console.txt")
+    if [ "$(wc -l <<<"$values")" -eq 50 ] &&
+       awk 'NR > 1 && $1 <= prev { bad = 1 } { prev = $1 } END { exit bad }' <<<"$values"; then
+        pass "50 uptime readings, strictly increasing"
+    else
+        fail "50 uptime readings, strictly increasing: $(tr '\n' ' ' <<<"$values" | head -c 300)"
+    fi
+    kernel_date=$(grep -a -A1 -F 'tinypv> date' "$CASE_DIR/console.txt" | tail -n 1)
+    kernel_s=$(date -u -d "$kernel_date" +%s 2>/dev/null)
+    dom0_s=$(cat "$CASE_DIR/dom0_date" 2>/dev/null)
+    if [ -n "$kernel_s" ] && [ -n "$dom0_s" ] && diff=$((kernel_s - dom0_s)) &&
+       [ "${diff#-}" -le 2 ]; then
+        pass "date ($kernel_date) within 2 s of dom0's date -u"
+    else
+        fail "date '$kernel_date' within 2 s of dom0's date -u ($dom0_s)"
+    fi
+    ms=$(cat "$CASE_DIR/sleep2_ms" 2>/dev/null || echo 0)
+    if [ "$ms" -ge 1600 ] && [ "$ms" -le 2400 ]; then
+        pass "sleep 2 took $ms ms of dom0 wall time"
+    else
+        fail "sleep 2 took $ms ms of dom0 wall time (1600-2400 wanted)"
+    fi
+    ms=$(cat "$CASE_DIR/sleep_interrupted_ms" 2>/dev/null || echo 99999)
+    if [ "$ms" -lt 5000 ]; then
+        pass "^C ended 'sleep 30' after $ms ms"
+    else
+        fail "^C ended 'sleep 30' after $ms ms"
+    fi
+    after_prompt "echo after sleep" "after sleep"
+    last_line_is "tinypv: shutting down (reason: poweroff)"
+    reason_is poweroff
+}
+
 check_all_cases() {
     check_boot_notes
     check_boot_legacy
+    check_time
     check_input_flood
     check_fault pagefault "*** exception 14: page fault at eip 0x"
     check_fault pagefault "  cr2 0x00000010 (the address that faulted)"

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # the variables are used by the scripts sourcing this
 # Helpers shared by tools/testbed/setup and tools/testbed/boot (sourced, not run).
 
 # The cache lives outside the repository: it is large (hundreds of MB) and
@@ -17,3 +17,8 @@ say() { printf 'testbed: %s\n' "$*" >&2; }
 
 # Seconds since the epoch, for the "took N s" lines.
 now() { date +%s; }
+
+# Print the calling script's header comment (its usage text).
+print_header() {
+    awk 'NR == 1 { next } !/^#/ || /^# shellcheck/ { exit } { sub(/^# ?/, ""); print }' "$0" >&2
+}

@@ -64,8 +64,33 @@ case_bad_cmdline() {
     guest_wait_end 30
 }
 
+# Clocks: 50 uptime readings, the date against dom0's, sleep against dom0's
+# wall time, and ^C interrupting a sleep.
+case_time() {
+    uptimes=$(for i in $(seq 50); do printf 'uptime; '; done)
+    guest_start time tinypv "run=\\\"$uptimes\\\"" || return
+    guest_wait_text "tinypv> " 51 60
+    guest_command "date"
+    date -u +%s >"$GDIR/dom0_date"
+
+    start=$(now_ms)
+    guest_command "sleep 2"
+    echo $(($(now_ms) - start)) >"$GDIR/sleep2_ms"
+
+    start=$(now_ms)
+    guest_type 'sleep 30\r'
+    sleep 1
+    guest_type '\003'
+    guest_wait_text "sleep: interrupted" 1 10
+    echo $(($(now_ms) - start)) >"$GDIR/sleep_interrupted_ms"
+    guest_command "echo after sleep"
+    guest_type 'poweroff\r'
+    guest_wait_end 30
+}
+
 case_boot_notes
 case_boot_legacy
+case_time
 case_input_flood
 for kind in pagefault invalid divide gp panic; do
     case_fault "$kind"

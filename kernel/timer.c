@@ -1,0 +1,111 @@
+/*
+ * timer.c: one-shot timers on Xen's VIRQ_TIMER.
+ *
+ * Xen gives each vCPU a single programmable one-shot timer: set_timer_op
+ * with an absolute system time. When it expires Xen sends VIRQ_TIMER. Many
+ * timers are built on that one by keeping them in a list sorted by
+ * deadline and always programming the earliest.
+ *
+ * The upcall handler only notes that the timer fired; callbacks run from
+ * the main loop (timers_run), where they may print, sleep or take locks.
+ */
+#include <clock.h>
+#include <events.h>
+#include <hypercall.h>
+#include <printk.h>
+
+static struct timer *armed;             /* sorted by deadline, earliest first */
+static volatile bool timer_fired;
+static evtchn_port_t timer_port;
+static bool timers_ready;
+
+static void timer_event(evtchn_port_t port, void *ctx)
+{
+    timer_fired = true;
+}
+
+void timers_init(void)
+{
+    long rc = evtchn_bind_virq(VIRQ_TIMER, &timer_port);
+
+    if ( rc || evtchn_bind_handler(timer_port, timer_event, NULL, "timer") )
+    {
+        printk("timer: cannot bind VIRQ_TIMER (error %ld); no timers\n", rc);
+        return;
+    }
+    timers_ready = true;
+}
+
+/* Tell Xen about the earliest deadline (or that there is none). */
+static void program_next(void)
+{
+    HYPERVISOR_set_timer_op(armed ? armed->deadline : 0);
+}
+
+static void list_remove(struct timer *t)
+{
+    struct timer **p;
+
+    for ( p = &armed; *p; p = &(*p)->next )
+    {
+        if ( *p == t )
+        {
+            *p = t->next;
+            break;
+        }
+    }
+    t->armed = false;
+}
+
+void timer_arm(struct timer *t, uint64_t deadline, timer_fn fn, void *ctx)
+{
+    struct timer **p;
+    unsigned long flags = upcall_save_and_mask();
+
+    if ( t->armed )
+        list_remove(t);
+    t->deadline = deadline;
+    t->fn = fn;
+    t->ctx = ctx;
+    for ( p = &armed; *p && (*p)->deadline <= deadline; p = &(*p)->next )
+        ;
+    t->next = *p;
+    *p = t;
+    t->armed = true;
+    if ( armed == t && timers_ready )
+        program_next();
+    upcall_restore(flags);
+}
+
+void timer_cancel(struct timer *t)
+{
+    unsigned long flags = upcall_save_and_mask();
+
+    if ( t->armed )
+    {
+        list_remove(t);
+        if ( timers_ready )
+            program_next();
+    }
+    upcall_restore(flags);
+}
+
+bool timers_pending(void)
+{
+    return timer_fired || (armed && armed->deadline <= monotonic_ns());
+}
+
+void timers_run(void)
+{
+    struct timer *t;
+
+    timer_fired = false;
+    while ( armed && armed->deadline <= monotonic_ns() )
+    {
+        t = armed;
+        list_remove(t);
+        t->fn(t, t->ctx);
+    }
+    if ( timers_ready )
+        program_next();
+}

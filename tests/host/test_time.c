@@ -1,0 +1,122 @@
+/*
+ * test_time.c: the arithmetic behind tinypv's clocks (kernel/time.c) and
+ * calendar (kernel/calendar.c), checked against the host's own 64-bit and
+ * 128-bit arithmetic and its C library's gmtime().
+ */
+#include <stdlib.h>
+#include <time.h>
+#include <clock.h>
+#include <calendar.h>
+#include "check.h"
+
+static uint64_t rand64(void)
+{
+    return ((uint64_t)(uint32_t)rand() << 33) ^ ((uint64_t)(uint32_t)rand() << 11)
+           ^ (uint64_t)(uint32_t)rand();
+}
+
+static void test_div(void)
+{
+    static const uint32_t divisors[] = { 1, 2, 3, 10, 60, 86400, 1000000000u,
+                                         0xFFFFFFFFu };
+    uint32_t rem;
+
+    CHECK_EQ(div_u64_rem(0, 7, &rem), 0);
+    CHECK_EQ(rem, 0);
+    CHECK_EQ(div_u64_rem(UINT64_MAX, 1, &rem), UINT64_MAX);
+    CHECK_EQ(div_u64_rem(UINT64_MAX, 0xFFFFFFFFu, &rem), UINT64_MAX / 0xFFFFFFFFu);
+    for ( int i = 0; i < 200000; i++ )
+    {
+        uint64_t n = rand64();
+        uint32_t d = divisors[i % 8];
+
+        if ( i % 8 == 7 )
+            d = (uint32_t)rand() | 1;
+        if ( div_u64_rem(n, d, &rem) != n / d || rem != n % d )
+        {
+            CHECK(!"div_u64_rem agrees with 64-bit division");
+            return;
+        }
+    }
+    CHECK(1);
+}
+
+static void test_scale(void)
+{
+    /* mul_frac = 2^32 * (ns per tick) with shifts, as Xen computes it. */
+    CHECK_EQ(scale_tsc_delta(1000, 0x80000000u, 0), 500);
+    CHECK_EQ(scale_tsc_delta(1000, 0x80000000u, 1), 1000);
+    CHECK_EQ(scale_tsc_delta(1000, 0x80000000u, -1), 250);
+    for ( int i = 0; i < 200000; i++ )
+    {
+        uint64_t delta = rand64() >> (rand() % 40);
+        uint32_t mul = (uint32_t)rand() << 1 | 1;
+        int8_t shift = (int8_t)(rand() % 7 - 3);
+        uint64_t shifted = shift < 0 ? delta >> -shift : delta << shift;
+        unsigned __int128 want = ((unsigned __int128)shifted * mul) >> 32;
+
+        if ( scale_tsc_delta(delta, mul, shift) != (uint64_t)want )
+        {
+            CHECK(!"scale_tsc_delta agrees with 128-bit arithmetic");
+            return;
+        }
+    }
+    CHECK(1);
+}
+
+static void check_date(uint64_t s)
+{
+    struct utc_time got;
+    struct tm want;
+    time_t t = (time_t)s;
+
+    unix_to_utc(s, &got);
+    gmtime_r(&t, &want);
+    if ( got.year != (uint32_t)want.tm_year + 1900 ||
+         got.month != (uint32_t)want.tm_mon + 1 ||
+         got.day != (uint32_t)want.tm_mday ||
+         got.hour != (uint32_t)want.tm_hour ||
+         got.minute != (uint32_t)want.tm_min ||
+         got.second != (uint32_t)want.tm_sec )
+    {
+        fprintf(stderr, "unix_to_utc(%llu): %u-%u-%u %u:%u:%u\n",
+                (unsigned long long)s, got.year, got.month, got.day,
+                got.hour, got.minute, got.second);
+        CHECK(!"unix_to_utc agrees with gmtime");
+    }
+    else
+        CHECK(1);
+}
+
+static void test_calendar(void)
+{
+    struct utc_time t;
+
+    unix_to_utc(0, &t);
+    CHECK(t.year == 1970 && t.month == 1 && t.day == 1 && t.hour == 0);
+    unix_to_utc(951782400, &t);                 /* 2000-02-29, a leap day */
+    CHECK(t.year == 2000 && t.month == 2 && t.day == 29);
+    unix_to_utc(4107542399ULL, &t);             /* 2100-02-28T23:59:59 */
+    CHECK(t.year == 2100 && t.month == 2 && t.day == 28 && t.second == 59);
+    unix_to_utc(4107542400ULL, &t);             /* 2100 is not a leap year */
+    CHECK(t.year == 2100 && t.month == 3 && t.day == 1);
+
+    /* Every day boundary for 1970-2400, and random instants up to 9999. */
+    for ( uint64_t s = 0; s < 13569465600ULL; s += 86400 )
+        check_date(s + (s / 86400) % 86400);
+    for ( int i = 0; i < 100000; i++ )
+        check_date(rand64() % 253402300800ULL);
+
+    /* Absurd inputs must not hang or misbehave. */
+    unix_to_utc(UINT64_MAX, &t);
+    CHECK(t.month >= 1 && t.month <= 12 && t.day >= 1 && t.day <= 31);
+}
+
+int main(void)
+{
+    srand(7);
+    test_div();
+    test_scale();
+    test_calendar();
+    return check_summary("time");
+}

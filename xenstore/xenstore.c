@@ -1,0 +1,577 @@
+/*
+ * xenstore.c: the xenstore client, gluing the pure ring and message code
+ * (xs_ring.c, xs_proto.c) to Xen.
+ *
+ * One call, one request, one answer:
+ *
+ *     xs_read -> request: build in tx_buf -> xs_ring_write -> EVTCHNOP_send
+ *             -> wait_for_answer: xs_ring_read into rx_buf, until the message
+ *                with our req_id comes (SCHEDOP_poll in between)
+ *             -> xs_reply_read: the value from rx_buf into the caller's buffer
+ *
+ * The rsp ring carries more than answers: watch events may come at any
+ * time, in between or before our answer. Those are copied into a small
+ * queue and handed to the watch functions later, from the main loop
+ * (xenstore_process), so that a watch function never runs inside another
+ * call and may itself make calls.
+ *
+ * Everything that touches the rings runs with upcalls masked. The upcall
+ * handler does nothing but set work_pending, so it cannot interfere; the
+ * masking is there for the reason given at console_wait(): we watch the
+ * port's pending bit ourselves, and poll on it.
+ */
+#include <xenstore.h>
+#include <events.h>
+#include <printk.h>
+#include <clock.h>
+#include <lib.h>
+#include <barrier.h>
+
+/* Where the ring goes if it is not in the bootstrap mapping. */
+static uint8_t store_spare_page[PAGE_SIZE] __aligned(PAGE_SIZE)
+    __section(".bss.page_aligned");
+
+/* A request being sent, and the message being received. */
+static uint8_t tx_buf[XS_MSG_MAX];
+static uint8_t rx_buf[XS_MSG_MAX];
+
+static struct xs_ring ring;
+static struct page_lookup ring_where;
+static evtchn_port_t store_port;
+static bool connected;                  /* init found the page and the port */
+static volatile bool work_pending;      /* set by the upcall handler */
+static uint32_t next_req_id = 1;        /* 0 is never used: it means "none" */
+static int our_domid = -ENOTCONN;
+static uint64_t write_deadline;
+static uint64_t lost_reported;
+static struct xenstore_stats stats;
+
+struct watch {
+    bool used;
+    char path[XENSTORE_WATCH_PATH_MAX];
+    char token[XENSTORE_TOKEN_MAX];
+    xs_watch_fn fn;
+    void *ctx;
+};
+static struct watch watches[XENSTORE_MAX_WATCHES];
+
+/* Events waiting for xenstore_process(): a ring of copies. */
+struct queued_event {
+    char path[XENSTORE_EVENT_PATH_MAX];
+    char token[XENSTORE_TOKEN_MAX];
+};
+static struct queued_event queue[XENSTORE_EVENT_QUEUE];
+static unsigned int queue_head, queue_count;
+
+/* --- talking to the ring -------------------------------------------------- */
+
+static void store_notify(void *ctx)
+{
+    evtchn_notify(store_port);
+}
+
+/*
+ * Consume the port's pending bit, if set. The upcall will never see that
+ * event now, and it may have announced watch events or answers we do not
+ * read here: so tell the main loop to look at the ring too.
+ */
+static bool consume_pending(void)
+{
+    if ( !evtchn_test_and_clear_pending(store_port) )
+        return false;
+    work_pending = true;
+    return true;
+}
+
+static bool store_wait(void *ctx, unsigned int attempt);
+
+static const struct xs_ring_ops store_ops = {
+    .notify = store_notify,
+    .wait = store_wait,
+};
+
+/* Say once that the ring was given up on. Returns whether it was. */
+static bool ring_failed(void)
+{
+    if ( ring.fault == XS_RING_FAULT_NONE )
+        return false;
+    if ( stats.corrupt == 0 )
+    {
+        stats.corrupt = 1;
+        printk("xenstore: giving up on the ring: %s (prod=%u cons=%u len=%u); "
+               "all xenstore calls now fail with EIO\n",
+               xs_ring_fault_name(ring.fault), ring.bad_prod, ring.bad_cons,
+               ring.bad_len);
+    }
+    return true;
+}
+
+/* 0 if requests can be sent, else the error every call returns. */
+static int usable(void)
+{
+    if ( !connected )
+        return -ENOTCONN;
+    if ( ring_failed() )
+        return -EIO;
+    return 0;
+}
+
+/* Count the errors the API returns, in one place. */
+static int result(int rc)
+{
+    if ( rc < 0 )
+        stats.errors++;
+    return rc;
+}
+
+/* --- watch events --------------------------------------------------------- */
+
+static struct watch *find_watch(const char *token)
+{
+    for ( unsigned int i = 0; i < XENSTORE_MAX_WATCHES; i++ )
+        if ( watches[i].used && strcmp(watches[i].token, token) == 0 )
+            return &watches[i];
+    return NULL;
+}
+
+/* Copy an event into the queue, if it is for one of our watches and fits. */
+static void queue_event(const struct xs_msg *m)
+{
+    const char *path, *token;
+    struct queued_event *ev;
+
+    stats.watch_events++;
+    if ( xs_parse_watch_event(m, &path, &token) )
+    {
+        stats.events_unknown++;
+        printk("xenstore: malformed watch event (%u bytes) dropped\n", m->len);
+        return;
+    }
+    if ( strlen(token) >= XENSTORE_TOKEN_MAX || !find_watch(token) )
+    {
+        stats.events_unknown++;     /* normal just after an unwatch */
+        return;
+    }
+    /* Both losses are reported, once per burst, by xenstore_process(). */
+    if ( strlen(path) >= XENSTORE_EVENT_PATH_MAX ||
+         queue_count == XENSTORE_EVENT_QUEUE )
+    {
+        stats.events_lost++;
+        return;
+    }
+    ev = &queue[(queue_head + queue_count) % XENSTORE_EVENT_QUEUE];
+    memcpy(ev->path, path, strlen(path) + 1);
+    memcpy(ev->token, token, strlen(token) + 1);
+    queue_count++;
+}
+
+/* Hand queued events to their watches, oldest first, outside any request. */
+static void deliver_events(void)
+{
+    struct queued_event ev;
+    struct watch *w;
+
+    while ( queue_count )
+    {
+        /* A copy: the function may make calls that queue more events. */
+        ev = queue[queue_head];
+        queue_head = (queue_head + 1) % XENSTORE_EVENT_QUEUE;
+        queue_count--;
+
+        w = find_watch(ev.token);
+        if ( !w )
+        {
+            stats.events_unknown++;     /* unwatched since it was queued */
+            continue;
+        }
+        stats.events_delivered++;
+        w->fn(w->ctx, ev.path, ev.token);
+    }
+}
+
+/* --- reading the rsp ring ------------------------------------------------- */
+
+enum pump_result {
+    PUMP_EMPTY,         /* nothing more to read now */
+    PUMP_ANSWER,        /* the answer to want_id is in *answer (in rx_buf) */
+    PUMP_FAULT,         /* the ring is given up on */
+};
+
+/* Sort one message: the awaited answer, an event, or a stray answer. */
+static bool is_answer(const struct xs_msg *m, uint32_t want_id)
+{
+    if ( m->type == XS_WATCH_EVENT )
+    {
+        queue_event(m);
+        return false;
+    }
+    if ( want_id != 0 && m->req_id == want_id )
+        return true;
+    /* An answer after its request timed out, or a confused xenstored. */
+    stats.stray_replies++;
+    printk("xenstore: dropping a %s message for request %u; %s\n",
+           xs_type_name(m->type), m->req_id,
+           want_id ? "it is not the one we wait for" : "no request is waiting");
+    return false;
+}
+
+/*
+ * Read messages until the ring is empty or the answer to want_id (0: none
+ * expected) arrives. The answer stays valid in rx_buf until the next pump.
+ */
+static enum pump_result pump(uint32_t want_id, struct xs_msg *answer)
+{
+    struct xs_msg m;
+    size_t len;
+
+    for ( ;; )
+    {
+        switch ( xs_ring_read(&ring, rx_buf, sizeof(rx_buf), &len) )
+        {
+        case XS_RX_NONE:
+            return PUMP_EMPTY;
+        case XS_RX_FAULT:
+            ring_failed();
+            return PUMP_FAULT;
+        case XS_RX_DROPPED:         /* cannot happen: rx_buf fits any message */
+            continue;
+        case XS_RX_MESSAGE:
+            break;
+        }
+        if ( xs_parse_msg(rx_buf, len, &m) )
+            continue;               /* cannot happen: the ring checked it */
+        if ( is_answer(&m, want_id) )
+        {
+            *answer = m;
+            return PUMP_ANSWER;
+        }
+    }
+}
+
+/*
+ * The writer's wait, when the req ring is full: read what xenstored sent
+ * (it may be waiting for room in the rsp ring before it reads on), then
+ * sleep as console_wait() does, until the port fires or the deadline.
+ */
+static bool store_wait(void *ctx, unsigned int attempt)
+{
+    uint64_t now = monotonic_ns();
+
+    if ( attempt == 0 )
+        write_deadline = now + XENSTORE_TIMEOUT_MS * NSEC_PER_MSEC;
+    if ( now >= write_deadline )
+        return false;
+    if ( pump(0, NULL) == PUMP_FAULT )
+        return true;                /* the writer sees the fault and stops */
+    if ( consume_pending() )
+        return true;
+    evtchn_poll(store_port, write_deadline);
+    return true;
+}
+
+/*
+ * Wait for the answer to request id. Each round reads the ring; only if
+ * that finds nothing and the pending bit is clear do we poll, and an event
+ * arriving between the test and the poll still ends the poll at once.
+ */
+static int wait_for_answer(uint32_t id, uint32_t type, struct xs_msg *answer)
+{
+    uint64_t deadline = monotonic_ns() + XENSTORE_TIMEOUT_MS * NSEC_PER_MSEC;
+
+    for ( ;; )
+    {
+        switch ( pump(id, answer) )
+        {
+        case PUMP_ANSWER:
+            stats.replies++;
+            return 0;
+        case PUMP_FAULT:
+            return -EIO;
+        case PUMP_EMPTY:
+            break;
+        }
+        if ( monotonic_ns() >= deadline )
+        {
+            stats.timeouts++;
+            printk("xenstore: no answer to %s (request %u) within %u ms\n",
+                   xs_type_name(type), id, XENSTORE_TIMEOUT_MS);
+            return -ETIMEDOUT;
+        }
+        if ( consume_pending() )
+            continue;
+        evtchn_poll(store_port, deadline);
+    }
+}
+
+/* --- requests ------------------------------------------------------------- */
+
+static uint32_t new_req_id(void)
+{
+    uint32_t id = next_req_id++;
+
+    if ( next_req_id == 0 )
+        next_req_id = 1;
+    return id;
+}
+
+/* Put a built request into the ring; 0 or -errno. */
+static int send_request(size_t len, uint32_t type)
+{
+    switch ( xs_ring_write(&ring, tx_buf, len) )
+    {
+    case XS_TX_OK:
+        stats.requests++;
+        return 0;
+    case XS_TX_GAVE_UP:
+        stats.timeouts++;
+        printk("xenstore: no room for a %s request for %u ms; not sent\n",
+               xs_type_name(type), XENSTORE_TIMEOUT_MS);
+        return -ETIMEDOUT;
+    case XS_TX_FAULT:
+        ring_failed();
+        return -EIO;
+    case XS_TX_INVALID:
+        break;
+    }
+    return -EINVAL;
+}
+
+/*
+ * Send "path\0", then "token\0" if token, then value's bytes (unterminated)
+ * if value; wait for the answer. On success *answer points into rx_buf and
+ * must be used before the next request.
+ */
+static int request(uint32_t type, const char *path, const char *token,
+                   const char *value, struct xs_msg *answer)
+{
+    struct xs_builder b;
+    unsigned long flags;
+    uint32_t id;
+    size_t len;
+    int rc = usable();
+
+    if ( rc )
+        return rc;
+    if ( !path )
+        return -EINVAL;
+
+    id = new_req_id();
+    xs_build_start(&b, tx_buf, sizeof(tx_buf), type, id);
+    xs_build_string(&b, path);
+    if ( token )
+        xs_build_string(&b, token);
+    if ( value )
+        xs_build_bytes(&b, value, strlen(value));
+    len = xs_build_end(&b);
+    if ( !len )
+        return -E2BIG;
+
+    flags = upcall_save_and_mask();
+    rc = send_request(len, type);
+    if ( rc == 0 )
+        rc = wait_for_answer(id, type, answer);
+    upcall_restore(flags);
+    return rc;
+}
+
+int xs_read(const char *path, char *buf, size_t size)
+{
+    struct xs_msg answer;
+    int rc = request(XS_READ, path, NULL, NULL, &answer);
+
+    if ( rc == 0 )
+        return result(xs_reply_read(&answer, buf, size));
+    if ( size )
+        buf[0] = '\0';
+    return result(rc);
+}
+
+int xs_write(const char *path, const char *value)
+{
+    struct xs_msg answer;
+    int rc;
+
+    if ( !value )
+        return result(-EINVAL);
+    rc = request(XS_WRITE, path, NULL, value, &answer);
+    return result(rc ? rc : xs_reply_status(&answer, XS_WRITE));
+}
+
+int xs_rm(const char *path)
+{
+    struct xs_msg answer;
+    int rc = request(XS_RM, path, NULL, NULL, &answer);
+
+    return result(rc ? rc : xs_reply_status(&answer, XS_RM));
+}
+
+int xs_directory(const char *path, char *buf, size_t size)
+{
+    struct xs_msg answer;
+    int rc = request(XS_DIRECTORY, path, NULL, NULL, &answer);
+
+    if ( rc == 0 )
+        return result(xs_reply_directory(&answer, buf, size));
+    if ( size )
+        buf[0] = '\0';
+    return result(rc);
+}
+
+int xs_watch(const char *path, const char *token, xs_watch_fn fn, void *ctx)
+{
+    struct xs_msg answer;
+    struct watch *w = NULL;
+    int rc;
+
+    if ( !path || !token || !fn )
+        return result(-EINVAL);
+    if ( strnlen(path, XENSTORE_WATCH_PATH_MAX) == XENSTORE_WATCH_PATH_MAX ||
+         strnlen(token, XENSTORE_TOKEN_MAX) == XENSTORE_TOKEN_MAX )
+        return result(-ENAMETOOLONG);
+    if ( find_watch(token) )
+        return result(-EEXIST);
+    for ( unsigned int i = 0; i < XENSTORE_MAX_WATCHES && !w; i++ )
+        if ( !watches[i].used )
+            w = &watches[i];
+    if ( !w )
+        return result(-ENOBUFS);
+
+    /* Taken before asking: the first event may come with the answer. */
+    memcpy(w->path, path, strlen(path) + 1);
+    memcpy(w->token, token, strlen(token) + 1);
+    w->fn = fn;
+    w->ctx = ctx;
+    w->used = true;
+
+    rc = request(XS_WATCH, path, token, NULL, &answer);
+    if ( rc == 0 )
+        rc = xs_reply_status(&answer, XS_WATCH);
+    if ( rc )
+        w->used = false;
+    return result(rc);
+}
+
+int xs_unwatch(const char *path, const char *token)
+{
+    struct xs_msg answer;
+    struct watch *w;
+    int rc;
+
+    if ( !path || !token )
+        return result(-EINVAL);
+    w = find_watch(token);
+    if ( !w || strcmp(w->path, path) != 0 )
+        return result(-ENOENT);
+
+    /* Freed first: events still queued or in flight are now dropped. */
+    w->used = false;
+    rc = request(XS_UNWATCH, path, token, NULL, &answer);
+    return result(rc ? rc : xs_reply_status(&answer, XS_UNWATCH));
+}
+
+/* --- connecting ----------------------------------------------------------- */
+
+/* In the upcall: only note that there is something to do. */
+static void store_event(evtchn_port_t port, void *ctx)
+{
+    work_pending = true;
+}
+
+/* Ask xenstored who we are: "domid" is relative to our own directory. */
+static int learn_domid(void)
+{
+    char value[16];
+    uint32_t id;
+    int rc = xs_read("domid", value, sizeof(value));
+
+    if ( rc < 0 )
+    {
+        printk("xenstore: cannot read our domid: %s\n", xs_strerror(rc));
+        our_domid = rc;
+        return rc;
+    }
+    if ( xs_parse_uint(value, &id) || id >= DOMID_FIRST_RESERVED )
+    {
+        printk("xenstore: \"%s\" is not a domain id\n", value);
+        our_domid = -EBADMSG;
+        return -EBADMSG;
+    }
+    our_domid = (int)id;
+    return 0;
+}
+
+int xenstore_init(const start_info_t *si)
+{
+    if ( connected )
+        return -EISCONN;
+    if ( !find_own_page(si->store_mfn, store_spare_page, &ring_where) )
+    {
+        printk("xenstore: cannot map the ring (mfn 0x%lx); no xenstore\n",
+               (unsigned long)si->store_mfn);
+        return -EIO;
+    }
+    store_port = si->store_evtchn;
+    xs_ring_init(&ring, ring_where.va, &store_ops);
+    if ( evtchn_bind_handler(store_port, store_event, NULL, "xenstore") )
+    {
+        printk("xenstore: cannot bind event channel %u; no xenstore\n",
+               store_port);
+        return -EBUSY;
+    }
+    connected = true;
+    work_pending = true;        /* something may have come before we listened */
+
+    return learn_domid();
+}
+
+int xs_domid(void)
+{
+    return our_domid;
+}
+
+/* --- the main loop -------------------------------------------------------- */
+
+bool xenstore_pending(void)
+{
+    return work_pending || queue_count > 0;
+}
+
+void xenstore_process(void)
+{
+    unsigned long flags;
+
+    /* Clear before reading: an event during the drain makes us come back. */
+    work_pending = false;
+    barrier();
+    if ( usable() == 0 )
+    {
+        flags = upcall_save_and_mask();
+        pump(0, NULL);
+        upcall_restore(flags);
+    }
+    deliver_events();
+
+    if ( stats.events_lost != lost_reported )
+    {
+        printk("xenstore: %llu watch events lost (the queue of %u was full, "
+               "or the path longer than %u bytes)\n",
+               (unsigned long long)(stats.events_lost - lost_reported),
+               XENSTORE_EVENT_QUEUE, XENSTORE_EVENT_PATH_MAX - 1);
+        lost_reported = stats.events_lost;
+    }
+}
+
+/* --- for `stats` and `info` ----------------------------------------------- */
+
+void xenstore_get_stats(struct xenstore_stats *st)
+{
+    *st = stats;
+    st->connected = connected && ring.fault == XS_RING_FAULT_NONE;
+    st->ring = ring.stats;
+}
+
+void xenstore_describe(struct page_lookup *where, evtchn_port_t *port)
+{
+    *where = ring_where;
+    *port = store_port;
+}

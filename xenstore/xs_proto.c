@@ -1,0 +1,294 @@
+/*
+ * xs_proto.c: building xenstore requests and checking xenstored's answers.
+ *
+ * Building is plain bookkeeping with bounds. Parsing is where the care
+ * goes: the header's len is checked against the bytes actually received,
+ * and every string taken from a payload is found with strnlen() bounded by
+ * what is left of the payload, so a missing terminator is an error and
+ * never a read past the message.
+ */
+#include <xs_proto.h>   /* first: it defines the errno values xs_wire.h needs */
+#include <lib.h>
+
+#ifndef EINVAL
+#error "xs_proto.h must define the errno values"
+#endif
+
+#define HDR_SIZE    sizeof(struct xsd_sockmsg)
+
+/* --- building requests ---------------------------------------------------- */
+
+void xs_build_start(struct xs_builder *b, void *buf, size_t size,
+                    uint32_t type, uint32_t req_id)
+{
+    struct xsd_sockmsg hdr = { .type = type, .req_id = req_id, .tx_id = 0 };
+
+    b->buf = buf;
+    b->size = size;
+    b->len = 0;
+    b->overflow = size < HDR_SIZE;
+    if ( b->overflow )
+        return;
+    memcpy(b->buf, &hdr, HDR_SIZE);     /* len is filled in at the end */
+    b->len = HDR_SIZE;
+}
+
+void xs_build_bytes(struct xs_builder *b, const void *p, size_t n)
+{
+    size_t room;
+
+    if ( b->overflow )
+        return;
+    /* Room in the buffer, and room in what xenstored accepts. */
+    room = MIN(b->size, HDR_SIZE + XENSTORE_PAYLOAD_MAX) - b->len;
+    if ( n > room )
+    {
+        b->overflow = true;
+        return;
+    }
+    memcpy(b->buf + b->len, p, n);
+    b->len += n;
+}
+
+void xs_build_string(struct xs_builder *b, const char *s)
+{
+    /* A string longer than a whole payload cannot fit: stop looking there. */
+    size_t n = strnlen(s, XENSTORE_PAYLOAD_MAX + 1);
+
+    xs_build_bytes(b, s, n);
+    xs_build_bytes(b, "", 1);
+}
+
+size_t xs_build_end(struct xs_builder *b)
+{
+    uint32_t len;
+
+    if ( b->overflow )
+        return 0;
+    len = (uint32_t)(b->len - HDR_SIZE);
+    memcpy(b->buf + offsetof(struct xsd_sockmsg, len), &len, sizeof(len));
+    return b->len;
+}
+
+/* --- taking messages apart ------------------------------------------------ */
+
+int xs_parse_msg(const void *msg, size_t msg_len, struct xs_msg *m)
+{
+    struct xsd_sockmsg hdr;
+
+    if ( msg_len < HDR_SIZE )
+        return -EBADMSG;
+    memcpy(&hdr, msg, HDR_SIZE);        /* msg may not be aligned */
+    if ( hdr.len > XENSTORE_PAYLOAD_MAX || hdr.len != msg_len - HDR_SIZE )
+        return -EBADMSG;
+    m->type = hdr.type;
+    m->req_id = hdr.req_id;
+    m->tx_id = hdr.tx_id;
+    m->len = hdr.len;
+    m->body = (const char *)msg + HDR_SIZE;
+    return 0;
+}
+
+int xs_error_from_name(const char *body, size_t len)
+{
+    size_t n = strnlen(body, len);
+
+    for ( size_t i = 0; i < ARRAY_SIZE(xsd_errors); i++ )
+    {
+        const char *name = xsd_errors[i].errstring;
+
+        if ( strlen(name) == n && memcmp(name, body, n) == 0 )
+            return -xsd_errors[i].errnum;
+    }
+    return -EIO;
+}
+
+int xs_reply_status(const struct xs_msg *m, uint32_t expected_type)
+{
+    if ( m->type == XS_ERROR )
+        return xs_error_from_name(m->body, m->len);
+    if ( m->type != expected_type )
+        return -EBADMSG;
+    return 0;
+}
+
+int xs_reply_read(const struct xs_msg *m, char *buf, size_t size)
+{
+    int rc = xs_reply_status(m, XS_READ);
+    size_t n;
+
+    if ( size == 0 )
+        return rc ? rc : -EINVAL;
+    buf[0] = '\0';                     /* what an error leaves behind */
+    if ( rc )
+        return rc;
+    n = MIN((size_t)m->len, size - 1);
+    memcpy(buf, m->body, n);
+    buf[n] = '\0';
+    return n < m->len ? -EOVERFLOW : (int)m->len;
+}
+
+/* Are the len bytes at body a list of non-empty NUL-terminated names? */
+static bool valid_name_list(const char *body, size_t len)
+{
+    size_t off = 0, n;
+
+    while ( off < len )
+    {
+        n = strnlen(body + off, len - off);
+        if ( n == 0 || n == len - off )
+            return false;           /* empty name, or no terminator */
+        off += n + 1;
+    }
+    return true;
+}
+
+int xs_reply_directory(const struct xs_msg *m, char *buf, size_t size)
+{
+    int rc = xs_reply_status(m, XS_DIRECTORY);
+    size_t off = 0, n;
+    int count = 0;
+
+    if ( size == 0 )
+        return rc ? rc : -EINVAL;
+    buf[0] = '\0';                     /* an empty list, if we fail */
+    if ( rc )
+        return rc;
+    if ( !valid_name_list(m->body, m->len) )
+        return -EBADMSG;
+
+    /* Copy whole names while each, and the list's end marker, fit. */
+    while ( off < m->len )
+    {
+        n = strnlen(m->body + off, m->len - off) + 1;
+        if ( off + n + 1 > size )
+        {
+            buf[off] = '\0';
+            return -EOVERFLOW;
+        }
+        memcpy(buf + off, m->body + off, n);
+        off += n;
+        count++;
+    }
+    buf[off] = '\0';
+    return count;
+}
+
+int xs_parse_watch_event(const struct xs_msg *m, const char **path,
+                         const char **token)
+{
+    size_t path_len, token_len;
+
+    if ( m->type != XS_WATCH_EVENT )
+        return -EBADMSG;
+    path_len = strnlen(m->body, m->len);
+    if ( path_len == m->len )
+        return -EBADMSG;            /* no room for the path's NUL */
+    token_len = strnlen(m->body + path_len + 1, m->len - path_len - 1);
+    if ( token_len == m->len - path_len - 1 )
+        return -EBADMSG;            /* the token is not terminated */
+    *path = m->body;
+    *token = m->body + path_len + 1;
+    return 0;
+}
+
+/* --- names and messages --------------------------------------------------- */
+
+static const struct {
+    int err;
+    const char *name;
+    const char *message;
+} errors[] = {
+    { EPERM,        "EPERM",        "operation not permitted" },
+    { ENOENT,       "ENOENT",       "no such entry" },
+    { EIO,          "EIO",          "I/O error (xenstore unusable, or "
+                                    "xenstored failed without saying why)" },
+    { E2BIG,        "E2BIG",        "too big for a xenstore message" },
+    { EAGAIN,       "EAGAIN",       "try again" },
+    { ENOMEM,       "ENOMEM",       "xenstored is out of memory" },
+    { EACCES,       "EACCES",       "permission denied" },
+    { EBUSY,        "EBUSY",        "xenstored is busy" },
+    { EEXIST,       "EEXIST",       "already exists" },
+    { EISDIR,       "EISDIR",       "is a directory" },
+    { EINVAL,       "EINVAL",       "invalid argument" },
+    { ENOSPC,       "ENOSPC",       "quota exceeded" },
+    { EROFS,        "EROFS",        "read-only" },
+    { ENAMETOOLONG, "ENAMETOOLONG", "name too long" },
+    { ENOSYS,       "ENOSYS",       "not supported by xenstored" },
+    { ENOTEMPTY,    "ENOTEMPTY",    "directory not empty" },
+    { EBADMSG,      "EBADMSG",      "malformed message from xenstored" },
+    { EOVERFLOW,    "EOVERFLOW",    "truncated to fit the buffer" },
+    { ENOBUFS,      "ENOBUFS",      "no free slot" },
+    { EISCONN,      "EISCONN",      "already connected" },
+    { ENOTCONN,     "ENOTCONN",     "xenstore is not connected" },
+    { ETIMEDOUT,    "ETIMEDOUT",    "no answer from xenstored in time" },
+};
+
+static int find_error(int err)
+{
+    if ( err < 0 )
+        err = -err;
+    for ( size_t i = 0; i < ARRAY_SIZE(errors); i++ )
+        if ( errors[i].err == err )
+            return (int)i;
+    return -1;
+}
+
+const char *xs_strerror(int err)
+{
+    int i = find_error(err);
+
+    if ( err == 0 )
+        return "success";
+    return i < 0 ? "unknown error" : errors[i].message;
+}
+
+const char *xs_errno_name(int err)
+{
+    int i = find_error(err);
+
+    return i < 0 ? "E?" : errors[i].name;
+}
+
+const char *xs_type_name(uint32_t type)
+{
+    static const char *const names[] = {
+        [XS_CONTROL] = "CONTROL",           [XS_DIRECTORY] = "DIRECTORY",
+        [XS_READ] = "READ",                 [XS_GET_PERMS] = "GET_PERMS",
+        [XS_WATCH] = "WATCH",               [XS_UNWATCH] = "UNWATCH",
+        [XS_TRANSACTION_START] = "TRANSACTION_START",
+        [XS_TRANSACTION_END] = "TRANSACTION_END",
+        [XS_INTRODUCE] = "INTRODUCE",       [XS_RELEASE] = "RELEASE",
+        [XS_GET_DOMAIN_PATH] = "GET_DOMAIN_PATH",
+        [XS_WRITE] = "WRITE",               [XS_MKDIR] = "MKDIR",
+        [XS_RM] = "RM",                     [XS_SET_PERMS] = "SET_PERMS",
+        [XS_WATCH_EVENT] = "WATCH_EVENT",   [XS_ERROR] = "ERROR",
+        [XS_IS_DOMAIN_INTRODUCED] = "IS_DOMAIN_INTRODUCED",
+        [XS_RESUME] = "RESUME",             [XS_SET_TARGET] = "SET_TARGET",
+        [XS_RESET_WATCHES] = "RESET_WATCHES",
+        [XS_DIRECTORY_PART] = "DIRECTORY_PART",
+    };
+
+    if ( type >= ARRAY_SIZE(names) || !names[type] )
+        return "?";
+    return names[type];
+}
+
+int xs_parse_uint(const char *s, uint32_t *out)
+{
+    uint32_t v = 0, digit;
+
+    if ( !*s )
+        return -EINVAL;
+    for ( ; *s; s++ )
+    {
+        if ( *s < '0' || *s > '9' )
+            return -EINVAL;
+        digit = (uint32_t)(*s - '0');
+        if ( v > (UINT32_MAX - digit) / 10 )
+            return -EINVAL;         /* would not fit in 32 bits */
+        v = v * 10 + digit;
+    }
+    *out = v;
+    return 0;
+}

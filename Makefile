@@ -73,7 +73,11 @@ KERNEL_SRCS := \
     events/evtchn.c \
     events/dispatch.c \
     console/ring.c \
-    console/console.c
+    console/console.c \
+    xenstore/xs_ring.c \
+    xenstore/xs_proto.c \
+    xenstore/xenstore.c \
+    kernel/control.c
 
 KERNEL_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(KERNEL_SRCS))
 NOTES_OBJ   := $(BUILD)/obj/arch/x86/xen_notes.S.o
@@ -134,7 +138,8 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
     -Dsnprintf=k_snprintf -Dvsnprintf=k_vsnprintf
 
 # Each test: tests/host/test_NAME.c plus the kernel sources listed here.
-HOST_TESTS := format string cksum cmdline ring line_editor shell_parse time
+HOST_TESTS := format string cksum cmdline ring line_editor shell_parse time \
+    xs_ring xs_proto
 test_format_SRCS  := kernel/format.c
 test_string_SRCS  := kernel/string.c
 test_cksum_SRCS   := kernel/cksum.c
@@ -143,6 +148,8 @@ test_ring_SRCS    := console/ring.c
 test_line_editor_SRCS := kernel/line_editor.c
 test_shell_parse_SRCS := kernel/shell_parse.c
 test_time_SRCS    := kernel/time.c kernel/calendar.c
+test_xs_ring_SRCS  := xenstore/xs_ring.c
+test_xs_proto_SRCS := xenstore/xs_proto.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 

@@ -6,6 +6,7 @@
 #include <hypercall.h>
 #include <hypervisor.h>
 #include <mm.h>
+#include <xenstore.h>
 #include <printk.h>
 #include <lib.h>
 
@@ -84,6 +85,10 @@ void info_print_mappings(void)
     printk("  console ring  %p (pfn 0x%lx%s), event channel %u\n", ring.va,
            ring.pfn, ring.remapped ? ", remapped" : ", bootstrap mapping",
            port);
+    xenstore_describe(&ring, &port);
+    printk("  xenstore ring %p (pfn 0x%lx%s), event channel %u, domid %d\n",
+           ring.va, ring.pfn, ring.remapped ? ", remapped" : ", bootstrap mapping",
+           port, xs_domid());
     printk("  M2P table     0x%lx-0x%lx (max mfn 0x%lx)\n", m2p_start, m2p_end,
            m2p_max);
 }

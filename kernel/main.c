@@ -20,6 +20,8 @@
 #include <shell.h>
 #include <shutdown.h>
 #include <kernel.h>
+#include <xenstore.h>
+#include <control.h>
 #include <lib.h>
 
 start_info_t *start_info;
@@ -77,7 +79,7 @@ static void stop_periodic_timer(void)
 
 bool kernel_has_work(void)
 {
-    return console_input_pending() || timers_pending();
+    return console_input_pending() || timers_pending() || xenstore_pending();
 }
 
 void kernel_idle(void)
@@ -85,6 +87,8 @@ void kernel_idle(void)
     events_wait_for_work(kernel_has_work);
     if ( timers_pending() )
         timers_run();
+    if ( xenstore_pending() )
+        xenstore_process();
     if ( console_input_pending() )
         console_process_input();
 }
@@ -127,12 +131,16 @@ void start_kernel(start_info_t *si)
     console_start_input();
     upcall_enable();
 
-    /* 6. What the user asked for on the command line. */
+    /* 6. Xenstore: our domain id, and the toolstack's requests. */
+    if ( xenstore_init(si) == 0 )
+        control_init();
+
+    /* 7. What the user asked for on the command line. */
     parse_command_line(&opts);
     if ( opts.burst_bytes )
         selftest_burst(opts.burst_bytes);
 
-    /* 7. The monitor: scripted commands first, then whoever types. */
+    /* 8. The monitor: scripted commands first, then whoever types. */
     shell_start();
     if ( opts.run[0] )
         shell_run_script(opts.run);

@@ -18,6 +18,7 @@
 #include <traps.h>
 #include <clock.h>
 #include <calendar.h>
+#include <xenstore.h>
 #include <kernel.h>
 #include <lib.h>
 #include <xen/sched.h>
@@ -77,6 +78,20 @@ static void print_port_stats(evtchn_port_t port, const char *name,
            (unsigned long long)count);
 }
 
+static void print_xenstore_stats(void)
+{
+    struct xenstore_stats xs;
+
+    xenstore_get_stats(&xs);
+    printk("xenstore: %s, %llu requests, %llu replies, %llu errors, "
+           "%llu timeouts, %llu watch events (%llu lost)\n",
+           xs.connected ? "connected" : "not connected",
+           (unsigned long long)xs.requests, (unsigned long long)xs.replies,
+           (unsigned long long)xs.errors, (unsigned long long)xs.timeouts,
+           (unsigned long long)xs.watch_events,
+           (unsigned long long)xs.events_lost);
+}
+
 static void cmd_stats(int argc, char **argv)
 {
     struct console_stats st;
@@ -93,6 +108,7 @@ static void cmd_stats(int argc, char **argv)
            (unsigned long long)st.in.notifications);
     printk("corrupt rings reported: %u%s\n", st.corrupt_reports,
            st.ring_in_use ? "" : " (output is on Xen's debug console)");
+    print_xenstore_stats();
     printk("events: %llu upcalls\n", (unsigned long long)upcall_count());
     evtchn_for_each_bound(print_port_stats, NULL);
 }
@@ -157,6 +173,63 @@ static void cmd_sleep(int argc, char **argv)
         printk("sleep: interrupted\n");
 }
 
+/* --- xenstore -------------------------------------------------------------- */
+
+static void xs_report(const char *op, const char *path, int rc)
+{
+    printk("xs %s %s: %s\n", op, path, xs_strerror(rc));
+}
+
+static void xs_do_read(const char *path)
+{
+    static char value[XENSTORE_PAYLOAD_MAX + 1];
+    int rc = xs_read(path, value, sizeof(value));
+
+    if ( rc < 0 )
+        xs_report("read", path, rc);
+    else
+        printk("%s\n", value);
+}
+
+static void xs_do_ls(const char *path)
+{
+    static char names[XENSTORE_PAYLOAD_MAX + 1];
+    int rc = xs_directory(path, names, sizeof(names));
+
+    if ( rc < 0 )
+    {
+        xs_report("ls", path, rc);
+        return;
+    }
+    for ( const char *name = names; *name; name += strlen(name) + 1 )
+        printk("%s\n", name);
+}
+
+static void cmd_xs(int argc, char **argv)
+{
+    const char *op = argc > 1 ? argv[1] : "";
+    int rc;
+
+    if ( argc == 3 && strcmp(op, "read") == 0 )
+        xs_do_read(argv[2]);
+    else if ( argc == 3 && strcmp(op, "ls") == 0 )
+        xs_do_ls(argv[2]);
+    else if ( argc == 3 && strcmp(op, "rm") == 0 )
+    {
+        if ( (rc = xs_rm(argv[2])) < 0 )
+            xs_report("rm", argv[2], rc);
+    }
+    else if ( argc == 4 && strcmp(op, "write") == 0 )
+    {
+        if ( (rc = xs_write(argv[2], argv[3])) < 0 )
+            xs_report("write", argv[2], rc);
+    }
+    else
+        printk("usage: xs read PATH | xs write PATH VALUE | xs ls PATH | "
+               "xs rm PATH\n       (a PATH without a leading / is under "
+               "/local/domain/%d)\n", xs_domid());
+}
+
 static void cmd_clear(int argc, char **argv)
 {
     printk("\033[H\033[2J");
@@ -203,6 +276,7 @@ static const struct command commands[] = {
     { "uptime",   "",          "time since tinypv started",        cmd_uptime },
     { "date",     "",          "the time now (UTC, ISO 8601)",     cmd_date },
     { "sleep",    "SECONDS",   "wait (fractions allowed; ^C interrupts)", cmd_sleep },
+    { "xs",       "OP PATH..", "xenstore: read, write, ls, rm",    cmd_xs },
     { "clear",    "",          "clear the screen",                 cmd_clear },
     { "poweroff", "[CODE]",    "shut down (CODE: Xen shutdown reason, 0)", cmd_poweroff },
     { "reboot",   "",          "ask the toolstack for a reboot",   cmd_reboot },

@@ -132,10 +132,40 @@ check_time() {
     reason_is poweroff
 }
 
+check_toolstack() {
+    use_case xl-shutdown || return
+    local ms
+    after_prompt "xs read name" "xl-shutdown"
+    if [ "$(cat "$CASE_DIR/dom0_data_x" 2>/dev/null)" = 42 ]; then
+        pass "xs write data/x 42: dom0's xenstore-read prints 42"
+    else
+        fail "xs write data/x 42: dom0's xenstore-read prints '$(cat "$CASE_DIR/dom0_data_x" 2>/dev/null)'"
+    fi
+    # xenstored refuses a domU any look at paths outside its reach.
+    after_prompt "xs read /nonexistent" "xs read /nonexistent: permission denied"
+    after_prompt "xs read data/nonexistent" "xs read data/nonexistent: no such entry"
+    after_prompt "xs ls control" "shutdown"
+    after_prompt "echo still fine" "still fine"
+    has_re '^sysrq: time [0-9]{4}-[0-9]{2}-[0-9]{2}T' "xl sysrq t prints the time"
+    ms=$(cat "$CASE_DIR/shutdown_ms" 2>/dev/null || echo 99999)
+    if [ "$ms" -le 10000 ]; then
+        pass "xl shutdown -w returned after $ms ms"
+    else
+        fail "xl shutdown -w returned after $ms ms (10 s allowed)"
+    fi
+    last_line_is "tinypv: the toolstack asked for poweroff; shutting down"
+    reason_is poweroff
+
+    use_case xl-reboot || return
+    last_line_is "tinypv: the toolstack asked for a reboot; rebooting"
+    reason_is reboot
+}
+
 check_all_cases() {
     check_boot_notes
     check_boot_legacy
     check_time
+    check_toolstack
     check_input_flood
     check_fault pagefault "*** exception 14: page fault at eip 0x"
     check_fault pagefault "  cr2 0x00000010 (the address that faulted)"

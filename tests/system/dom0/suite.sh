@@ -88,9 +88,38 @@ case_time() {
     guest_wait_end 30
 }
 
+# The toolstack: xenstore from the shell, then xl sysrq and xl shutdown.
+case_toolstack() {
+    guest_start xl-shutdown tinypv "" || return
+    guest_wait_text "tinypv> " 1 30
+    id=$(cat "$GDIR/domid")
+    guest_command "xs read name"
+    guest_command "xs write data/x 42"
+    xenstore-read "/local/domain/$id/data/x" >"$GDIR/dom0_data_x" 2>&1
+    guest_command "xs read /nonexistent"
+    guest_command "xs read data/nonexistent"
+    guest_command "xs ls control"
+    guest_command "echo still fine"
+    xl sysrq xl-shutdown t
+    guest_wait_text "sysrq: time" 1 20
+    start=$(now_ms)
+    timeout 60 xl shutdown -w xl-shutdown >"$GDIR/xl_shutdown.log" 2>&1
+    echo $(($(now_ms) - start)) >"$GDIR/shutdown_ms"
+    guest_wait_end 30
+}
+
+case_reboot() {
+    guest_start xl-reboot tinypv "" || return
+    guest_wait_text "tinypv> " 1 30
+    xl reboot xl-reboot
+    guest_wait_end 30
+}
+
 case_boot_notes
 case_boot_legacy
 case_time
+case_toolstack
+case_reboot
 case_input_flood
 for kind in pagefault invalid divide gp panic; do
     case_fault "$kind"

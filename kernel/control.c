@@ -1,0 +1,145 @@
+/*
+ * control.c: the toolstack's requests, as xenstore watches.
+ *
+ *   xl shutdown  ->  control/shutdown = "poweroff"   (or "halt")
+ *   xl reboot    ->  control/shutdown = "reboot"
+ *   xl save      ->  control/shutdown = "suspend"    (not supported here)
+ *   xl sysrq D K ->  control/sysrq = "K"
+ *
+ * xenstored fires our watch, the event reaches the main loop through the
+ * xenstore event channel, and the watch function below reads the request,
+ * acknowledges it by writing an empty value (the toolstack created the key
+ * empty and reads that as "taken"), and acts.
+ */
+#include <control.h>
+#include <xenstore.h>
+#include <printk.h>
+#include <shutdown.h>
+#include <clock.h>
+#include <calendar.h>
+#include <console.h>
+#include <traps.h>
+#include <lib.h>
+
+#define SHUTDOWN_KEY    "control/shutdown"
+#define SYSRQ_KEY       "control/sysrq"
+
+/* Read a control key and clear it; false if there is no request. */
+static bool take_request(const char *key, char *buf, size_t size)
+{
+    int rc = xs_read(key, buf, size);
+
+    if ( rc < 0 )
+    {
+        if ( rc != -ENOENT )
+            printk("control: cannot read %s: %s\n", key, xs_strerror(rc));
+        return false;
+    }
+    if ( buf[0] == '\0' )
+        return false;           /* our own acknowledgement, or no request yet */
+    rc = xs_write(key, "");
+    if ( rc < 0 )
+        printk("control: cannot acknowledge %s: %s\n", key, xs_strerror(rc));
+    return true;
+}
+
+static void shutdown_requested(void *ctx, const char *path, const char *token)
+{
+    char request[32];
+
+    if ( !take_request(SHUTDOWN_KEY, request, sizeof(request)) )
+        return;
+    if ( strcmp(request, "poweroff") == 0 || strcmp(request, "halt") == 0 )
+    {
+        printk("\ntinypv: the toolstack asked for %s; shutting down\n", request);
+        poweroff();
+    }
+    if ( strcmp(request, "reboot") == 0 )
+    {
+        printk("\ntinypv: the toolstack asked for a reboot; rebooting\n");
+        reboot();
+    }
+    if ( strcmp(request, "suspend") == 0 )
+        printk("\ncontrol: the toolstack asked to suspend; tinypv does not "
+               "support suspend, request cleared\n");
+    else
+        printk("\ncontrol: unknown shutdown request '%s' ignored\n", request);
+}
+
+static void sysrq_help(void)
+{
+    printk("sysrq: h help, t time and statistics, c crash\n");
+}
+
+static void sysrq_time(void)
+{
+    uint64_t sec;
+    uint32_t nsec, up_ns;
+    uint64_t up_s = div_u64_rem(uptime_ns(), (uint32_t)NSEC_PER_SEC, &up_ns);
+    struct utc_time t;
+    struct console_stats st;
+
+    wallclock_now(&sec, &nsec);
+    unix_to_utc(sec, &t);
+    console_get_stats(&st);
+    printk("sysrq: time %04u-%02u-%02uT%02u:%02u:%02uZ, up %llu.%03u s, "
+           "console %llu bytes out, %llu in\n", t.year, t.month, t.day, t.hour,
+           t.minute, t.second, (unsigned long long)up_s, up_ns / 1000000,
+           (unsigned long long)st.out.bytes, (unsigned long long)st.in.bytes);
+}
+
+static void sysrq_requested(void *ctx, const char *path, const char *token)
+{
+    char key[8];
+
+    if ( !take_request(SYSRQ_KEY, key, sizeof(key)) )
+        return;
+    printk("\n");
+    switch ( key[0] )
+    {
+    case 'h':
+        sysrq_help();
+        break;
+    case 't':
+        sysrq_time();
+        break;
+    case 'c':
+        printk("sysrq: crash requested\n");
+        trigger_fault("panic");
+        break;
+    default:
+        printk("sysrq: unknown key '%c'; ", key[0]);
+        sysrq_help();
+        break;
+    }
+}
+
+/* The features a toolstack may look for before using control/shutdown. */
+static void announce_features(void)
+{
+    static const char *const features[] = {
+        "control/feature-poweroff", "control/feature-reboot",
+    };
+
+    for ( size_t i = 0; i < ARRAY_SIZE(features); i++ )
+    {
+        int rc = xs_write(features[i], "1");
+
+        if ( rc < 0 )
+            printk("control: cannot write %s: %s\n", features[i],
+                   xs_strerror(rc));
+    }
+}
+
+void control_init(void)
+{
+    int rc;
+
+    announce_features();
+    rc = xs_watch(SHUTDOWN_KEY, "shutdown", shutdown_requested, NULL);
+    if ( rc == 0 )
+        rc = xs_watch(SYSRQ_KEY, "sysrq", sysrq_requested, NULL);
+    if ( rc < 0 )
+        printk("control: cannot watch the control keys: %s; xl shutdown "
+               "will not reach tinypv\n", xs_strerror(rc));
+}

@@ -161,6 +161,63 @@ check_toolstack() {
     reason_is reboot
 }
 
+# burst_figures: the kernel's own report of how the burst went.
+burst_figures() {
+    sed -n 's/^burst: \([0-9]* bytes in .*\)$/\1/p' "$CASE_DIR/console.txt"
+}
+
+check_output_floods() {
+    local line bytes notes waits ms
+    use_case output-flood || return
+    burst_matches
+    line=$(burst_figures)
+    read -r bytes _ _ ms _ calls _ _ notes _ waits _ <<<"$line"
+    echo "  output flood: $line" >>"$RESULTS/figures.txt"
+    # At most one notification per write call (printk) plus one per
+    # ring-full (2 KiB).
+    if [ -n "$notes" ] && [ "$notes" -le $((calls + bytes / 2048)) ]; then
+        pass "10 MiB flood: $notes notifications, $waits full-ring waits, $ms ms"
+    else
+        fail "10 MiB flood figures: '$line'"
+    fi
+    last_line_is "tinypv: shutting down (reason: poweroff)"
+    reason_is poweroff
+
+    use_case output-throttled || return
+    burst_matches
+    line=$(burst_figures)
+    read -r bytes _ _ ms _ calls _ _ notes _ waits _ <<<"$line"
+    echo "  throttled flood: $line" >>"$RESULTS/figures.txt"
+    # A full ring most of the time: a wait for most of the ring's 2 KiB.
+    if [ -n "$waits" ] && [ "$waits" -ge $((bytes / 4096)) ]; then
+        pass "throttled reader kept the ring full: $waits waits for $bytes bytes"
+    else
+        fail "throttled reader kept the ring full: '$line'"
+    fi
+    last_line_is "tinypv: shutting down (reason: poweroff)"
+    reason_is poweroff
+}
+
+check_input_flood_1m() {
+    use_case input-flood-1m || return
+    local sent typed read_bytes
+    if python3 "$HERE/input_flood.py" check "$FILES/flood1m" "$CASE_DIR/console.log" \
+        >"$CASE_DIR/flood.check" 2>&1; then
+        pass "1 MiB: $(cat "$CASE_DIR/flood.check")"
+    else
+        fail "1 MiB input flood answers: $(tr '\n' ' ' <"$CASE_DIR/flood.check")"
+    fi
+    sent=$(cat "$CASE_DIR/flood_bytes" 2>/dev/null || echo 0)
+    typed=$((sent + 6))
+    read_bytes=$(sed -n 's/^console input: \([0-9]*\) bytes.*/\1/p' "$CASE_DIR/console.txt" | head -n 1)
+    if [ "$read_bytes" = "$typed" ]; then
+        pass "stats: every byte typed was read ($typed)"
+    else
+        fail "stats: every byte typed was read (typed $typed, kernel read '$read_bytes')"
+    fi
+    reason_is poweroff
+}
+
 check_all_cases() {
     check_boot_notes
     check_boot_legacy
@@ -174,4 +231,6 @@ check_all_cases() {
     check_fault gp "*** exception 13: general protection fault"
     check_fault panic "panic: crash requested"
     check_bad_cmdline
+    check_output_floods
+    check_input_flood_1m
 }

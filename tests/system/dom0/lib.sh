@@ -41,6 +41,27 @@ wait_until() {
     done
 }
 
+# THROTTLE=1 guest_start ...: dom0 reads this guest's console slowly, and
+# xenconsoled (restarted with --overflow-data=keep and a 4 KiB console/limit
+# for the domain) stops draining the ring while its buffer is full, so the
+# guest's ring stays full most of the time.
+THROTTLE=0
+
+# throttle: copy stdin to stdout, 4 KiB at a time with a pause in between.
+throttle() {
+    while dd bs=4096 count=1 2>"$GDIR/throttle.err"; do
+        grep -q '^0+0 records in' "$GDIR/throttle.err" && break
+        sleep 0.02
+    done
+}
+
+restart_xenconsoled() {
+    kill "$(cat /run/xen/xenconsoled.pid)" 2>/dev/null
+    wait_until 10 sh -c "! pidof xenconsoled"
+    xenconsoled --pid-file=/run/xen/xenconsoled.pid --log=none "$@"
+    wait_until 10 pidof xenconsoled
+}
+
 # guest_start NAME IMAGE EXTRA [XL_OPTION...]
 guest_start() {
     GUEST=$1
@@ -51,6 +72,7 @@ guest_start() {
     mkdir -p "$GDIR"
     log "guest $GUEST: $image, extra='$extra'"
 
+    [ "$THROTTLE" = 1 ] && kill "$(cat /run/xen/xenconsoled.pid)"
     xl create -p -F "$CONFIG" "kernel=\"/tinypv/$image\"" "name=\"$GUEST\"" \
         "extra=\"$extra\"" 'on_reboot="destroy"' "$@" >"$GDIR/xl.log" 2>&1 &
     XL_PID=$!
@@ -60,13 +82,24 @@ guest_start() {
         return 1
     fi
     xl domid "$GUEST" >"$GDIR/domid"
+    if [ "$THROTTLE" = 1 ]; then
+        # xenconsoled reads console/limit when it first sees the domain.
+        xenstore-write "/local/domain/$(cat "$GDIR/domid")/console/limit" 4096
+        restart_xenconsoled --overflow-data=keep
+        wait_until 10 xenstore-read "/local/domain/$(cat "$GDIR/domid")/console/tty"
+    fi
 
     # The console client reads keystrokes from a FIFO; fd 3 holds its write
     # end open for the guest's whole life (EOF would end the client).
     rm -f "$GDIR/input"
     mkfifo "$GDIR/input"
-    xenconsole --interactive --type pv "$(cat "$GDIR/domid")" \
-        <"$GDIR/input" >"$GDIR/console.log" 2>"$GDIR/console.err" &
+    if [ "$THROTTLE" = 1 ]; then
+        xenconsole --interactive --type pv "$(cat "$GDIR/domid")" \
+            <"$GDIR/input" 2>"$GDIR/console.err" | throttle >"$GDIR/console.log" &
+    else
+        xenconsole --interactive --type pv "$(cat "$GDIR/domid")" \
+            <"$GDIR/input" >"$GDIR/console.log" 2>"$GDIR/console.err" &
+    fi
     CONSOLE_PID=$!
     exec 3>"$GDIR/input"
     sleep 0.5           # let xenconsole attach before the first byte

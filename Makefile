@@ -134,7 +134,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
     -fsanitize=address,undefined -fno-sanitize-recover=all \
     -Wall -Wextra -Werror -Wno-unused-parameter \
     -Iinclude -Iarch/x86/include -I$(BUILD)/include -Itests/host \
-    -D__XEN_INTERFACE_VERSION__=0x00040e00 -DTINYPV_HOST_TEST \
+    -D__XEN_INTERFACE_VERSION__=0x00040e00 \
     -Dsnprintf=k_snprintf -Dvsnprintf=k_vsnprintf
 
 # Each test: tests/host/test_NAME.c plus the kernel sources listed here.

@@ -98,6 +98,11 @@ static void debug_console_write(const char *s, size_t n)
     HYPERVISOR_console_io(CONSOLEIO_write, n, s);
 }
 
+void console_debug_write(const char *s)
+{
+    debug_console_write(s, strlen(s));
+}
+
 /* Say once, on the debug console, that the ring was abandoned. */
 static void report_corrupt_ring(void)
 {
@@ -113,8 +118,8 @@ static void report_dropped_output(void)
     uint64_t dropped = writer.stats.dropped - dropped_reported;
 
     dropped_reported = writer.stats.dropped;
-    printk("\n[console: %llu bytes lost while the backend was not draining "
-           "the ring for %u ms]\n", (unsigned long long)dropped,
+    printk("\n[console: %llu bytes lost: the backend stopped draining the "
+           "ring for more than %u ms]\n", (unsigned long long)dropped,
            CONSOLE_STALL_TIMEOUT_MS);
 }
 

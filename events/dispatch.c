@@ -80,7 +80,11 @@ static void dispatch_port(evtchn_port_t port)
     b->handler(port, b->ctx);
 }
 
-/* Handle the ports of one pending word that are pending and not masked. */
+/*
+ * Handle the ports of one word that are pending and not masked. Each pass
+ * serves every port that was ready when it began, lowest first, so a busy
+ * low port cannot starve a higher one.
+ */
 static void dispatch_word(unsigned int w)
 {
     xen_ulong_t ready;
@@ -89,11 +93,15 @@ static void dispatch_word(unsigned int w)
     while ( (ready = read_once(&shared_info->evtchn_pending[w]) &
                      ~read_once(&shared_info->evtchn_mask[w])) != 0 )
     {
-        bit = __builtin_ctzl(ready);
-        /* Clear first: a new event during the handler will be seen again. */
-        __atomic_fetch_and(&shared_info->evtchn_pending[w],
-                           ~((xen_ulong_t)1 << bit), __ATOMIC_SEQ_CST);
-        dispatch_port(w * BITS_PER_WORD + bit);
+        while ( ready )
+        {
+            bit = __builtin_ctzl(ready);
+            ready &= ready - 1;
+            /* Clear first: a new event during the handler is seen again. */
+            __atomic_fetch_and(&shared_info->evtchn_pending[w],
+                               ~((xen_ulong_t)1 << bit), __ATOMIC_SEQ_CST);
+            dispatch_port(w * BITS_PER_WORD + bit);
+        }
     }
 }
 

@@ -68,6 +68,9 @@ bool console_input_pending(void);
  */
 void console_process_input(void);
 
+/* Write to Xen's debug console only: when the ring itself is the problem. */
+void console_debug_write(const char *s);
+
 /* What the console has done so far, for `stats` and the tests. */
 struct console_stats {
     struct xencons_writer_stats out;

@@ -74,7 +74,11 @@ static void parse_command_line(struct boot_options *opts)
  */
 static void stop_periodic_timer(void)
 {
-    HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
+    long rc = HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
+
+    if ( rc )
+        printk("warning: cannot stop the periodic timer (error %ld); "
+               "an idle tinypv will wake 100 times a second\n", rc);
 }
 
 bool kernel_has_work(void)

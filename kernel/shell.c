@@ -39,15 +39,19 @@ static struct line_editor editor;
 static void run_line(char *line);
 
 /*
- * While a command runs (sleep, say), the main loop keeps taking console
- * input: it goes to the typeahead buffer, to be edited and run after the
- * command, except ^C, which interrupts the command.
+ * Every byte typed goes through one queue, in order. While no command runs
+ * the queue is emptied into the line editor at once. While a command runs
+ * (sleep, say) the main loop keeps taking console input: it waits in the
+ * queue, to be edited after the command, except a ^C, which interrupts the
+ * command and is consumed by doing so. (Bytes that were already queued
+ * behind the command's own line, as in pasted text, are input for after
+ * it, ^C included.)
  */
 static bool command_running;
 static bool interrupt_requested;
-static char typeahead[TYPEAHEAD_SIZE];
-static size_t typeahead_len;
-static uint32_t typeahead_dropped;
+static char queue[TYPEAHEAD_SIZE];
+static size_t queue_head, queue_len;
+static uint32_t queue_dropped;
 
 /* --- the commands ---------------------------------------------------------- */
 
@@ -276,7 +280,7 @@ static const struct command commands[] = {
     { "uptime",   "",          "time since tinypv started",        cmd_uptime },
     { "date",     "",          "the time now (UTC, ISO 8601)",     cmd_date },
     { "sleep",    "SECONDS",   "wait (fractions allowed; ^C interrupts)", cmd_sleep },
-    { "xs",       "OP PATH..", "xenstore: read, write, ls, rm",    cmd_xs },
+    { "xs",       "OP PATH", "xenstore: read, write, ls, rm",    cmd_xs },
     { "clear",    "",          "clear the screen",                 cmd_clear },
     { "poweroff", "[CODE]",    "shut down (CODE: Xen shutdown reason, 0)", cmd_poweroff },
     { "reboot",   "",          "ask the toolstack for a reboot",   cmd_reboot },
@@ -352,79 +356,71 @@ static void run_line(char *line)
     command_running = false;
 }
 
-/* Feed bytes to the line editor; run each line that completes. */
-static void edit_bytes(const char *buf, size_t n)
+/* Feed one byte to the line editor; run the line if it completes. */
+static void edit_byte(uint8_t c)
 {
-    for ( size_t i = 0; i < n; i++ )
+    switch ( line_editor_feed(&editor, c) )
     {
-        switch ( line_editor_feed(&editor, (uint8_t)buf[i]) )
-        {
-        case LINE_READY:
-            run_line(editor.line);
-            console_put(PROMPT, sizeof(PROMPT) - 1);
-            break;
-        case LINE_CANCELLED:
-            console_put(PROMPT, sizeof(PROMPT) - 1);
-            break;
-        case LINE_TOO_LONG:
-            printk("error: line longer than %u bytes, ignored\n",
-                   LINE_EDITOR_MAX);
-            console_put(PROMPT, sizeof(PROMPT) - 1);
-            break;
-        case LINE_EDITING:
-            break;
-        }
+    case LINE_READY:
+        run_line(editor.line);
+        console_put(PROMPT, sizeof(PROMPT) - 1);
+        break;
+    case LINE_CANCELLED:
+        console_put(PROMPT, sizeof(PROMPT) - 1);
+        break;
+    case LINE_TOO_LONG:
+        printk("error: line longer than %u bytes, ignored\n", LINE_EDITOR_MAX);
+        console_put(PROMPT, sizeof(PROMPT) - 1);
+        break;
+    case LINE_EDITING:
+        break;
     }
 }
 
-/* Input that arrives while a command runs: keep it, but watch for ^C. */
-static void keep_typeahead(const char *buf, size_t n)
+static void queue_push(char c)
 {
-    for ( size_t i = 0; i < n; i++ )
+    if ( queue_len == sizeof(queue) )
     {
-        if ( buf[i] == CTRL_C )
-        {
-            interrupt_requested = true;
-            continue;
-        }
-        if ( typeahead_len < sizeof(typeahead) )
-            typeahead[typeahead_len++] = buf[i];
-        else
-            typeahead_dropped++;
+        queue_dropped++;
+        return;
     }
+    queue[(queue_head + queue_len) % sizeof(queue)] = c;
+    queue_len++;
 }
 
-/* Edit the typeahead collected while the last command ran. */
-static void replay_typeahead(void)
+static char queue_pop(void)
 {
-    static char batch[TYPEAHEAD_SIZE];
-    size_t n;
+    char c = queue[queue_head];
 
-    while ( typeahead_len && !command_running )
+    queue_head = (queue_head + 1) % sizeof(queue);
+    queue_len--;
+    return c;
+}
+
+/* Edit what is queued, unless a command is running (it will come back). */
+static void process_queue(void)
+{
+    while ( queue_len && !command_running )
+        edit_byte((uint8_t)queue_pop());
+    if ( queue_dropped && !command_running )
     {
-        n = typeahead_len;
-        memcpy(batch, typeahead, n);
-        typeahead_len = 0;
-        edit_bytes(batch, n);
-    }
-    if ( typeahead_dropped )
-    {
-        printk("\nshell: typeahead buffer full, %u bytes dropped\n",
-               typeahead_dropped);
-        typeahead_dropped = 0;
+        printk("\nshell: %u typed bytes dropped: typeahead buffer full\n",
+               queue_dropped);
+        queue_dropped = 0;
         console_put(PROMPT, sizeof(PROMPT) - 1);
     }
 }
 
 static void shell_input(void *ctx, const char *buf, size_t n)
 {
-    if ( command_running )
+    for ( size_t i = 0; i < n; i++ )
     {
-        keep_typeahead(buf, n);
-        return;
+        if ( command_running && buf[i] == CTRL_C )
+            interrupt_requested = true;
+        else
+            queue_push(buf[i]);
     }
-    edit_bytes(buf, n);
-    replay_typeahead();
+    process_queue();
     console_kick();
 }
 
@@ -436,5 +432,7 @@ void shell_start(void)
 
 void shell_prompt(void)
 {
-    console_write(PROMPT, sizeof(PROMPT) - 1);
+    console_put(PROMPT, sizeof(PROMPT) - 1);
+    process_queue();            /* typed while the boot script ran */
+    console_kick();
 }

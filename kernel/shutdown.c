@@ -24,9 +24,10 @@ void shutdown(unsigned int reason)
 {
     struct sched_shutdown request = { .reason = reason };
 
+    /* If the ring does not drain, saying so there would not help either. */
     if ( !console_flush() )
-        printk("tinypv: console backend did not drain the ring; "
-               "the last output may be lost\n");
+        console_debug_write("tinypv: the console backend did not drain the "
+                            "ring; the last output may be lost\n");
 
     for ( ;; )
     {

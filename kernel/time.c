@@ -25,9 +25,11 @@ void time_init(shared_info_t *si)
 }
 
 /*
- * (delta << shift) * mul_frac >> 32, without a 64x64 multiply: gcc would
- * call libgcc for that on i386, and tinypv links without libgcc. Split the
- * 64-bit delta in halves; each 32x32->64 product is one `mull`.
+ * (delta << shift) * mul_frac >> 32. The full product needs 96 bits, more
+ * than any C integer type on i386, so split the 64-bit delta in halves:
+ * each 32x32->64 product is one `mull`, and the shifted sum fits in 64
+ * bits. (No 64-bit division here: that would call libgcc's __udivdi3,
+ * which tinypv does not link.)
  */
 uint64_t scale_tsc_delta(uint64_t delta, uint32_t mul_frac, int8_t shift)
 {

@@ -1,0 +1,558 @@
+/*
+ * fuzz_console_ring.c: the console ring writer and reader (console/ring.c)
+ * against a backend whose every move comes from the fuzz input.
+ *
+ * The input is a little program. Its first byte chooses the backend:
+ *
+ *   even  well-behaved: it only consumes what was published and produces
+ *         into free space, so the model below can predict every byte;
+ *   odd   hostile: it may also set any index to anything, nudge indices
+ *         by small amounts (to land next to the limits) and scribble over
+ *         both rings.
+ *
+ * Then come the start indices and a sequence of operations (see run_op()):
+ * write, read, kick, flush, backend consume/produce, hostile moves and
+ * re-initialisation. Whenever the writer waits, the wait callback takes its
+ * next byte from the program as well: give up, consume some, consume all,
+ * or (hostile) move an index. An empty program gives up, so every run ends.
+ *
+ * What must hold whatever the backend does:
+ *  - nothing outside the shared page is touched (guard areas around it,
+ *    poisoned for ASan and checked), and each side changes only what it
+ *    owns: the writer out[] slots it then publishes and out_prod, the
+ *    reader in_cons;
+ *  - the writer returns at most what it was asked, and less only when the
+ *    ring is corrupt or the backend stalled (then the rest is counted as
+ *    dropped); the bytes it publishes are the caller's, in order, in the
+ *    slots out_prod names, never more than the free space;
+ *  - it waits only on a full ring (or an unflushed one), with everything
+ *    published already notified, and never while stalled;
+ *  - the reader returns min(available, asked) bytes, exactly those of the
+ *    ring, and advances in_cons by as many;
+ *  - a corrupt ring stays corrupt: no more bytes, no waits, the recorded
+ *    bad indices are kept and really are bad;
+ *  - the statistics agree with what the backend saw (bytes, notifications,
+ *    stalls, drops);
+ *  - with the well-behaved backend: the ring never turns corrupt, the bytes
+ *    the backend consumes are the bytes written, in order, and the bytes
+ *    read are the bytes produced; a successful flush leaves nothing behind.
+ */
+#include <ring.h>
+#include "fuzz.h"
+
+#define OUT_SIZE    sizeof(((struct xencons_interface *)0)->out)
+#define IN_SIZE     sizeof(((struct xencons_interface *)0)->in)
+#define OUT_SLOT(i) ((i) & (OUT_SIZE - 1))
+#define IN_SLOT(i)  ((i) & (IN_SIZE - 1))
+
+#define WRITE_MAX   6200    /* three ring-fulls: writes that wait twice */
+#define READ_MAX    1300
+
+static struct {
+    uint8_t before[FUZZ_GUARD];
+    struct xencons_interface intf;
+    uint8_t after[FUZZ_GUARD];
+} page __attribute__((aligned(8)));
+
+static struct {
+    struct fuzz_input in;
+    bool good;                      /* the well-behaved backend */
+    struct xencons_writer w;
+    struct xencons_reader r;
+
+    /* What the backend saw, to hold the statistics against. */
+    uint64_t w_notifies, r_notifies;
+    uint64_t waits, wait_false;
+    uint64_t w_bytes, w_dropped, r_bytes;
+
+    /* The writer's operation in progress. */
+    bool in_write;
+    const char *wbuf;
+    size_t wlen, wdone;             /* bytes of wbuf seen published so far */
+    unsigned int op_waits;
+
+    /*
+     * A checkpoint: the page as the writer will find it when control goes
+     * back to it. Everything it changes before the next checkpoint must be
+     * explained by what it is allowed to do.
+     */
+    struct xencons_interface cp;
+
+    /* The model of the well-behaved backend. */
+    uint8_t shadow_out[OUT_SIZE];   /* what each out[] slot should hold */
+    uint64_t accepted, consumed;    /* out stream: written, and taken */
+    uint64_t offered;               /* bytes offered to the writer */
+    uint64_t produced, taken;       /* in stream: produced, and read */
+} S;
+
+/* --- checkpoints --------------------------------------------------------- */
+
+static void checkpoint_take(void)
+{
+    S.cp = page.intf;
+}
+
+/*
+ * The writer ran from the last checkpoint until now. The only changes it
+ * may have made: bytes of the caller's buffer, in order, in the free slots
+ * starting at out_prod, published by moving out_prod past them.
+ */
+static void checkpoint_verify(void)
+{
+    struct xencons_interface *now = &page.intf;
+    XENCONS_RING_IDX used = S.cp.out_prod - S.cp.out_cons;
+    XENCONS_RING_IDX delta = now->out_prod - S.cp.out_prod;
+
+    FUZZ_ASSERT(now->out_cons == S.cp.out_cons);
+    FUZZ_ASSERT(now->in_prod == S.cp.in_prod);
+    FUZZ_ASSERT(now->in_cons == S.cp.in_cons);
+    FUZZ_ASSERT(memcmp(now->in, S.cp.in, IN_SIZE) == 0);
+
+    if ( !S.in_write || used > OUT_SIZE )
+        FUZZ_ASSERT(delta == 0);
+    if ( delta == 0 )
+    {
+        FUZZ_ASSERT(memcmp(now->out, S.cp.out, OUT_SIZE) == 0);
+        return;
+    }
+
+    FUZZ_ASSERT(delta <= OUT_SIZE - used);
+    FUZZ_ASSERT(delta <= S.wlen - S.wdone);
+    for ( XENCONS_RING_IDX i = 0; i < OUT_SIZE; i++ )
+    {
+        XENCONS_RING_IDX slot = OUT_SLOT(S.cp.out_prod + i);
+
+        if ( i < delta )
+        {
+            FUZZ_ASSERT(now->out[slot] == S.wbuf[S.wdone + i]);
+            S.shadow_out[slot] = (uint8_t)now->out[slot];
+        }
+        else
+            FUZZ_ASSERT(now->out[slot] == S.cp.out[slot]);
+    }
+    S.wdone += delta;
+    S.accepted += delta;
+}
+
+/* --- the backend ----------------------------------------------------------- */
+
+/* Take up to k published bytes, as xenconsoled would. */
+static void backend_consume(size_t k)
+{
+    XENCONS_RING_IDX prod = page.intf.out_prod, cons = page.intf.out_cons;
+    XENCONS_RING_IDX n;
+
+    if ( prod - cons > OUT_SIZE )
+        return;                     /* the backend sees the corruption too */
+    n = MIN((XENCONS_RING_IDX)k, prod - cons);
+    for ( XENCONS_RING_IDX i = 0; i < n; i++ )
+    {
+        XENCONS_RING_IDX slot = OUT_SLOT(cons + i);
+
+        if ( S.good )
+            FUZZ_ASSERT((uint8_t)page.intf.out[slot] == S.shadow_out[slot]);
+    }
+    page.intf.out_cons = cons + n;
+    S.consumed += n;
+}
+
+/* Put up to k bytes of the in stream into the in ring. */
+static void backend_produce(size_t k)
+{
+    XENCONS_RING_IDX prod = page.intf.in_prod, cons = page.intf.in_cons;
+    XENCONS_RING_IDX room = IN_SIZE - (prod - cons);
+
+    if ( S.good )
+        k = MIN(k, (size_t)room);   /* valid in this mode: never corrupt */
+    for ( size_t i = 0; i < k; i++ )
+        page.intf.in[IN_SLOT(prod + i)] = (char)fuzz_pattern(S.produced + i);
+    page.intf.in_prod = prod + (XENCONS_RING_IDX)k;
+    S.produced += k;
+}
+
+static XENCONS_RING_IDX *index_ptr(unsigned int which)
+{
+    switch ( which & 3 )
+    {
+    case 0: return &page.intf.in_cons;
+    case 1: return &page.intf.in_prod;
+    case 2: return &page.intf.out_cons;
+    default: return &page.intf.out_prod;
+    }
+}
+
+/*
+ * A hostile move. Its parameters are read in either mode, so that one
+ * program means the same in both; the well-behaved backend ignores it.
+ */
+static void backend_hostile(unsigned int kind)
+{
+    unsigned int which = fuzz_u8(&S.in);
+    uint32_t value = fuzz_u32(&S.in);
+
+    if ( S.good )
+        return;
+    switch ( kind % 4 )
+    {
+    case 0:                         /* any value at all */
+        *index_ptr(which) = value;
+        break;
+    case 1:                         /* next to the limits */
+        *index_ptr(which) += (XENCONS_RING_IDX)(int16_t)value;
+        break;
+    case 2:                         /* relative to the other index */
+        if ( which & 2 )
+            *index_ptr(which) = *index_ptr(which ^ 1) + (int16_t)value;
+        else
+            *index_ptr(which) = *index_ptr(which ^ 1) - (int16_t)value;
+        break;
+    default:                        /* scribble over both rings */
+        memset(page.intf.out + OUT_SLOT(value), which,
+               MIN(OUT_SIZE - OUT_SLOT(value), (value >> 16) & 0xff));
+        memset(page.intf.in + IN_SLOT(value), which,
+               MIN(IN_SIZE - IN_SLOT(value), (value >> 16) & 0xff));
+        break;
+    }
+}
+
+/* --- the callbacks --------------------------------------------------------- */
+
+static void writer_notify(void *ctx)
+{
+    S.w_notifies++;
+}
+
+static void reader_notify(void *ctx)
+{
+    S.r_notifies++;
+}
+
+static bool writer_wait(void *ctx, unsigned int attempt)
+{
+    uint8_t b;
+    bool ret = true;
+
+    checkpoint_verify();
+
+    /* Waits come only on a ring that needs the backend, fully announced. */
+    FUZZ_ASSERT(S.w.state == XENCONS_OK);
+    FUZZ_ASSERT(!S.w.unnotified);
+    if ( S.in_write )
+        FUZZ_ASSERT(page.intf.out_prod - page.intf.out_cons == OUT_SIZE);
+    else
+        FUZZ_ASSERT(page.intf.out_prod != page.intf.out_cons);
+    FUZZ_ASSERT(attempt <= S.op_waits);
+    if ( S.op_waits == 0 )
+        FUZZ_ASSERT(attempt == 0);
+    S.op_waits++;
+    S.waits++;
+
+    if ( fuzz_empty(&S.in) )
+        ret = false;                /* the program is over: stall */
+    else
+    {
+        b = fuzz_u8(&S.in);
+        switch ( b & 3 )
+        {
+        case 0:
+            ret = false;
+            break;
+        case 1:
+            backend_consume((size_t)(b >> 2) * 41);
+            break;
+        case 2:
+            backend_consume(OUT_SIZE);
+            break;
+        default:
+            backend_hostile(b >> 2);
+            break;
+        }
+    }
+
+    if ( !ret )
+        S.wait_false++;
+    checkpoint_take();
+    return ret;
+}
+
+static const struct xencons_ops writer_ops = {
+    .notify = writer_notify, .wait = writer_wait,
+};
+
+/* The reader must never wait: a wait callback that fails says so. */
+static bool reader_wait(void *ctx, unsigned int attempt)
+{
+    FUZZ_ASSERT(!"the reader waited");
+    return false;
+}
+
+static const struct xencons_ops reader_ops = {
+    .notify = reader_notify, .wait = reader_wait,
+};
+
+/* --- checks after every operation ---------------------------------------- */
+
+static void check_state(void)
+{
+    const struct xencons_writer *w = &S.w;
+    const struct xencons_reader *r = &S.r;
+
+    FUZZ_ASSERT(fuzz_guard_intact(page.before));
+    FUZZ_ASSERT(fuzz_guard_intact(page.after));
+
+    FUZZ_ASSERT(w->stats.bytes == S.w_bytes);
+    FUZZ_ASSERT(w->stats.dropped == S.w_dropped);
+    FUZZ_ASSERT(w->stats.notifications == S.w_notifies);
+    FUZZ_ASSERT(w->stats.stalls == S.wait_false);
+    FUZZ_ASSERT(w->stats.full_waits <= S.waits);
+    FUZZ_ASSERT(r->stats.bytes == S.r_bytes);
+    FUZZ_ASSERT(r->stats.notifications == S.r_notifies);
+
+    FUZZ_ASSERT(w->state == XENCONS_OK || w->state == XENCONS_STALLED ||
+                w->state == XENCONS_CORRUPT);
+    FUZZ_ASSERT(r->state == XENCONS_OK || r->state == XENCONS_CORRUPT);
+    if ( w->state == XENCONS_CORRUPT )
+        FUZZ_ASSERT(w->bad_prod - w->bad_cons > OUT_SIZE);
+    if ( r->state == XENCONS_CORRUPT )
+        FUZZ_ASSERT(r->bad_prod - r->bad_cons > IN_SIZE);
+
+    if ( S.good )
+    {
+        FUZZ_ASSERT(w->state != XENCONS_CORRUPT);
+        FUZZ_ASSERT(r->state != XENCONS_CORRUPT);
+        /* Everything written and not yet taken is in the ring. */
+        FUZZ_ASSERT(S.accepted - S.consumed ==
+                    (XENCONS_RING_IDX)(page.intf.out_prod - page.intf.out_cons));
+        FUZZ_ASSERT(S.produced - S.taken ==
+                    (XENCONS_RING_IDX)(page.intf.in_prod - page.intf.in_cons));
+    }
+}
+
+/* --- operations ---------------------------------------------------------- */
+
+static void op_write(size_t len)
+{
+    struct xencons_writer *w = &S.w;
+    enum xencons_state before = w->state;
+    XENCONS_RING_IDX bad_prod = w->bad_prod, bad_cons = w->bad_cons;
+    uint64_t waits = S.waits;
+    char *buf = malloc(len ? len : 1);     /* exact: ASan sees an over-read */
+    size_t ret;
+
+    for ( size_t i = 0; i < len; i++ )
+        buf[i] = (char)fuzz_pattern(S.offered + i);
+    S.offered += len;
+
+    S.in_write = true;
+    S.wbuf = buf;
+    S.wlen = len;
+    S.wdone = 0;
+    S.op_waits = 0;
+    checkpoint_take();
+    ret = xencons_write(w, buf, len);
+    checkpoint_verify();
+    S.in_write = false;
+
+    FUZZ_ASSERT(ret <= len);
+    FUZZ_ASSERT(ret == S.wdone);
+    S.w_bytes += ret;
+    if ( ret < len )
+        FUZZ_ASSERT(w->state != XENCONS_OK);
+    if ( ret < len && w->state == XENCONS_STALLED )
+        S.w_dropped += len - ret;
+    if ( before == XENCONS_CORRUPT )
+    {
+        FUZZ_ASSERT(ret == 0 || len == 0);
+        FUZZ_ASSERT(w->state == XENCONS_CORRUPT);
+        FUZZ_ASSERT(w->bad_prod == bad_prod && w->bad_cons == bad_cons);
+        FUZZ_ASSERT(S.waits == waits);
+    }
+    free(buf);
+}
+
+static void op_read(size_t len)
+{
+    struct xencons_reader *r = &S.r;
+    enum xencons_state before = r->state;
+    XENCONS_RING_IDX bad_prod = r->bad_prod, bad_cons = r->bad_cons;
+    XENCONS_RING_IDX prod = page.intf.in_prod, cons = page.intf.in_cons;
+    XENCONS_RING_IDX avail = prod - cons;
+    uint64_t notifies = S.r_notifies;
+    char *buf = malloc(len ? len : 1);
+    size_t n;
+
+    checkpoint_take();
+    n = xencons_read(r, buf, len);
+
+    FUZZ_ASSERT(n <= len);
+    /* The reader changes in_cons and nothing else in the page. */
+    FUZZ_ASSERT(memcmp(page.intf.in, S.cp.in, IN_SIZE) == 0);
+    FUZZ_ASSERT(memcmp(page.intf.out, S.cp.out, OUT_SIZE) == 0);
+    FUZZ_ASSERT(page.intf.in_prod == prod);
+    FUZZ_ASSERT(page.intf.out_prod == S.cp.out_prod);
+    FUZZ_ASSERT(page.intf.out_cons == S.cp.out_cons);
+    FUZZ_ASSERT(page.intf.in_cons == cons + (XENCONS_RING_IDX)n);
+
+    if ( before == XENCONS_CORRUPT )
+    {
+        FUZZ_ASSERT(n == 0);
+        FUZZ_ASSERT(r->state == XENCONS_CORRUPT);
+        FUZZ_ASSERT(r->bad_prod == bad_prod && r->bad_cons == bad_cons);
+    }
+    else if ( len == 0 )
+    {
+        FUZZ_ASSERT(n == 0);
+        FUZZ_ASSERT(r->state == before);
+    }
+    else if ( avail > IN_SIZE )
+    {
+        FUZZ_ASSERT(n == 0);
+        FUZZ_ASSERT(r->state == XENCONS_CORRUPT);
+        FUZZ_ASSERT(r->bad_prod == prod && r->bad_cons == cons);
+    }
+    else
+    {
+        FUZZ_ASSERT(n == MIN((size_t)avail, len));
+        for ( size_t i = 0; i < n; i++ )
+        {
+            FUZZ_ASSERT(buf[i] == page.intf.in[IN_SLOT(cons + i)]);
+            if ( S.good )
+                FUZZ_ASSERT((uint8_t)buf[i] == fuzz_pattern(S.taken + i));
+        }
+        S.taken += n;
+    }
+
+    /* One notification for every read that freed space. */
+    FUZZ_ASSERT(S.r_notifies == notifies + (n > 0));
+    S.r_bytes += n;
+    free(buf);
+}
+
+static void op_flush(void)
+{
+    struct xencons_writer *w = &S.w;
+    enum xencons_state before = w->state;
+    uint64_t waits = S.waits;
+    bool ok;
+
+    S.op_waits = 0;
+    checkpoint_take();
+    ok = xencons_flush(w);
+    checkpoint_verify();
+
+    FUZZ_ASSERT(!w->unnotified);
+    if ( ok )
+    {
+        FUZZ_ASSERT(page.intf.out_prod == page.intf.out_cons);
+        FUZZ_ASSERT(w->state != XENCONS_CORRUPT);
+        if ( S.good )
+            FUZZ_ASSERT(S.consumed == S.accepted);
+    }
+    else
+        FUZZ_ASSERT(w->state != XENCONS_OK);
+    if ( before == XENCONS_CORRUPT )
+    {
+        FUZZ_ASSERT(!ok);
+        FUZZ_ASSERT(S.waits == waits);
+    }
+}
+
+static void op_kick(void)
+{
+    bool unnotified = S.w.unnotified;
+    uint64_t notifies = S.w_notifies;
+
+    checkpoint_take();
+    xencons_kick(&S.w);
+    checkpoint_verify();
+    FUZZ_ASSERT(!S.w.unnotified);
+    FUZZ_ASSERT(S.w_notifies == notifies + unnotified);
+}
+
+static void reinit(void)
+{
+    xencons_writer_init(&S.w, &page.intf, &writer_ops);
+    xencons_reader_init(&S.r, &page.intf, &reader_ops);
+    S.w_notifies = S.r_notifies = 0;
+    S.waits = S.wait_false = 0;
+    S.w_bytes = S.w_dropped = S.r_bytes = 0;
+}
+
+static void run_op(uint8_t op)
+{
+    switch ( op % 12 )
+    {
+    case 0:
+    case 1:
+        op_write(fuzz_u16(&S.in) % (WRITE_MAX + 1));
+        break;
+    case 2:
+        op_write(fuzz_u8(&S.in) % 64);     /* the common case: a short line */
+        break;
+    case 3:
+        op_read((size_t)fuzz_u8(&S.in) * READ_MAX / 255);
+        break;
+    case 4:
+        op_kick();
+        break;
+    case 5:
+        op_flush();
+        break;
+    case 6:
+        backend_consume(fuzz_u16(&S.in) % (2 * OUT_SIZE));
+        break;
+    case 7:
+        backend_produce(fuzz_u16(&S.in) % (2 * IN_SIZE));
+        break;
+    case 8:
+    case 9:
+    case 10:
+        backend_hostile(op % 12 - 8 + (fuzz_u8(&S.in) & 1 ? 3 : 0));
+        break;
+    default:
+        /* The kernel never does this, but a fresh writer must cope with
+         * whatever state the page was left in. */
+        reinit();
+        break;
+    }
+    check_state();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    memset(&S, 0, sizeof(S));
+    S.in.p = data;
+    S.in.n = size;
+    S.good = !(fuzz_u8(&S.in) & 1);
+
+    fuzz_guard_set(page.before);
+    fuzz_guard_set(page.after);
+    memset(&page.intf, 0, sizeof(page.intf));
+    if ( S.good )
+    {
+        /* Any start is valid as long as each ring starts empty. */
+        page.intf.out_prod = page.intf.out_cons = fuzz_u32(&S.in);
+        page.intf.in_prod = page.intf.in_cons = fuzz_u32(&S.in);
+    }
+    else
+    {
+        page.intf.out_prod = fuzz_u32(&S.in);
+        page.intf.out_cons = fuzz_u32(&S.in);
+        page.intf.in_prod = fuzz_u32(&S.in);
+        page.intf.in_cons = fuzz_u32(&S.in);
+    }
+
+    reinit();
+    while ( !fuzz_empty(&S.in) )
+        run_op(fuzz_u8(&S.in));
+
+    /* A well-behaved backend that keeps draining takes every byte. */
+    if ( S.good )
+    {
+        backend_consume(OUT_SIZE);
+        FUZZ_ASSERT(S.consumed == S.accepted);
+        op_flush();
+        check_state();
+    }
+    return 0;
+}

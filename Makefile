@@ -3,7 +3,10 @@
 #   make                      build build/tinypv (Xen ELF notes)
 #   make XEN_METADATA=legacy  build build/tinypv-legacy (only the old __xen_guest string)
 #   make run                  boot tinypv under real Xen in QEMU, console on this terminal
-#   make test                 host unit tests (ASan+UBSan), then system tests under Xen
+#   make test                 host unit tests (ASan+UBSan), fuzz smoke, ring stress,
+#                             then system tests under Xen (floods included)
+#   make bench                host ring benchmark, then system figures under Xen
+#   make fuzz FUZZ_SECONDS=N  run every fuzz target for N seconds
 #   make V=1 ...              show full commands
 #
 # Everything is built under $(BUILD); downloads and the Xen-in-QEMU test bed are
@@ -164,7 +167,13 @@ $(foreach t,$(HOST_TESTS),$(eval $(call host_test_rule,$(t))))
 
 -include $(wildcard $(BUILD)/host/*.d)
 
-.PHONY: check-host check-system test run testbed deps clean
+# The console ring under threads (1 GiB each way, also under ThreadSanitizer),
+# the libFuzzer targets, and the host benchmark.
+include tests/stress/stress.mk
+include tests/fuzz/fuzz.mk
+include bench/bench.mk
+
+.PHONY: check-host check-system test run testbed deps clean bench
 check-host: $(HOST_BINS)
 	$(Q)tests/host/run-all $(HOST_BINS)
 
@@ -181,8 +190,13 @@ deps:
 	$(Q)tools/install-deps
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory check-host check-system
+	$(Q)$(MAKE) --no-print-directory check-host fuzz-smoke stress check-system
 	@echo "make test: all tests passed"
+
+# Figures: the host ring benchmark, then the system figures under Xen.
+bench: deps
+	$(Q)$(MAKE) --no-print-directory bench-host images testbed
+	$(Q)bench/system-bench $(BUILD)
 
 run: deps
 	$(Q)$(MAKE) --no-print-directory $(BUILD)/tinypv testbed

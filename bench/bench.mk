@@ -2,12 +2,12 @@
 #
 # Included from the top Makefile (after BUILD, HOSTCC, Q and quiet are set).
 #
-#   make bench-host                          5 runs per cell, 2 s per model size
+#   make bench-host                          7 runs per cell, 2 s per model size
 #   make bench-host BENCH_RUNS=9 BENCH_MODEL_SECONDS=3
 #
-# About 20 s with the defaults. See bench/README.md for how to read the table.
+# About 25 s with the defaults. See bench/README.md for how to read the table.
 
-BENCH_RUNS          ?= 5
+BENCH_RUNS          ?= 7
 BENCH_MODEL_SECONDS ?= 2
 
 BENCH_CFLAGS := -std=gnu11 -O2 -g -pthread \

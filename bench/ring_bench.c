@@ -24,7 +24,7 @@
  * per event and then notifies. Its ceiling is 150 drains/s x 2048 B =
  * 300 KiB/s; the writer's throughput is reported as a fraction of it.
  *
- * Usage: ring_bench [RUNS [MODEL_SECONDS]]   (defaults 5 and 2)
+ * Usage: ring_bench [RUNS [MODEL_SECONDS]]   (defaults 7 and 2)
  */
 #define _GNU_SOURCE             /* sched_getaffinity, pthread_setaffinity_np */
 #include <inttypes.h>
@@ -535,7 +535,7 @@ static void bench_model(double seconds)
 
 int main(int argc, char **argv)
 {
-    int runs = argc > 1 ? atoi(argv[1]) : 5;
+    int runs = argc > 1 ? atoi(argv[1]) : 7;
     double model_seconds = argc > 2 ? atof(argv[2]) : 2.0;
 
     if ( runs < 1 || runs > MAX_RUNS )

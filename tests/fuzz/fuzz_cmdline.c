@@ -56,7 +56,7 @@ static int ref_parse_size(const char *s, uint32_t *out)
     else if ( *s == 'G' || *s == 'g' )
         shift = 30;
     s += shift != 0;
-    if ( *s != '\0' || (v << shift) > UINT32_MAX )
+    if ( *s != '\0' || v > UINT32_MAX || (v << shift) > UINT32_MAX )
         return -1;
     *out = (uint32_t)(v << shift);
     return 0;

@@ -432,6 +432,7 @@ static void op_flush(void)
 {
     struct xencons_writer *w = &S.w;
     enum xencons_state before = w->state;
+    XENCONS_RING_IDX bad_prod = w->bad_prod, bad_cons = w->bad_cons;
     uint64_t waits = S.waits;
     bool ok;
 
@@ -453,6 +454,8 @@ static void op_flush(void)
     if ( before == XENCONS_CORRUPT )
     {
         FUZZ_ASSERT(!ok);
+        FUZZ_ASSERT(w->state == XENCONS_CORRUPT);
+        FUZZ_ASSERT(w->bad_prod == bad_prod && w->bad_cons == bad_cons);
         FUZZ_ASSERT(S.waits == waits);
     }
 }

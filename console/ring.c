@@ -104,6 +104,8 @@ size_t xencons_write(struct xencons_writer *w, const char *buf, size_t len)
     unsigned int attempt = 0;
     XENCONS_RING_IDX prod, cons;
 
+    if ( w->state == XENCONS_CORRUPT )
+        return 0;                   /* left alone: not even read again */
     while ( done < len )
     {
         space = out_space(w, &prod, &cons);
@@ -141,6 +143,8 @@ bool xencons_flush(struct xencons_writer *w)
     XENCONS_RING_IDX prod, cons, last_cons = 0;
     unsigned int attempt = 0;
 
+    if ( w->state == XENCONS_CORRUPT )
+        return false;
     xencons_kick(w);
     for ( ;; )
     {

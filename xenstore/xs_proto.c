@@ -226,10 +226,11 @@ static const struct {
 
 static int find_error(int err)
 {
-    if ( err < 0 )
-        err = -err;
+    /* Unsigned, so that even INT_MIN has a magnitude (it matches nothing). */
+    unsigned int magnitude = err < 0 ? 0u - (unsigned int)err : (unsigned int)err;
+
     for ( size_t i = 0; i < ARRAY_SIZE(errors); i++ )
-        if ( errors[i].err == err )
+        if ( (unsigned int)errors[i].err == magnitude )
             return (int)i;
     return -1;
 }

@@ -13,6 +13,12 @@ void shell_start(void);
 void shell_prompt(void);
 
 /*
+ * After a message printed out of turn (a toolstack request, say), show the
+ * prompt and the line being typed again, so the user sees where they are.
+ */
+void shell_redraw(void);
+
+/*
  * Run commands separated by ';' (the `run=` boot option) as if typed,
  * each shown after the prompt.
  */

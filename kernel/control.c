@@ -19,6 +19,7 @@
 #include <calendar.h>
 #include <console.h>
 #include <traps.h>
+#include <shell.h>
 #include <lib.h>
 
 #define SHUTDOWN_KEY    "control/shutdown"
@@ -64,6 +65,7 @@ static void shutdown_requested(void *ctx, const char *path, const char *token)
                "support suspend, request cleared\n");
     else
         printk("\ncontrol: unknown shutdown request '%s' ignored\n", request);
+    shell_redraw();
 }
 
 static void sysrq_help(void)
@@ -112,6 +114,7 @@ static void sysrq_requested(void *ctx, const char *path, const char *token)
         sysrq_help();
         break;
     }
+    shell_redraw();
 }
 
 /* The features a toolstack may look for before using control/shutdown. */

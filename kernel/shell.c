@@ -49,6 +49,7 @@ static void run_line(char *line);
  */
 static bool command_running;
 static bool interrupt_requested;
+static bool line_started;           /* the editor holds a line being typed */
 static char queue[TYPEAHEAD_SIZE];
 static size_t queue_head, queue_len;
 static uint32_t queue_dropped;
@@ -359,7 +360,10 @@ static void run_line(char *line)
 /* Feed one byte to the line editor; run the line if it completes. */
 static void edit_byte(uint8_t c)
 {
-    switch ( line_editor_feed(&editor, c) )
+    enum line_status status = line_editor_feed(&editor, c);
+
+    line_started = status == LINE_EDITING;
+    switch ( status )
     {
     case LINE_READY:
         run_line(editor.line);
@@ -428,6 +432,16 @@ void shell_start(void)
 {
     line_editor_init(&editor, editor_echo, NULL);
     console_set_input_handler(shell_input, NULL);
+}
+
+void shell_redraw(void)
+{
+    if ( command_running )
+        return;                 /* the command's own output continues */
+    console_put(PROMPT, sizeof(PROMPT) - 1);
+    if ( line_started )
+        console_put(editor.line, editor.len);
+    console_kick();
 }
 
 void shell_prompt(void)

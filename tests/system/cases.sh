@@ -147,6 +147,14 @@ check_toolstack() {
     after_prompt "xs ls control" "shutdown"
     after_prompt "echo still fine" "still fine"
     has_re '^sysrq: time [0-9]{4}-[0-9]{2}-[0-9]{2}T' "xl sysrq t prints the time"
+    has "sysrq: h help, t time and statistics, c crash"
+    has "control: the toolstack asked to suspend; tinypv does not support suspend, request cleared"
+    if [ -f "$CASE_DIR/after_suspend" ] && [ -z "$(tr -d '\n' <"$CASE_DIR/after_suspend")" ]; then
+        pass "the suspend request was acknowledged (control/shutdown cleared)"
+    else
+        fail "the suspend request was acknowledged (control/shutdown is '$(cat "$CASE_DIR/after_suspend" 2>/dev/null)')"
+    fi
+    after_prompt "echo still here after suspend" "still here after suspend"
     ms=$(cat "$CASE_DIR/shutdown_ms" 2>/dev/null || echo 99999)
     if [ "$ms" -le 10000 ]; then
         pass "xl shutdown -w returned after $ms ms"
@@ -159,6 +167,11 @@ check_toolstack() {
     use_case xl-reboot || return
     last_line_is "tinypv: the toolstack asked for a reboot; rebooting"
     reason_is reboot
+
+    use_case sysrq-crash || return
+    has "sysrq: crash requested"
+    last_line_is "panic: crash requested"
+    reason_is crash
 }
 
 # burst_figures: the kernel's own report of how the burst went.

@@ -102,9 +102,24 @@ case_toolstack() {
     guest_command "echo still fine"
     xl sysrq xl-shutdown t
     guest_wait_text "sysrq: time" 1 20
+    xl sysrq xl-shutdown h
+    guest_wait_text "sysrq: h help" 1 20
+    # What `xl save` would ask: tinypv must refuse it plainly and clear it.
+    xenstore-write "/local/domain/$id/control/shutdown" suspend
+    guest_wait_text "does not support suspend" 1 20
+    sleep 1
+    xenstore-read "/local/domain/$id/control/shutdown" >"$GDIR/after_suspend" 2>&1
+    guest_command "echo still here after suspend"
     start=$(now_ms)
     timeout 60 xl shutdown -w xl-shutdown >"$GDIR/xl_shutdown.log" 2>&1
     echo $(($(now_ms) - start)) >"$GDIR/shutdown_ms"
+    guest_wait_end 30
+}
+
+case_sysrq_crash() {
+    guest_start sysrq-crash tinypv "" || return
+    guest_wait_text "tinypv> " 1 30
+    xl sysrq sysrq-crash c
     guest_wait_end 30
 }
 
@@ -156,6 +171,7 @@ case_boot_legacy
 case_time
 case_toolstack
 case_reboot
+case_sysrq_crash
 case_input_flood
 for kind in pagefault invalid divide gp panic; do
     case_fault "$kind"

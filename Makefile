@@ -17,7 +17,10 @@ XEN_INCLUDE ?= /usr/include/xen
 XEN_METADATA ?= notes
 VERSION     := 0.1
 
-CC      ?= gcc
+# gcc unless told otherwise (make's built-in default for CC is plain "cc").
+ifeq ($(origin CC),default)
+CC      := gcc
+endif
 LD      ?= ld
 HOSTCC  ?= gcc
 

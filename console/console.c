@@ -45,11 +45,10 @@ static void console_notify(void *ctx)
 
 /*
  * Block until xenconsoled may have drained the ring. The port's pending bit
- * is the signal: it is set by every notification the backend sends. If it
- * is already set, something happened since we last looked, so return at
- * once and let the writer re-read the indices. Otherwise poll, which
- * sleeps until the bit is set or the deadline passes: an event arriving
- * between our test and the poll still wakes the poll, so none is missed.
+ * is the signal: it is set by every notification the backend sends.
+ * evtchn_wait() returns at once if it is already set (something happened
+ * since we last looked: the writer re-reads the indices), and otherwise
+ * sleeps until it is set or the deadline passes, missing no event.
  */
 static bool console_wait(void *ctx, unsigned int attempt)
 {
@@ -59,16 +58,12 @@ static bool console_wait(void *ctx, unsigned int attempt)
         wait_deadline = now + CONSOLE_STALL_TIMEOUT_MS * NSEC_PER_MSEC;
     if ( now >= wait_deadline )
         return false;               /* no progress for the whole timeout */
-    if ( evtchn_test_and_clear_pending(console_port) )
-    {
-        /*
-         * We consumed an event the upcall will now never see; it may also
-         * have announced input, so let the main loop look at the in ring.
-         */
+    /*
+     * A consumed event will never reach the upcall; it may also have
+     * announced input, so let the main loop look at the in ring.
+     */
+    if ( evtchn_wait(console_port, wait_deadline) )
         input_pending = true;
-        return true;
-    }
-    evtchn_poll(console_port, wait_deadline);
     return true;
 }
 

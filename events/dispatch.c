@@ -16,8 +16,6 @@
 #include <barrier.h>
 #include <printk.h>
 
-#define BITS_PER_WORD   (sizeof(xen_ulong_t) * 8)
-
 struct port_binding {
     evtchn_handler_t handler;
     void *ctx;
@@ -88,19 +86,18 @@ static void dispatch_port(evtchn_port_t port)
 static void dispatch_word(unsigned int w)
 {
     xen_ulong_t ready;
-    unsigned int bit;
+    evtchn_port_t port;
 
     while ( (ready = read_once(&shared_info->evtchn_pending[w]) &
                      ~read_once(&shared_info->evtchn_mask[w])) != 0 )
     {
         while ( ready )
         {
-            bit = __builtin_ctzl(ready);
+            port = w * BITS_PER_EVTCHN_WORD + __builtin_ctzl(ready);
             ready &= ready - 1;
             /* Clear first: a new event during the handler is seen again. */
-            __atomic_fetch_and(&shared_info->evtchn_pending[w],
-                               ~((xen_ulong_t)1 << bit), __ATOMIC_SEQ_CST);
-            dispatch_port(w * BITS_PER_WORD + bit);
+            evtchn_test_and_clear_pending(port);
+            dispatch_port(port);
         }
     }
 }

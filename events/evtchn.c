@@ -7,11 +7,9 @@
 #include <hypervisor.h>
 #include <barrier.h>
 
-#define BITS_PER_WORD   (sizeof(xen_ulong_t) * 8)
-
 static xen_ulong_t port_bit(evtchn_port_t port)
 {
-    return (xen_ulong_t)1 << (port % BITS_PER_WORD);
+    return (xen_ulong_t)1 << (port % BITS_PER_EVTCHN_WORD);
 }
 
 void evtchn_notify(evtchn_port_t port)
@@ -23,7 +21,7 @@ void evtchn_notify(evtchn_port_t port)
 
 bool evtchn_test_and_clear_pending(evtchn_port_t port)
 {
-    xen_ulong_t *word = &shared_info->evtchn_pending[port / BITS_PER_WORD];
+    xen_ulong_t *word = &shared_info->evtchn_pending[port / BITS_PER_EVTCHN_WORD];
 
     /* Xen sets bits concurrently: a locked read-modify-write is required. */
     return __atomic_fetch_and(word, ~port_bit(port), __ATOMIC_SEQ_CST)
@@ -32,19 +30,19 @@ bool evtchn_test_and_clear_pending(evtchn_port_t port)
 
 bool evtchn_is_pending(evtchn_port_t port)
 {
-    return read_once(&shared_info->evtchn_pending[port / BITS_PER_WORD])
+    return read_once(&shared_info->evtchn_pending[port / BITS_PER_EVTCHN_WORD])
            & port_bit(port);
 }
 
 bool evtchn_is_masked(evtchn_port_t port)
 {
-    return read_once(&shared_info->evtchn_mask[port / BITS_PER_WORD])
+    return read_once(&shared_info->evtchn_mask[port / BITS_PER_EVTCHN_WORD])
            & port_bit(port);
 }
 
 void evtchn_mask(evtchn_port_t port)
 {
-    __atomic_fetch_or(&shared_info->evtchn_mask[port / BITS_PER_WORD],
+    __atomic_fetch_or(&shared_info->evtchn_mask[port / BITS_PER_EVTCHN_WORD],
                       port_bit(port), __ATOMIC_SEQ_CST);
 }
 
@@ -60,24 +58,37 @@ void evtchn_unmask(evtchn_port_t port)
     struct vcpu_info *v = this_vcpu();
     unsigned long flags = upcall_save_and_mask();
 
-    __atomic_fetch_and(&shared_info->evtchn_mask[port / BITS_PER_WORD],
+    __atomic_fetch_and(&shared_info->evtchn_mask[port / BITS_PER_EVTCHN_WORD],
                        ~port_bit(port), __ATOMIC_SEQ_CST);
     if ( evtchn_is_pending(port) )
     {
         __atomic_fetch_or(&v->evtchn_pending_sel,
-                          (xen_ulong_t)1 << (port / BITS_PER_WORD),
+                          (xen_ulong_t)1 << (port / BITS_PER_EVTCHN_WORD),
                           __ATOMIC_SEQ_CST);
         write_once(&v->evtchn_upcall_pending, 1);
     }
     upcall_restore(flags);      /* delivers it if upcalls are enabled */
 }
 
-void evtchn_poll(evtchn_port_t port, uint64_t deadline)
+/*
+ * Sleep until the port is pending or Xen system time reaches deadline (ns,
+ * 0 = no deadline). Works with upcalls masked: Xen looks at the pending bit
+ * only. Returns at once if the bit is already set, hence evtchn_wait().
+ */
+static void evtchn_poll(evtchn_port_t port, uint64_t deadline)
 {
     struct sched_poll poll = { .nr_ports = 1, .timeout = deadline };
 
     set_xen_guest_handle(poll.ports, &port);
     HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
+}
+
+bool evtchn_wait(evtchn_port_t port, uint64_t deadline)
+{
+    if ( evtchn_test_and_clear_pending(port) )
+        return true;
+    evtchn_poll(port, deadline);
+    return false;
 }
 
 long evtchn_bind_virq(unsigned int virq, evtchn_port_t *port)

@@ -19,7 +19,8 @@
 #include <xen/event_channel.h>
 
 /* The 2-level event channel ABI: a word of words of pending bits. */
-#define NR_EVENT_PORTS  (sizeof(xen_ulong_t) * 8 * sizeof(xen_ulong_t) * 8)
+#define BITS_PER_EVTCHN_WORD    (sizeof(xen_ulong_t) * 8)
+#define NR_EVENT_PORTS          (BITS_PER_EVTCHN_WORD * BITS_PER_EVTCHN_WORD)
 
 typedef void (*evtchn_handler_t)(evtchn_port_t port, void *ctx);
 
@@ -39,11 +40,16 @@ void evtchn_mask(evtchn_port_t port);
 void evtchn_unmask(evtchn_port_t port);
 
 /*
- * Sleep until the port is pending or Xen system time reaches deadline (ns,
- * 0 = no deadline). Works with upcalls masked: it looks at the pending bit
- * only. Returns at once if the bit is already set, so clear it first.
+ * One step of waiting for the other end of a port, with upcalls masked (the
+ * console writer waiting for ring space, a xenstore call for its answer).
+ * If an event came since the caller last looked (the pending bit is set),
+ * consume it and return true at once: the caller re-reads its ring, and
+ * since the upcall will now never see that event, it also takes over
+ * whatever else the event may have announced. Otherwise sleep in
+ * SCHEDOP_poll until an event or the deadline, and return false; an event
+ * that arrives between the test and the poll ends the poll at once.
  */
-void evtchn_poll(evtchn_port_t port, uint64_t deadline);
+bool evtchn_wait(evtchn_port_t port, uint64_t deadline);
 
 /* Bind a virtual IRQ (VIRQ_TIMER, ...) of vCPU 0 to a new port; -errno. */
 long evtchn_bind_virq(unsigned int virq, evtchn_port_t *port);

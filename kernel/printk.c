@@ -7,6 +7,7 @@
  */
 #include <printk.h>
 #include <console.h>
+#include <lib.h>
 
 struct printk_buffer {
     char data[128];
@@ -26,8 +27,7 @@ static void printk_sink(void *ctx, const char *s, size_t n)
             pb->used = 0;
         }
         take = MIN(n, sizeof(pb->data) - pb->used);
-        for ( size_t i = 0; i < take; i++ )
-            pb->data[pb->used + i] = s[i];
+        memcpy(pb->data + pb->used, s, take);
         pb->used += take;
         s += take;
         n -= take;

@@ -8,6 +8,8 @@
  *
  * The upcall handler only notes that the timer fired; callbacks run from
  * the main loop (timers_run), where they may print, sleep or take locks.
+ * The list itself is touched only from the main loop, never from the
+ * upcall, so it needs no masking.
  */
 #include <clock.h>
 #include <events.h>
@@ -60,7 +62,6 @@ static void list_remove(struct timer *t)
 void timer_arm(struct timer *t, uint64_t deadline, timer_fn fn, void *ctx)
 {
     struct timer **p;
-    unsigned long flags = upcall_save_and_mask();
 
     if ( t->armed )
         list_remove(t);
@@ -74,20 +75,15 @@ void timer_arm(struct timer *t, uint64_t deadline, timer_fn fn, void *ctx)
     t->armed = true;
     if ( armed == t && timers_ready )
         program_next();
-    upcall_restore(flags);
 }
 
 void timer_cancel(struct timer *t)
 {
-    unsigned long flags = upcall_save_and_mask();
-
-    if ( t->armed )
-    {
-        list_remove(t);
-        if ( timers_ready )
-            program_next();
-    }
-    upcall_restore(flags);
+    if ( !t->armed )
+        return;
+    list_remove(t);
+    if ( timers_ready )
+        program_next();
 }
 
 bool timers_pending(void)

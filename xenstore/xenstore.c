@@ -71,16 +71,14 @@ static void store_notify(void *ctx)
 }
 
 /*
- * Consume the port's pending bit, if set. The upcall will never see that
- * event now, and it may have announced watch events or answers we do not
- * read here: so tell the main loop to look at the ring too.
+ * Wait for xenstored (see evtchn_wait). An event consumed here will never
+ * reach the upcall, and it may have announced watch events or answers we
+ * do not read now: so tell the main loop to look at the ring too.
  */
-static bool consume_pending(void)
+static void wait_for_store(uint64_t deadline)
 {
-    if ( !evtchn_test_and_clear_pending(store_port) )
-        return false;
-    work_pending = true;
-    return true;
+    if ( evtchn_wait(store_port, deadline) )
+        work_pending = true;
 }
 
 static bool store_wait(void *ctx, unsigned int attempt);
@@ -263,9 +261,7 @@ static bool store_wait(void *ctx, unsigned int attempt)
         return false;
     if ( pump(0, NULL) == PUMP_FAULT )
         return true;                /* the writer sees the fault and stops */
-    if ( consume_pending() )
-        return true;
-    evtchn_poll(store_port, write_deadline);
+    wait_for_store(write_deadline);
     return true;
 }
 
@@ -297,9 +293,7 @@ static int wait_for_answer(uint32_t id, uint32_t type, struct xs_msg *answer)
                    xs_type_name(type), id, XENSTORE_TIMEOUT_MS);
             return -ETIMEDOUT;
         }
-        if ( consume_pending() )
-            continue;
-        evtchn_poll(store_port, deadline);
+        wait_for_store(deadline);
     }
 }
 

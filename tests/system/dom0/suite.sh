@@ -5,6 +5,7 @@
 # The order is fixed and every case runs even if an earlier one failed.
 
 . /tinypv/lib.sh
+. /tinypv/hostile.sh
 
 # The notes image: banner, a 256 KiB output burst, an unknown option, then
 # the monitor answering typed commands.
@@ -180,4 +181,5 @@ case_bad_cmdline
 case_output_flood
 case_output_flood_throttled
 case_input_flood_1m
+hostile_cases
 log "all cases done"

@@ -277,7 +277,7 @@ compare_same() {
 
 # not_crashed: no exception report, and xl saw the domain alive after.
 not_crashed() {
-    local state
+    local state before after
     if grep -a -q -E '^\*\*\* exception|^panic:' "$CASE_DIR/console.txt"; then
         fail "no exception report or panic on the console"
     else
@@ -289,6 +289,13 @@ not_crashed() {
         *r*|*b*) pass "xl list after the corruption: state $state, not crashed" ;;
         *) fail "xl list after the corruption: state '$state'" ;;
     esac
+    before=$(cat "$CASE_DIR/cpu_before" 2>/dev/null)
+    after=$(cat "$CASE_DIR/cpu_after" 2>/dev/null)
+    if [ -n "$before" ] && awk -v a="$before" -v b="$after" 'BEGIN { exit !(b - a <= 0.1) }'; then
+        pass "idle after the corruption: CPU time $before s -> $after s over 3 s"
+    else
+        fail "idle after the corruption: CPU time '$before' s -> '$after' s over 3 s"
+    fi
 }
 
 # debug_console_reports TEXT: Xen's log shows the guest's debug console only

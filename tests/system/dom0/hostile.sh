@@ -39,6 +39,14 @@ hostile_compare() {
         >"$GDIR/compare.$2" 2>&1 || echo "hostile $1 compare $2 failed" >>"$GDIR/error"
 }
 
+# idle_cpu: the guest's CPU time over 3 s, after the corruption: a driver
+# spinning on a ring it gave up on would show here.
+idle_cpu() {
+    guest_cpu_seconds >"$GDIR/cpu_before"
+    sleep 3
+    guest_cpu_seconds >"$GDIR/cpu_after"
+}
+
 # xl_state: the guest's state column in `xl list` (r, b, p, s, c, d).
 xl_state() {
     xl list "$GUEST" 2>/dev/null | awk 'NR == 2 { print $5 }'
@@ -97,6 +105,7 @@ case_hostile_console() {
     hostile_compare console corrupt
     hostile_compare console start
     xl_state >"$GDIR/state"
+    idle_cpu
 
     # xenstore is untouched: the toolstack's poweroff request still works.
     timeout 30 xl shutdown -w "$name" >"$GDIR/xl_shutdown.log" 2>&1
@@ -130,6 +139,7 @@ case_hostile_store_data() {
     guest_command "echo monitor still answers"
     hostile_compare store start
     xl_state >"$GDIR/state"
+    idle_cpu
 
     # The guest no longer reads xenstore, so it cannot see this request.
     timeout 10 xl shutdown -w hostile-store-data >"$GDIR/xl_shutdown.log" 2>&1
@@ -157,6 +167,7 @@ case_hostile_store_index() {
     hostile_compare store corrupt
     hostile_compare store start
     xl_state >"$GDIR/state"
+    idle_cpu
 
     timeout 10 xl shutdown -w "$name" >"$GDIR/xl_shutdown.log" 2>&1
     echo $? >"$GDIR/xl_shutdown.rc"

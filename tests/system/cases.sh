@@ -315,6 +315,9 @@ check_hostile_console() {
     CASE=$1
     use_case "$1" || return
     program_ran
+    # What came before the corruption arrived intact.
+    has "booted via ELF notes"
+    has_re '^  console +mfn 0x[0-9a-f]+, event channel [0-9]+' "banner shows the console mfn and port"
     after_prompt "echo before the corruption" "before the corruption"
     count_is "console: input ring indices corrupt" 1
     has_re 'console: input ring indices corrupt \(in_prod=[0-9]+ in_cons=[0-9]+\); input is no longer read$' \

@@ -201,10 +201,14 @@ static void *map_page(xenforeignmemory_handle *fmem, unsigned int domid,
 
 static void cmd_show(const struct layout *l, void *page)
 {
+    const char *sep = "";
+
     for ( const struct region *r = l->regions; r->name; r++ )
         if ( r->len == sizeof(uint32_t) )
-            printf("%s%s=0x%08" PRIx32, r == l->regions ? "" : " ", r->name,
-                   *field(page, r));
+        {
+            printf("%s%s=0x%08" PRIx32, sep, r->name, *field(page, r));
+            sep = " ";
+        }
     printf("\n");
 }
 

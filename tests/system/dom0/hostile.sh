@@ -104,6 +104,7 @@ case_hostile_console() {
     sleep 2
     hostile_compare console corrupt
     hostile_compare console start
+    hostile console show
     xl_state >"$GDIR/state"
     idle_cpu
 

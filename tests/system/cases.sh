@@ -350,7 +350,7 @@ store_gave_up() {
     after_prompt "echo monitor still answers" "monitor still answers"
     not_crashed
     # busybox timeout: 143 when it had to stop xl.
-    expect "xl shutdown -w cannot reach it: still waiting after 10 s (exit $(cat "$CASE_DIR/xl_shutdown.rc" 2>/dev/null))" \
+    expect "xl shutdown -w cannot reach it: still waiting after 5 s (exit $(cat "$CASE_DIR/xl_shutdown.rc" 2>/dev/null))" \
         test "$(cat "$CASE_DIR/xl_shutdown.rc" 2>/dev/null)" = 143
     after_prompt "echo still here after xl shutdown" "still here after xl shutdown"
     expect "xl destroy returned 0" \

@@ -143,7 +143,7 @@ case_hostile_store_data() {
     idle_cpu
 
     # The guest no longer reads xenstore, so it cannot see this request.
-    timeout 10 xl shutdown -w hostile-store-data >"$GDIR/xl_shutdown.log" 2>&1
+    timeout 5 xl shutdown -w hostile-store-data >"$GDIR/xl_shutdown.log" 2>&1
     echo $? >"$GDIR/xl_shutdown.rc"
     guest_command "echo still here after xl shutdown"
     guest_destroy
@@ -170,7 +170,7 @@ case_hostile_store_index() {
     xl_state >"$GDIR/state"
     idle_cpu
 
-    timeout 10 xl shutdown -w "$name" >"$GDIR/xl_shutdown.log" 2>&1
+    timeout 5 xl shutdown -w "$name" >"$GDIR/xl_shutdown.log" 2>&1
     echo $? >"$GDIR/xl_shutdown.rc"
     guest_command "echo still here after xl shutdown"
     guest_destroy

@@ -75,6 +75,7 @@ COMMON_SRCS := \
     events/dispatch.c \
     console/ring.c \
     console/console.c \
+    console/trace.c \
     xenstore/xs_ring.c \
     xenstore/xs_proto.c \
     xenstore/xenstore.c \
@@ -82,7 +83,8 @@ COMMON_SRCS := \
     monitor/selftest.c \
     monitor/shell.c \
     monitor/shell_parse.c \
-    monitor/line_editor.c
+    monitor/line_editor.c \
+    monitor/cmd_lab.c
 
 # What every x86 platform shares.
 X86_SRCS := \

@@ -213,19 +213,20 @@ static void print_step(const struct trace_step *s)
     switch ( s->kind )
     {
     case STEP_EVENT:
-        printk("event on port %u (console): in_prod %u, in_cons %u: "
-               "%u byte(s) waiting\n", ring_port, s->in_prod, s->in_cons,
-               s->in_prod - s->in_cons);
+        printk("event on port %u (console): in ring holds %u byte(s) "
+               "(in_prod %u, in_cons %u); out ring: out_cons %u of "
+               "out_prod %u\n", ring_port, s->in_prod - s->in_cons,
+               s->in_prod, s->in_cons, s->out_cons, s->out_prod);
         break;
     case STEP_READ:
-        printk("read %u byte(s) ", s->n);
+        printk("the shell gets %u byte(s) ", s->n);
         print_text(s);
-        printk(": in_cons %u -> %u (in_prod %u)\n", s->in_cons - s->n,
+        printk(" (in_cons %u -> %u, in_prod %u)\n", s->in_cons - s->n,
                s->in_cons, s->in_prod);
         break;
     case STEP_NOTIFY_IN:
-        printk("notify port %u: input consumed up to in_cons %u\n",
-               ring_port, s->in_cons);
+        printk("notify port %u: bytes taken, in_cons is now %u (sent by the "
+               "ring code before it returns them)\n", ring_port, s->in_cons);
         break;
     case STEP_WRITE:
         printk("write %u byte(s) ", s->n);

@@ -180,4 +180,6 @@ case_bad_cmdline
 case_output_flood
 case_output_flood_throttled
 case_input_flood_1m
+. /tinypv/lab_cases.sh
+case_lab_enosys_trace
 log "all cases done"

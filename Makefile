@@ -40,7 +40,8 @@ endif
 #   a kernel this size has no use for it.
 # -nostdinc + gcc's own include dir: only the freestanding headers (stdint.h,
 #   stddef.h, stdarg.h, stdbool.h) and Xen's public headers are reachable.
-# -fno-omit-frame-pointer -fno-optimize-sibling-calls: every function keeps
+# -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls:
+#   every function, leaf or not, keeps
 #   its frame and every call its return address, so that crash reports can
 #   walk the call chain (arch/x86/backtrace.c).
 # Includes are namespaced: <tinypv/...> and <lib/...> from include/,
@@ -50,7 +51,7 @@ KERNEL_CFLAGS := -m32 -march=i686 -std=gnu11 -O2 -g \
     -ffreestanding -fno-builtin -fno-pic -fno-pie -fno-stack-protector \
     -fno-asynchronous-unwind-tables -fno-strict-aliasing -fno-common \
     -mgeneral-regs-only -mno-red-zone \
-    -fno-omit-frame-pointer -fno-optimize-sibling-calls \
+    -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls \
     -Wall -Wextra -Werror -Wno-unused-parameter \
     -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
     -Iinclude -Iarch/x86/include -I$(BUILD)/include \
@@ -161,12 +162,12 @@ $(BUILD)/tinypv-legacy: $(call platform_objs,pv) $(LEGACY_OBJ) $(BUILD)/pv/linke
 
 # Compile and preprocess rules, once per platform.
 define platform_rules
-$(BUILD)/$(1)/obj/%.c.o: %.c $(BUILD)/include/xen/xen.h
+$(BUILD)/$(1)/obj/%.c.o: %.c $(BUILD)/include/xen/xen.h Makefile
 	$$(quiet) CC $$<
 	@mkdir -p $$(dir $$@)
 	$$(Q)$$(CC) $$(KERNEL_CFLAGS) $$($(1)_DEFS) -MMD -MP -c $$< -o $$@
 
-$(BUILD)/$(1)/obj/%.S.o: %.S $(BUILD)/include/xen/xen.h
+$(BUILD)/$(1)/obj/%.S.o: %.S $(BUILD)/include/xen/xen.h Makefile
 	$$(quiet) AS $$<
 	@mkdir -p $$(dir $$@)
 	$$(Q)$$(CC) $$(KERNEL_ASFLAGS) $$($(1)_DEFS) -MMD -MP -c $$< -o $$@

@@ -68,7 +68,7 @@ void panic(const char *fmt, ...)
     {
         panicking = true;
         /* The call chain first, the reason last: it stays on screen. */
-        printk("\npanic: ");
+        printk("\n");
         backtrace_print_here();
         printk("panic: ");
         va_start(ap, fmt);

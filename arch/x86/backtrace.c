@@ -9,6 +9,12 @@
  * also rules out loops). A return address outside the kernel's code ends
  * the walk too, and so does BACKTRACE_MAX_FRAMES. The walk reads memory and
  * nothing else; a fault in it would end the domain via do_trap's guard.
+ *
+ * One gap in the chain is filled for exceptions: gcc gives a leaf function
+ * that does not use the stack no frame, so a fault there would skip its
+ * caller. If the faulting function does not start with the frame prologue,
+ * the word at the interrupted %esp is taken as its return address when it
+ * points just after a call instruction, and shown as found there.
  */
 #include <arch/backtrace.h>
 #include <tinypv/printk.h>
@@ -31,6 +37,8 @@ static void print_frame(unsigned int depth, unsigned long addr, bool is_return)
         printk("%s+0x%lx\n", sym.name, sym.offset + back);
 }
 
+static void walk(unsigned int depth, unsigned long fp);
+
 static bool frame_ok(unsigned long fp, unsigned long prev)
 {
     unsigned long lo = (unsigned long)boot_stack;
@@ -44,14 +52,78 @@ static bool in_text(unsigned long addr)
     return addr >= (unsigned long)_text && addr < (unsigned long)_etext;
 }
 
-void backtrace_print(unsigned long eip, unsigned long fp)
+/* Does the code just before addr end in a call (direct or indirect)? */
+static bool after_call(unsigned long addr)
 {
-    unsigned int depth = 0;
-    unsigned long prev = 0;
+    const uint8_t *p = (const uint8_t *)addr;
+
+    if ( !in_text(addr) || addr - 5 < (unsigned long)_text )
+        return false;
+    return p[-5] == 0xe8 ||                                  /* call rel32 */
+           (p[-2] == 0xff && (p[-1] & 0x38) == 0x10) ||      /* call *%reg */
+           (p[-3] == 0xff && (p[-2] & 0x38) == 0x10) ||      /* call *d8(%reg) */
+           (p[-6] == 0xff && (p[-5] & 0x38) == 0x10);        /* call *d32(...) */
+}
+
+/*
+ * Has the function holding eip built its own frame (push %ebp; mov %esp,
+ * %ebp at its start, and eip past them)? gcc builds none in a leaf that
+ * does not touch the stack, even with -fno-omit-frame-pointer; there %ebp
+ * is still the caller's frame, and the return address into the caller is
+ * the word at %esp.
+ */
+static bool has_own_frame(unsigned long eip)
+{
+    struct symbol sym;
+    const uint8_t *start;
+
+    if ( !symbol_lookup(eip, &sym) )
+        return true;                /* unknown: trust the chain */
+    start = (const uint8_t *)(eip - sym.offset);
+    return sym.offset >= 3 && start[0] == 0x55 && start[1] == 0x89 &&
+           start[2] == 0xe5;
+}
+
+void backtrace_print_trap(unsigned long eip, unsigned long esp,
+                          unsigned long fp)
+{
+    unsigned long lo = (unsigned long)boot_stack;
+    unsigned long hi = (unsigned long)boot_stack_top;
+    unsigned long ret;
 
     printk("  call trace (innermost first):\n");
+    print_frame(0, eip, false);
+    if ( !has_own_frame(eip) && (esp & 3) == 0 && esp >= lo && esp <= hi - 4 )
+    {
+        ret = *(const unsigned long *)esp;
+        if ( after_call(ret) )
+        {
+            print_frame(1, ret, true);
+            printk("         (found at esp: the function above keeps no "
+                   "frame)\n");
+            walk(2, fp);
+            return;
+        }
+    }
+    walk(1, fp);
+}
+
+void backtrace_print(unsigned long eip, unsigned long fp)
+{
+    printk("  call trace (innermost first):\n");
     if ( eip )
-        print_frame(depth++, eip, false);
+    {
+        print_frame(0, eip, false);
+        walk(1, fp);
+    }
+    else
+        walk(0, fp);
+}
+
+static void walk(unsigned int depth, unsigned long fp)
+{
+    unsigned long prev = 0;
+
     while ( depth < BACKTRACE_MAX_FRAMES )
     {
         const unsigned long *frame = (const unsigned long *)fp;

@@ -102,7 +102,8 @@ void do_trap(struct cpu_regs *regs)
     printk("  cs  0x%04x  eflags 0x%08x", regs->cs & 0xffff, regs->eflags);
     arch_describe_trap_frame(regs);
     printk("\n");
-    backtrace_print(regs->eip, regs->ebp);
+    backtrace_print_trap(regs->eip, (unsigned long)(&regs->eflags + 1),
+                         regs->ebp);
     printk("tinypv: stopping after an exception (shutdown reason: crash)\n");
     shutdown(SHUTDOWN_crash);
 }

@@ -20,6 +20,13 @@
  */
 void backtrace_print(unsigned long eip, unsigned long fp);
 
+/*
+ * The same for an exception: esp is the interrupted stack pointer, where a
+ * function that keeps no frame of its own has its return address.
+ */
+void backtrace_print_trap(unsigned long eip, unsigned long esp,
+                          unsigned long fp);
+
 /* The same for the caller of the function that calls this (panic()). */
 #define backtrace_print_here() \
     backtrace_print(0, (unsigned long)__builtin_frame_address(0))

@@ -255,7 +255,7 @@ static void print_story(void)
 {
     uint64_t t0 = nr_steps ? steps[0].ns : 0;
 
-    printk("trace: %u keystroke(s), %u step(s)%s\n", keys_seen, nr_steps,
+    printk("\ntrace: %u keystroke(s), %u step(s)%s\n", keys_seen, nr_steps,
            steps_lost ? "" : ", all recorded");
     for ( unsigned int i = 0; i < nr_steps; i++ )
     {

@@ -33,14 +33,15 @@ static bool join_words(int argc, char **argv, int first, char *out,
 
     for ( int i = first; i < argc; i++ )
     {
-        size_t n = strlen(argv[i]) + (i > first);
+        size_t n = strlen(argv[i]);
+        size_t sep = i > first ? 1 : 0;
 
-        if ( used + n + 1 > size )
+        if ( used + sep + n + 1 > size )
             return false;
-        if ( i > first )
+        if ( sep )
             out[used++] = ' ';
-        memcpy(out + used, argv[i], n - (i > first));
-        used += n - (i > first);
+        memcpy(out + used, argv[i], n);
+        used += n;
     }
     out[used] = '\0';
     *len = used;

@@ -182,4 +182,6 @@ case_output_flood
 case_output_flood_throttled
 case_input_flood_1m
 hostile_cases
+. /tinypv/lab_cases.sh
+case_lab_enosys_trace
 log "all cases done"

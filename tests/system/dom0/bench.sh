@@ -114,9 +114,6 @@ bench_floods() {
     burst_cksum
     figure "$1/flood10m.kernel $(console_sed 's/^burst: \([0-9]* bytes in.*\)$/\1/p')"
     flood_rates "$1"
-ure "$1/flood10m.kib_per_s $(($2 / 1024 * 1000 / $3)) KiB/s"
-        figure "$1/flood10m.notify_per_mib $(($4 * 1048576 / $2)) /MiB"
-    fi
     figure "$1/flood10m.cksum_kernel $(console_sed 's/^burst: cksum \([0-9]* [0-9]*\)$/\1/p')"
     figure "$1/flood10m.cksum_dom0 $(cat "$GDIR/burst.dom0")"
 

@@ -33,6 +33,15 @@ void wallclock_now(uint64_t *sec, uint32_t *nsec);
 /* The scaling step, separate so that host tests can check it. */
 uint64_t scale_tsc_delta(uint64_t delta, uint32_t mul_frac, int8_t shift);
 
+/*
+ * Xen system time from one vcpu_time_info snapshot (the seqlock read, the
+ * TSC taken inside it, a TSC below the stamp clamped to the stamp).
+ * monotonic_ns() is this with the CPU's ordered rdtsc; host tests pass
+ * their own TSC.
+ */
+uint64_t time_read_snapshot(const volatile struct vcpu_time_info *t,
+                            uint64_t (*read_tsc)(void));
+
 /* --- one-shot timers ------------------------------------------------------- */
 
 struct timer;

@@ -12,8 +12,11 @@
 #include <tinypv/hypervisor.h>
 #include <tinypv/printk.h>
 #include <arch/hypercall.h>
+#include <tinypv/events.h>
+#include <tinypv/shutdown.h>
 #include "mm.h"
 #include "pv.h"
+#include "start_info_check.h"
 
 static const start_info_t *start_info;
 
@@ -37,6 +40,10 @@ void arch_init_hypercalls(void)
 
 void arch_map_shared_info(struct boot_info *bi)
 {
+    /* Not a start_info for a 32-bit PAE guest: nothing in it can be read. */
+    if ( !start_info_magic_ok(start_info->magic) )
+        panic("start_info at %p has magic \"%.32s\", not \"%s\"",
+              (const void *)start_info, start_info->magic, START_INFO_MAGIC);
     mm_init(start_info);
     bi->platform = "PAE Xen PV";
     bi->loaded_via = xen_metadata_kind;
@@ -51,9 +58,20 @@ static void find_ring(struct boot_ring *ring, const char *name,
                       xen_pfn_t mfn, evtchn_port_t port, void *spare_page)
 {
     struct page_lookup where;
+    const char *problem = start_info_port_problem(port, NR_EVENT_PORTS);
 
     ring->frame = mfn;
     ring->port = port;
+    ring->pfn = ~0UL;
+    ring->how = "refused";
+    ring->page = NULL;
+    ring->present = false;
+    if ( problem )
+    {
+        printk("%s: event channel %u refused: %s; the %s stays off\n", name,
+               port, problem, name);
+        return;
+    }
     ring->present = find_own_page(mfn, spare_page, &where);
     ring->page = where.va;
     ring->pfn = where.pfn;

@@ -55,8 +55,17 @@ struct timer {
     bool armed;
 };
 
-/* Bind VIRQ_TIMER; timers work after this (and upcall_enable()). */
+/*
+ * Bind VIRQ_TIMER; timers work after this (and upcall_enable()). If Xen
+ * refuses, timers stay off: timer_arm() still queues, but nothing will
+ * ever fire them, so a caller that would wait for one must ask first.
+ * (A second call always fails: Xen binds a VIRQ once. The notimer test
+ * option uses that to reach the failure path under the real Xen.)
+ */
 void timers_init(void);
+
+/* Did timers_init() bind VIRQ_TIMER? */
+bool timers_available(void);
 
 /* Arm t to call fn(t, ctx) from the main loop at or after deadline. */
 void timer_arm(struct timer *t, uint64_t deadline, timer_fn fn, void *ctx);

@@ -23,6 +23,7 @@
 #define PTE_ACCESSED    (1ULL << 5)
 #define PTE_DIRTY       (1ULL << 6)
 #define PTE_KERNEL_RW   (PTE_PRESENT | PTE_RW | PTE_ACCESSED | PTE_DIRTY)
+#define PTE_KERNEL_RO   (PTE_PRESENT | PTE_ACCESSED)
 
 /* A page of the image whose mapping is replaced by shared_info. */
 static uint8_t shared_info_page[PAGE_SIZE] __aligned(PAGE_SIZE)
@@ -153,4 +154,35 @@ bool find_own_page(xen_pfn_t mfn, void *spare_page, struct page_lookup *out)
     out->remapped = true;
     out->va = spare_page;
     return map_machine_page(spare_page, (uint64_t)mfn << PAGE_SHIFT) == 0;
+}
+
+/* The machine frame behind a page of the image, from our P2M list. */
+static bool own_page_mfn(const void *va, xen_pfn_t *mfn)
+{
+    unsigned long offset = (unsigned long)va - (unsigned long)_text;
+    unsigned long pfn = offset / PAGE_SIZE;
+
+    if ( !p2m || (unsigned long)va < (unsigned long)_text ||
+         (unsigned long)va % PAGE_SIZE || pfn >= boot_si->nr_pages )
+        return false;
+    *mfn = p2m[pfn];
+    return true;
+}
+
+long mm_protect_own_page(void *va, bool writable)
+{
+    xen_pfn_t mfn;
+
+    if ( !own_page_mfn(va, &mfn) )
+        return -1;                  /* not a page of the image */
+    return HYPERVISOR_update_va_mapping((unsigned long)va,
+                                        ((uint64_t)mfn << PAGE_SHIFT) |
+                                        (writable ? PTE_KERNEL_RW
+                                                  : PTE_KERNEL_RO),
+                                        UVMF_INVLPG);
+}
+
+long mm_unmap_own_page(void *va)
+{
+    return HYPERVISOR_update_va_mapping((unsigned long)va, 0, UVMF_INVLPG);
 }

@@ -26,6 +26,20 @@ static uint8_t console_spare_page[PAGE_SIZE] __aligned(PAGE_SIZE)
 static uint8_t store_spare_page[PAGE_SIZE] __aligned(PAGE_SIZE)
     __section(".bss.page_aligned");
 
+/* boot.S's page below the stack: unmapped, so an overflow faults there. */
+extern char boot_stack_guard[];
+static bool stack_guarded;
+
+static void guard_boot_stack(void)
+{
+    long rc = mm_unmap_own_page(boot_stack_guard);
+
+    stack_guarded = rc == 0;
+    if ( rc )
+        printk("warning: cannot unmap the stack's guard page (error %ld); "
+               "a stack overflow will go unnoticed\n", rc);
+}
+
 /* Called by _start (boot.S) with the page Xen prepared for us. */
 void pv_entry(start_info_t *si)
 {
@@ -45,6 +59,7 @@ void arch_map_shared_info(struct boot_info *bi)
         panic("start_info at %p has magic \"%.32s\", not \"%s\"",
               (const void *)start_info, start_info->magic, START_INFO_MAGIC);
     mm_init(start_info);
+    guard_boot_stack();
     bi->platform = "PAE Xen PV";
     bi->loaded_via = xen_metadata_kind;
     bi->cmdline = (const char *)start_info->cmd_line;
@@ -122,4 +137,8 @@ void arch_print_mappings(void)
     mm_describe_m2p(&m2p_start, &m2p_end, &m2p_max);
     printk("  M2P table     0x%lx-0x%lx (max mfn 0x%lx)\n", m2p_start, m2p_end,
            m2p_max);
+    printk("  stack guard   0x%08lx-0x%08lx (%s)\n",
+           (unsigned long)boot_stack_guard,
+           (unsigned long)boot_stack_guard + PAGE_SIZE - 1,
+           stack_guarded ? "unmapped" : "mapped: no guard");
 }

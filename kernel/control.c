@@ -20,8 +20,9 @@
  * changed after we read it, and we read again.
  *
  * A request tinypv cannot honour (suspend) is not acknowledged at all:
- * that is how the toolstack learns it was refused (xl save reports "guest
- * didn't acknowledge suspend" and leaves the domain running).
+ * that is how the toolstack learns it was refused (libxl gives up after
+ * its 60 s wait, "guest didn't acknowledge suspend", instead of waiting
+ * another 60 s for a suspend that an acknowledgement would promise).
  */
 #include <tinypv/control.h>
 #include <tinypv/xenstore.h>

@@ -7,6 +7,10 @@
  * page-frame list. This file reads that page and answers the platform
  * questions of <tinypv/platform.h> with it. It is the only file of the
  * kernel (with mm.c and its header) that knows start_info_t.
+ *
+ * The toolstack wrote that page, so nothing in it is used unchecked: the
+ * magic, the rings' event channels and the P2M list's bounds go through
+ * start_info_check.c first, and a ring that fails stays off.
  */
 #include <tinypv/platform.h>
 #include <tinypv/hypervisor.h>

@@ -242,6 +242,9 @@ check_failsafe() {
         "the report names the selector Xen failed to load (ds 0x0005)"
     has_re '^  at eip 0x[0-9a-f]{8}  cs 0xe019  eflags 0x[0-9a-f]{8}  \(event mask saved by Xen: 1\)$' \
         "the report skips the four selector words: cs is the kernel's"
+    # Xen left NUL in %ds; the entry code must have loaded flat ones
+    # before C ran (QEMU does not fault on a NUL %ds, so look).
+    has "  the entry code reloaded: ds 0xe021  es 0xe021  fs 0xe021  gs 0xe021"
     last_line_is "tinypv: stopping after a failsafe callback (shutdown reason: crash)"
     reason_is crash
 }

@@ -97,6 +97,12 @@ unsigned long arch_fault_address(void)
     return this_vcpu()->arch.cr2;
 }
 
+#define read_segment(seg) ({                                          \
+    uint16_t sel_;                                                      \
+    asm volatile ( "movw %%" #seg ", %0" : "=r" (sel_) );               \
+    sel_;                                                               \
+})
+
 void do_failsafe_callback(const struct failsafe_frame *f)
 {
     /* Xen masked events as it entered (CALLBACKF_mask_events); keep it so. */
@@ -109,6 +115,14 @@ void do_failsafe_callback(const struct failsafe_frame *f)
     printk("  at eip 0x%08x  cs 0x%04x  eflags 0x%08x  (event mask saved by "
            "Xen: %u)\n", f->eip, f->cs & 0xffff, f->eflags,
            (f->cs >> 16) & 0xff);
+    /*
+     * What entry.S loaded: Xen left NUL in the register it failed on.
+     * (QEMU's emulation does not fault on a NUL %ds, real CPUs do: this
+     * line is how the test bed sees that the entry code did its job.)
+     */
+    printk("  the entry code reloaded: ds 0x%04x  es 0x%04x  fs 0x%04x  "
+           "gs 0x%04x\n", read_segment(ds), read_segment(es),
+           read_segment(fs), read_segment(gs));
     printk("tinypv: stopping after a failsafe callback (shutdown reason: "
            "crash)\n");
     shutdown(SHUTDOWN_crash);

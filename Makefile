@@ -107,6 +107,7 @@ pv_SRCS := \
     arch/x86/pv/setup.c \
     arch/x86/pv/hypercall_check.c \
     arch/x86/pv/mm.c \
+    arch/x86/pv/start_info_check.c \
     arch/x86/pv/traps.c \
     arch/x86/pv/upcall.c
 pv_LOAD_BASE := 0xC0000000
@@ -205,7 +206,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
 
 # Each test: tests/host/test_NAME.c plus the kernel sources listed here.
 HOST_TESTS := format string cksum cmdline ring line_editor shell_parse time \
-    xs_ring xs_proto symbols
+    xs_ring xs_proto symbols start_info
 test_format_SRCS  := lib/format.c
 test_string_SRCS  := lib/string.c
 test_cksum_SRCS   := lib/cksum.c
@@ -217,6 +218,7 @@ test_time_SRCS    := kernel/time.c lib/calendar.c lib/div64.c
 test_xs_ring_SRCS  := xenstore/xs_ring.c
 test_xs_proto_SRCS := xenstore/xs_proto.c
 test_symbols_SRCS  := kernel/symbols.c tests/host/printk_stub.c
+test_start_info_SRCS := arch/x86/pv/start_info_check.c lib/string.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 

@@ -173,6 +173,13 @@ static void cmd_sleep(int argc, char **argv)
                SHELL_DURATION_MAX_S);
         return;
     }
+    /* Nothing would ever end the wait: say so instead of hanging. */
+    if ( !timers_available() )
+    {
+        printk("sleep: no timer (VIRQ_TIMER could not be bound); not "
+               "sleeping\n");
+        return;
+    }
     timer_arm(&timer, monotonic_ns() + ns, sleep_done, &done);
     while ( !done && !interrupt_requested )
         kernel_idle();
@@ -271,7 +278,8 @@ static void cmd_crash(int argc, char **argv)
     const char *kind = argc > 1 ? argv[1] : "pagefault";
 
     if ( argc > 2 || !trigger_fault(kind) )
-        printk("usage: crash [KIND]: KIND is one of %s\n", fault_kinds);
+        printk("usage: crash [KIND]: KIND is one of %s%s\n", fault_kinds,
+               arch_fault_kinds);
 }
 
 static const struct command commands[] = {

@@ -331,8 +331,9 @@ static int send_request(size_t len, uint32_t type)
  * if value; wait for the answer. On success *answer points into rx_buf and
  * must be used before the next request.
  */
-static int request(uint32_t type, const char *path, const char *token,
-                   const char *value, struct xs_msg *answer)
+static int request_tx(xs_tx_t tx, uint32_t type, const char *path,
+                      const char *token, const char *value,
+                      struct xs_msg *answer)
 {
     struct xs_builder b;
     unsigned long flags;
@@ -347,6 +348,7 @@ static int request(uint32_t type, const char *path, const char *token,
 
     id = new_req_id();
     xs_build_start(&b, tx_buf, sizeof(tx_buf), type, id);
+    xs_build_set_tx(&b, tx);
     xs_build_string(&b, path);
     if ( token )
         xs_build_string(&b, token);
@@ -364,10 +366,16 @@ static int request(uint32_t type, const char *path, const char *token,
     return rc;
 }
 
-int xs_read(const char *path, char *buf, size_t size)
+static int request(uint32_t type, const char *path, const char *token,
+                   const char *value, struct xs_msg *answer)
+{
+    return request_tx(XS_NO_TX, type, path, token, value, answer);
+}
+
+int xs_tx_read(xs_tx_t tx, const char *path, char *buf, size_t size)
 {
     struct xs_msg answer;
-    int rc = request(XS_READ, path, NULL, NULL, &answer);
+    int rc = request_tx(tx, XS_READ, path, NULL, NULL, &answer);
 
     if ( rc == 0 )
         return result(xs_reply_read(&answer, buf, size));
@@ -376,15 +384,44 @@ int xs_read(const char *path, char *buf, size_t size)
     return result(rc);
 }
 
-int xs_write(const char *path, const char *value)
+int xs_read(const char *path, char *buf, size_t size)
+{
+    return xs_tx_read(XS_NO_TX, path, buf, size);
+}
+
+int xs_tx_write(xs_tx_t tx, const char *path, const char *value)
 {
     struct xs_msg answer;
     int rc;
 
     if ( !value )
         return result(-EINVAL);
-    rc = request(XS_WRITE, path, NULL, value, &answer);
+    rc = request_tx(tx, XS_WRITE, path, NULL, value, &answer);
     return result(rc ? rc : xs_reply_status(&answer, XS_WRITE));
+}
+
+int xs_write(const char *path, const char *value)
+{
+    return xs_tx_write(XS_NO_TX, path, value);
+}
+
+/* The answer is the new transaction's id, in decimal; never 0. */
+int xs_transaction_start(xs_tx_t *tx)
+{
+    struct xs_msg answer;
+    int rc = request(XS_TRANSACTION_START, "", NULL, NULL, &answer);
+
+    return result(rc ? rc : xs_reply_transaction(&answer, tx));
+}
+
+/* "T" commits, "F" throws the transaction away. */
+int xs_transaction_end(xs_tx_t tx, bool commit)
+{
+    struct xs_msg answer;
+    int rc = request_tx(tx, XS_TRANSACTION_END, commit ? "T" : "F", NULL,
+                        NULL, &answer);
+
+    return result(rc ? rc : xs_reply_status(&answer, XS_TRANSACTION_END));
 }
 
 int xs_rm(const char *path)

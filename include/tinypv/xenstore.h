@@ -68,6 +68,22 @@ int xs_write(const char *path, const char *value);
 int xs_rm(const char *path);
 
 /*
+ * Transactions: xenstored applies everything done under one id at once at
+ * xs_transaction_end(tx, true), or nothing, and that commit fails with
+ * -EAGAIN if anything the transaction read was changed meanwhile by
+ * somebody else: then start again. XS_NO_TX: outside any transaction.
+ */
+typedef uint32_t xs_tx_t;
+#define XS_NO_TX ((xs_tx_t)0)
+
+int xs_transaction_start(xs_tx_t *tx);
+int xs_transaction_end(xs_tx_t tx, bool commit);
+
+/* xs_read and xs_write, within transaction tx. */
+int xs_tx_read(xs_tx_t tx, const char *path, char *buf, size_t size);
+int xs_tx_write(xs_tx_t tx, const char *path, const char *value);
+
+/*
  * List a node's children into buf: each name NUL-terminated, then one more
  * NUL ending the list. Returns the number of names, or -errno; -EOVERFLOW:
  * not all fit, buf holds (terminated the same way) those that did.

@@ -148,11 +148,11 @@ check_toolstack() {
     after_prompt "echo still fine" "still fine"
     has_re '^sysrq: time [0-9]{4}-[0-9]{2}-[0-9]{2}T' "xl sysrq t prints the time"
     has "sysrq: h help, t time and statistics, c crash"
-    has "control: the toolstack asked to suspend; tinypv does not support suspend, request cleared"
-    if [ -f "$CASE_DIR/after_suspend" ] && [ -z "$(tr -d '\n' <"$CASE_DIR/after_suspend")" ]; then
-        pass "the suspend request was acknowledged (control/shutdown cleared)"
+    has "control: the toolstack asked to suspend; tinypv cannot suspend, request left unacknowledged"
+    if [ "$(tr -d '\n' <"$CASE_DIR/after_suspend" 2>/dev/null)" = suspend ]; then
+        pass "the suspend request was left unacknowledged (control/shutdown still 'suspend')"
     else
-        fail "the suspend request was acknowledged (control/shutdown is '$(cat "$CASE_DIR/after_suspend" 2>/dev/null)')"
+        fail "the suspend request was left unacknowledged (control/shutdown is '$(cat "$CASE_DIR/after_suspend" 2>/dev/null)')"
     fi
     after_prompt "echo still here after suspend" "still here after suspend"
     ms=$(cat "$CASE_DIR/shutdown_ms" 2>/dev/null || echo 99999)
@@ -231,6 +231,102 @@ check_input_flood_1m() {
     reason_is poweroff
 }
 
+# --- issue 8, items 5-8: hardening ------------------------------------------
+
+check_failsafe() {
+    use_case failsafe || return
+    has "crash failsafe: %ds is 0x5, from an LDT that is gone; waiting for Xen to reload it"
+    has "*** failsafe callback: Xen could not reload our segment registers"
+    # Xen loaded NUL where the reload failed, and reports what it tried.
+    has_re '^  the selectors it tried: ds 0x0005  es 0x[0-9a-f]{4}  fs 0x[0-9a-f]{4}  gs 0x[0-9a-f]{4}$' \
+        "the report names the selector Xen failed to load (ds 0x0005)"
+    has_re '^  at eip 0x[0-9a-f]{8}  cs 0xe019  eflags 0x[0-9a-f]{8}  \(event mask saved by Xen: 1\)$' \
+        "the report skips the four selector words: cs is the kernel's"
+    # Xen left NUL in %ds; the entry code must have loaded flat ones
+    # before C ran (QEMU does not fault on a NUL %ds, so look).
+    has "  the entry code reloaded: ds 0xe021  es 0xe021  fs 0xe021  gs 0xe021"
+    last_line_is "tinypv: stopping after a failsafe callback (shutdown reason: crash)"
+    reason_is crash
+}
+
+check_stack_guard() {
+    use_case stack-guard || return
+    local range lo hi walk
+    range=$(sed -n 's/^  stack guard   0x\([0-9a-f]*\)-0x\([0-9a-f]*\) (unmapped)$/\1 \2/p' "$CASE_DIR/console.txt")
+    if [ -n "$range" ]; then pass "info: the stack guard page is unmapped ($range)"
+    else fail "info: the stack guard page is unmapped"; fi
+    has "crash stack: recursing from esp 0x"
+    read -r lo hi <<<"$range"
+    walk=$(sed -n 's/.*Pagetable walk from \([0-9a-f]*\):.*/\1/p' "$CASE_DIR/xen_dmesg" 2>/dev/null | head -n 1)
+    if [ -n "$walk" ] && [ -n "$lo" ] && (( 16#$walk >= 16#$lo && 16#$walk <= 16#$hi )); then
+        pass "Xen's report: the fault is in the guard page (0x$walk)"
+    else
+        fail "Xen's report: the fault is in the guard page (walk from '${walk:-none}', guard ${lo:-?}-${hi:-?})"
+    fi
+    if grep -q 'domain_crash_sync called from entry.S' "$CASE_DIR/xen_dmesg" 2>/dev/null; then
+        pass "Xen crashed the domain when it could not push the exception frame"
+    else
+        fail "Xen crashed the domain when it could not push the exception frame"
+    fi
+    reason_is crash
+}
+
+check_sleep_notimer() {
+    use_case notimer || return
+    has "timer: cannot bind VIRQ_TIMER (error -17); no timers"
+    after_prompt "sleep 1" "sleep: no timer (VIRQ_TIMER could not be bound); not sleeping"
+    after_prompt "echo alive" "alive"
+    reason_is poweroff
+}
+
+check_control_tx() {
+    use_case control-tx || return
+    local trace=$CASE_DIR/xs-trace.log conn seq
+    if [ ! -s "$trace" ]; then
+        fail "xenstored traced the case ($(cat "$CASE_DIR/xsctl_on.log" 2>/dev/null))"
+        return
+    fi
+    # The guest names the key relative to its home; xl uses the full path.
+    conn=$(grep -a -E '^IN [^ ]+ .* READ \(control/shutdown \)$' "$trace" | head -n 1 | cut -d' ' -f2)
+    if [ -z "$conn" ]; then
+        fail "the guest read control/shutdown (seen in xenstored's trace)"
+        return
+    fi
+    # Its requests from the last TRANSACTION_START before xl's poweroff ack.
+    seq=$(grep -a -F "IN $conn " "$trace" | sed -n 's/^IN [^ ]* [0-9]* [0-9:]* \([A-Z_]*\) (\(.*\))$/\1 \2/p' \
+        | awk '/^TRANSACTION_START/ { n = 0 } { s[n++] = $0 }
+               /^TRANSACTION_END T/ { for (i = 0; i < n; i++) print s[i]; print "--" }')
+    if grep -q -x -F 'WRITE control/shutdown ' <<<"$seq" &&
+       grep -q -x -F 'READ control/shutdown ' <<<"$seq"; then
+        pass "the guest read and cleared control/shutdown inside one committed transaction"
+    else
+        fail "the guest read and cleared control/shutdown inside one committed transaction (got: $(tr '\n' '|' <<<"$seq"))"
+    fi
+    last_line_is "tinypv: the toolstack asked for poweroff; shutting down"
+    reason_is poweroff
+}
+
+check_save_refused() {
+    use_case save-refused || return
+    local ms rc
+    rc=$(cat "$CASE_DIR/xl_save_rc" 2>/dev/null || echo none)
+    if [ "$rc" != 0 ] && [ "$rc" != none ]; then pass "xl save failed (exit $rc)"
+    else fail "xl save failed (exit $rc)"; fi
+    ms=$(cat "$CASE_DIR/save_ms" 2>/dev/null || echo 999999)
+    if [ "$ms" -le 30000 ]; then pass "xl save gave up after $ms ms"
+    else fail "xl save gave up after $ms ms (30 s allowed)"; fi
+    after_prompt "echo alive after save" "alive after save"
+    reason_is poweroff
+}
+
+check_harden_cases() {
+    check_failsafe
+    check_stack_guard
+    check_sleep_notimer
+    check_control_tx
+    check_save_refused
+}
+
 check_all_cases() {
     check_boot_notes
     check_boot_legacy
@@ -247,6 +343,7 @@ check_all_cases() {
     check_output_floods
     check_input_flood_1m
     check_hostile_cases
+    check_harden_cases
 }
 
 # --- a hostile backend (dom0/hostile.sh) ----------------------------------------

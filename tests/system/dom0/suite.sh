@@ -105,7 +105,8 @@ case_toolstack() {
     guest_wait_text "sysrq: time" 1 20
     xl sysrq xl-shutdown h
     guest_wait_text "sysrq: h help" 1 20
-    # What `xl save` would ask: tinypv must refuse it plainly and clear it.
+    # What `xl save` would ask: tinypv must refuse it plainly and leave it
+    # unacknowledged (case_save_refused has xl itself ask).
     xenstore-write "/local/domain/$id/control/shutdown" suspend
     guest_wait_text "does not support suspend" 1 20
     sleep 1
@@ -167,6 +168,81 @@ case_input_flood_1m() {
     guest_wait_end 60
 }
 
+# --- issue 8, items 5-8: hardening (branch harden) -----------------------
+
+# The failsafe callback on purpose: %ds from an LDT that is then removed.
+# Xen reloads data segments only when it switches the vCPU back in after
+# another vCPU ran on that CPU, so the guest and dom0 share CPU 0 here.
+case_failsafe() {
+    xl vcpu-pin 0 all 0 >/dev/null 2>&1
+    guest_start failsafe tinypv 'run=\"crash failsafe\"' 'cpus="0"'
+    rc=$?
+    [ $rc -eq 0 ] && guest_wait_end 60
+    xl vcpu-pin 0 all all >/dev/null 2>&1
+}
+
+# A stack overflow runs into the unmapped guard page. Xen cannot push the
+# exception frame there (a PV kernel takes exceptions on its own stack),
+# so Xen reports it and crashes the domain: its log is kept.
+case_stack_guard() {
+    xl dmesg -c >/dev/null 2>&1
+    guest_start stack-guard tinypv 'run=\"info; crash stack\"' || return
+    guest_wait_end 30
+    xl dmesg >"$GDIR/xen_dmesg" 2>&1
+}
+
+# VIRQ_TIMER bound twice (notimer): Xen refuses, and sleep must say it
+# cannot sleep instead of hanging.
+case_sleep_notimer() {
+    guest_start notimer tinypv "notimer" || return
+    guest_wait_text "tinypv> " 1 30
+    guest_command "sleep 1" 10
+    guest_command "echo alive"
+    guest_type 'poweroff\r'
+    guest_wait_end 30
+}
+
+# The control handshake in a transaction, as xenstored's own trace shows.
+case_control_tx() {
+    rm -f /tmp/xs-trace.log
+    xenstore-control logfile /tmp/xs-trace.log >/tmp/xsctl_on.log 2>&1
+    guest_start control-tx tinypv "" || return
+    mv /tmp/xsctl_on.log "$GDIR/xsctl_on.log"
+    guest_wait_text "tinypv> " 1 30
+    timeout 60 xl shutdown -w control-tx >"$GDIR/xl_shutdown.log" 2>&1
+    guest_wait_end 30
+    xenstore-control log off >"$GDIR/xsctl_off.log" 2>&1
+    cp /tmp/xs-trace.log "$GDIR/xs-trace.log" 2>/dev/null
+    rm -f /tmp/xs-trace.log
+}
+
+# xl save of a tinypv that cannot suspend: it must fail at once and leave
+# the guest running. (Debian's save helper stops before it asks for the
+# suspend: tinypv publishes no P2M frame list in shared_info. The
+# unacknowledged request itself is checked in case_toolstack.)
+case_save_refused() {
+    guest_start save-refused tinypv "" || return
+    guest_wait_text "tinypv> " 1 30
+    id=$(cat "$GDIR/domid")
+    start=$(now_ms)
+    timeout 150 xl save save-refused /tmp/save-refused.img >"$GDIR/xl_save.log" 2>&1
+    echo $? >"$GDIR/xl_save_rc"
+    echo $(($(now_ms) - start)) >"$GDIR/save_ms"
+    rm -f /tmp/save-refused.img
+    xenstore-read "/local/domain/$id/control/shutdown" >"$GDIR/after_save" 2>&1
+    guest_command "echo alive after save" 30
+    guest_type 'poweroff\r'
+    guest_wait_end 30
+}
+
+harden_cases() {
+    case_failsafe
+    case_stack_guard
+    case_sleep_notimer
+    case_control_tx
+    case_save_refused
+}
+
 case_boot_notes
 case_boot_legacy
 case_time
@@ -184,4 +260,5 @@ case_input_flood_1m
 hostile_cases
 . /tinypv/lab_cases.sh
 case_lab_enosys_trace
+harden_cases
 log "all cases done"

@@ -109,6 +109,13 @@ static inline long HYPERVISOR_set_trap_table(const void *table)
     return _hypercall1(__HYPERVISOR_set_trap_table, table);
 }
 
+/* Extended MMU operations (struct mmuext_op[]): pinning, TLB, the LDT. */
+static inline long HYPERVISOR_mmuext_op(void *ops, unsigned int count,
+                                        unsigned int *done, domid_t domid)
+{
+    return _hypercall4(__HYPERVISOR_mmuext_op, ops, count, done, domid);
+}
+
 /* Per-vCPU operations. */
 static inline long HYPERVISOR_vcpu_op(int cmd, unsigned int vcpu, void *arg)
 {

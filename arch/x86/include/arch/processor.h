@@ -15,4 +15,17 @@ static inline uint64_t rdtsc(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
+/*
+ * rdtsc is not ordered with earlier loads: it may read the counter before
+ * a load that comes first in program order has completed. lfence waits
+ * for them (every CPU that runs 64-bit Xen has it).
+ */
+static inline uint64_t rdtsc_ordered(void)
+{
+    uint32_t lo, hi;
+
+    asm volatile ( "lfence; rdtsc" : "=a" (lo), "=d" (hi) :: "memory" );
+    return ((uint64_t)hi << 32) | lo;
+}
+
 #endif /* TINYPV_PROCESSOR_H */

@@ -1,7 +1,8 @@
 # tinypv: a small 32-bit PAE Xen PV guest kernel.
 #
-#   make                      build build/tinypv (Xen ELF notes)
-#   make XEN_METADATA=legacy  build build/tinypv-legacy (only the old __xen_guest string)
+#   make                      build every image: build/tinypv (PV, Xen ELF notes)
+#                             and build/tinypv-legacy (PV, only the old __xen_guest string)
+#   make XEN_METADATA=legacy  with `make run`: boot the legacy image
 #   make run                  boot tinypv under real Xen in QEMU, console on this terminal
 #   make test                 host unit tests (ASan+UBSan), fuzz smoke, ring stress,
 #                             then system tests under Xen (floods included)
@@ -39,6 +40,9 @@ endif
 #   a kernel this size has no use for it.
 # -nostdinc + gcc's own include dir: only the freestanding headers (stdint.h,
 #   stddef.h, stdarg.h, stdbool.h) and Xen's public headers are reachable.
+# Includes are namespaced: <tinypv/...> and <lib/...> from include/,
+#   <monitor/...> too, <arch/...> from arch/x86/include; a platform's private
+#   headers are included with quotes from its own folder.
 KERNEL_CFLAGS := -m32 -march=i686 -std=gnu11 -O2 -g \
     -ffreestanding -fno-builtin -fno-pic -fno-pie -fno-stack-protector \
     -fno-asynchronous-unwind-tables -fno-strict-aliasing -fno-common \
@@ -50,32 +54,23 @@ KERNEL_CFLAGS := -m32 -march=i686 -std=gnu11 -O2 -g \
     -DTINYPV_VERSION='"$(VERSION)"'
 KERNEL_ASFLAGS := $(filter-out -std=gnu11,$(KERNEL_CFLAGS)) -D__ASSEMBLY__
 KERNEL_LDFLAGS := -m elf_i386 -nostdlib -static --build-id=none \
-    -z max-page-size=0x1000 -z noexecstack -T linker.ld
+    -z max-page-size=0x1000 -z noexecstack
 
-
-# The kernel proper, in link order. The boot trampoline must come first.
-KERNEL_SRCS := \
-    arch/x86/boot.S \
-    arch/x86/hypercall_page.S \
-    arch/x86/hypercall.c \
-    arch/x86/mm.c \
-    arch/x86/entry.S \
-    arch/x86/traps.c \
+# What every platform links: the kernel proper, its library, the monitor.
+COMMON_SRCS := \
     kernel/main.c \
-    kernel/format.c \
+    kernel/loop.c \
     kernel/printk.c \
-    kernel/string.c \
-    kernel/cksum.c \
-    kernel/cmdline.c \
     kernel/time.c \
     kernel/timer.c \
-    kernel/calendar.c \
     kernel/shutdown.c \
-    kernel/selftest.c \
-    kernel/info.c \
-    kernel/shell.c \
-    kernel/shell_parse.c \
-    kernel/line_editor.c \
+    kernel/control.c \
+    lib/format.c \
+    lib/string.c \
+    lib/cksum.c \
+    lib/cmdline.c \
+    lib/calendar.c \
+    lib/div64.c \
     events/evtchn.c \
     events/dispatch.c \
     console/ring.c \
@@ -83,11 +78,39 @@ KERNEL_SRCS := \
     xenstore/xs_ring.c \
     xenstore/xs_proto.c \
     xenstore/xenstore.c \
-    kernel/control.c
+    monitor/info.c \
+    monitor/selftest.c \
+    monitor/shell.c \
+    monitor/shell_parse.c \
+    monitor/line_editor.c
 
-KERNEL_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(KERNEL_SRCS))
-NOTES_OBJ   := $(BUILD)/obj/arch/x86/xen_notes.S.o
-LEGACY_OBJ  := $(BUILD)/obj/arch/x86/xen_guest_legacy.S.o
+# What every x86 platform shares.
+X86_SRCS := \
+    arch/x86/hypercall_page.S \
+    arch/x86/exceptions.S \
+    arch/x86/traps.c
+
+# Per platform (XTF style): its sources, its link base, its images.
+# 32-bit PV: Xen builds the page tables and enters at 0xC0000000 in ring 1.
+pv_SRCS := \
+    arch/x86/pv/boot.S \
+    arch/x86/pv/entry.S \
+    arch/x86/pv/setup.c \
+    arch/x86/pv/hypercall_check.c \
+    arch/x86/pv/mm.c \
+    arch/x86/pv/traps.c \
+    arch/x86/pv/upcall.c
+pv_LOAD_BASE := 0xC0000000
+pv_DEFS      := -DPLATFORM_PV
+
+PLATFORMS := pv
+
+# platform_objs P: every object of platform P, under $(BUILD)/P/obj/.
+platform_objs = $(patsubst %,$(BUILD)/$(1)/obj/%.o,$(X86_SRCS) $($(1)_SRCS) $(COMMON_SRCS))
+
+# The PV image carries one of two kinds of Xen metadata, never both.
+NOTES_OBJ   := $(BUILD)/pv/obj/arch/x86/pv/xen_notes.S.o
+LEGACY_OBJ  := $(BUILD)/pv/obj/arch/x86/pv/xen_guest_legacy.S.o
 
 ifeq ($(XEN_METADATA),notes)
 DEFAULT_IMAGE := $(BUILD)/tinypv
@@ -97,27 +120,38 @@ else
 $(error XEN_METADATA must be 'notes' or 'legacy', not '$(XEN_METADATA)')
 endif
 
+IMAGES := $(BUILD)/tinypv $(BUILD)/tinypv-legacy
+
 .PHONY: all images
-all: $(DEFAULT_IMAGE)
-images: $(BUILD)/tinypv $(BUILD)/tinypv-legacy
+all: images
+images: $(IMAGES)
 
-$(BUILD)/tinypv: $(KERNEL_OBJS) $(NOTES_OBJ) linker.ld
+$(BUILD)/tinypv: $(call platform_objs,pv) $(NOTES_OBJ) $(BUILD)/pv/linker.ld
 	$(quiet) LD $@
-	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(NOTES_OBJ)
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -T $(BUILD)/pv/linker.ld -o $@ $(call platform_objs,pv) $(NOTES_OBJ)
 
-$(BUILD)/tinypv-legacy: $(KERNEL_OBJS) $(LEGACY_OBJ) linker.ld
+$(BUILD)/tinypv-legacy: $(call platform_objs,pv) $(LEGACY_OBJ) $(BUILD)/pv/linker.ld
 	$(quiet) LD $@
-	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(LEGACY_OBJ)
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -T $(BUILD)/pv/linker.ld -o $@ $(call platform_objs,pv) $(LEGACY_OBJ)
 
-$(BUILD)/obj/%.c.o: %.c $(BUILD)/include/xen/xen.h
-	$(quiet) CC $<
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+# Compile and preprocess rules, once per platform.
+define platform_rules
+$(BUILD)/$(1)/obj/%.c.o: %.c $(BUILD)/include/xen/xen.h
+	$$(quiet) CC $$<
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(CC) $$(KERNEL_CFLAGS) $$($(1)_DEFS) -MMD -MP -c $$< -o $$@
 
-$(BUILD)/obj/%.S.o: %.S $(BUILD)/include/xen/xen.h
-	$(quiet) AS $<
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(KERNEL_ASFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/$(1)/obj/%.S.o: %.S $(BUILD)/include/xen/xen.h
+	$$(quiet) AS $$<
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(CC) $$(KERNEL_ASFLAGS) $$($(1)_DEFS) -MMD -MP -c $$< -o $$@
+
+$(BUILD)/$(1)/linker.ld: linker.ld Makefile
+	$$(quiet) CPP $$@
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(CC) -E -P -undef -x c -DLOAD_BASE=$$($(1)_LOAD_BASE) $$($(1)_DEFS) linker.ld -o $$@
+endef
+$(foreach p,$(PLATFORMS),$(eval $(call platform_rules,$(p))))
 
 # Xen's public headers come from Debian's libxen-dev. They are reached as
 # <xen/...> through a symlink so that nothing else under /usr/include leaks in.
@@ -130,7 +164,7 @@ $(BUILD)/include/xen/xen.h:
 	@mkdir -p $(BUILD)/include
 	$(Q)ln -sfn $(abspath $(XEN_INCLUDE)) $(BUILD)/include/xen
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -path '*/obj/*.d' 2>/dev/null)
 
 # --- host unit tests (ASan + UBSan) ------------------------------------------
 
@@ -146,14 +180,14 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
 # Each test: tests/host/test_NAME.c plus the kernel sources listed here.
 HOST_TESTS := format string cksum cmdline ring line_editor shell_parse time \
     xs_ring xs_proto
-test_format_SRCS  := kernel/format.c
-test_string_SRCS  := kernel/string.c
-test_cksum_SRCS   := kernel/cksum.c
-test_cmdline_SRCS := kernel/cmdline.c
+test_format_SRCS  := lib/format.c
+test_string_SRCS  := lib/string.c
+test_cksum_SRCS   := lib/cksum.c
+test_cmdline_SRCS := lib/cmdline.c
 test_ring_SRCS    := console/ring.c
-test_line_editor_SRCS := kernel/line_editor.c
-test_shell_parse_SRCS := kernel/shell_parse.c
-test_time_SRCS    := kernel/time.c kernel/calendar.c
+test_line_editor_SRCS := monitor/line_editor.c
+test_shell_parse_SRCS := monitor/shell_parse.c
+test_time_SRCS    := kernel/time.c lib/calendar.c lib/div64.c
 test_xs_ring_SRCS  := xenstore/xs_ring.c
 test_xs_proto_SRCS := xenstore/xs_proto.c
 
@@ -163,7 +197,7 @@ define host_test_rule
 $(BUILD)/host/test_$(1): tests/host/test_$(1).c $$(test_$(1)_SRCS) tests/host/check.h $(BUILD)/include/xen/xen.h
 	$$(quiet) HOSTCC $$@
 	@mkdir -p $$(dir $$@)
-	$$(Q)$$(HOSTCC) $$(HOST_CFLAGS) $$(if $$(filter kernel/string.c,$$(test_$(1)_SRCS)),-fno-builtin -DTINYPV_RENAME_STRING) \
+	$$(Q)$$(HOSTCC) $$(HOST_CFLAGS) $$(if $$(filter lib/string.c,$$(test_$(1)_SRCS)),-fno-builtin -DTINYPV_RENAME_STRING) \
 	    -MMD -MP -o $$@ tests/host/test_$(1).c $$(test_$(1)_SRCS)
 endef
 $(foreach t,$(HOST_TESTS),$(eval $(call host_test_rule,$(t))))
@@ -202,8 +236,8 @@ bench: deps
 	$(Q)bench/system-bench $(BUILD)
 
 run: deps
-	$(Q)$(MAKE) --no-print-directory $(BUILD)/tinypv testbed
-	$(Q)tools/run-interactive $(BUILD)/tinypv domain_config
+	$(Q)$(MAKE) --no-print-directory $(DEFAULT_IMAGE) testbed
+	$(Q)tools/run-interactive $(DEFAULT_IMAGE) domain_config
 
 clean:
 	rm -rf $(BUILD)

@@ -33,8 +33,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <ring.h>
-#include <barrier.h>
+#include <tinypv/ring.h>
+#include <tinypv/barrier.h>
 #include "event.h"
 
 #define RING_SIZE       2048u

@@ -9,24 +9,20 @@
  * SCHEDOP_poll on the console port until xenconsoled (which notifies us
  * after every drain) has made room, or until the stall timeout passes.
  */
-#include <console.h>
-#include <events.h>
-#include <hypercall.h>
-#include <printk.h>
-#include <clock.h>
-#include <lib.h>
-#include <barrier.h>
+#include <tinypv/console.h>
+#include <tinypv/events.h>
+#include <tinypv/platform.h>
+#include <tinypv/printk.h>
+#include <tinypv/clock.h>
+#include <lib/string.h>
+#include <tinypv/barrier.h>
 
 /* Input is taken in batches of up to the in ring's size. */
 #define XENCONS_IN_BATCH    sizeof(((struct xencons_interface *)0)->in)
 
-/* Where the ring goes if it is not in the bootstrap mapping. */
-static uint8_t console_spare_page[PAGE_SIZE] __aligned(PAGE_SIZE)
-    __section(".bss.page_aligned");
-
 static struct xencons_writer writer;
 static struct xencons_reader reader;
-static struct page_lookup ring_where;
+static struct boot_ring ring_where;
 static evtchn_port_t console_port;
 static bool ring_ready;                 /* false: use Xen's debug console */
 static uint32_t corrupt_reports;
@@ -72,25 +68,24 @@ static const struct xencons_ops console_ops = {
     .wait = console_wait,
 };
 
-void console_init(const start_info_t *si)
+void console_init(const struct boot_ring *ring)
 {
-    if ( !find_own_page(si->console.domU.mfn, console_spare_page, &ring_where) )
+    ring_where = *ring;
+    if ( !ring->present )
     {
-        printk("console: cannot map the console ring (mfn 0x%lx); "
-               "staying on Xen's debug console\n",
-               (unsigned long)si->console.domU.mfn);
+        printk("console: no console ring; staying on the early console\n");
         return;
     }
-    console_port = si->console.domU.evtchn;
-    xencons_writer_init(&writer, ring_where.va, &console_ops);
-    xencons_reader_init(&reader, ring_where.va, &console_ops);
+    console_port = ring->port;
+    xencons_writer_init(&writer, ring->page, &console_ops);
+    xencons_reader_init(&reader, ring->page, &console_ops);
     ring_ready = true;
 }
 
-/* Xen's own console: visible on debug builds of Xen only (see console.h). */
+/* The platform's early console (see arch_early_write). */
 static void debug_console_write(const char *s, size_t n)
 {
-    HYPERVISOR_console_io(CONSOLEIO_write, n, s);
+    arch_early_write(s, n);
 }
 
 void console_debug_write(const char *s)
@@ -253,8 +248,7 @@ void console_get_stats(struct console_stats *st)
     st->ring_in_use = ring_ready;
 }
 
-void console_describe(struct page_lookup *where, evtchn_port_t *port)
+const struct boot_ring *console_describe(void)
 {
-    *where = ring_where;
-    *port = console_port;
+    return &ring_where;
 }

@@ -8,9 +8,9 @@
  * index, masked, to touch the ring. A ring that fails the check is marked
  * corrupt and never touched again: we neither crash nor write outside it.
  */
-#include <ring.h>
-#include <barrier.h>
-#include <lib.h>
+#include <tinypv/ring.h>
+#include <tinypv/barrier.h>
+#include <lib/string.h>
 
 #define OUT_SIZE    sizeof(((struct xencons_interface *)0)->out)
 #define IN_SIZE     sizeof(((struct xencons_interface *)0)->in)

@@ -11,10 +11,10 @@
  * what it read: an event that arrives while we work sets the flag again and
  * is seen on the next pass (or the next upcall), never lost.
  */
-#include <events.h>
-#include <hypervisor.h>
-#include <barrier.h>
-#include <printk.h>
+#include <tinypv/events.h>
+#include <tinypv/hypervisor.h>
+#include <tinypv/barrier.h>
+#include <tinypv/printk.h>
 
 struct port_binding {
     evtchn_handler_t handler;

@@ -2,10 +2,10 @@
  * evtchn.c: operations on single event-channel ports: send, poll, bind a
  * VIRQ, and the pending and mask bits in shared_info.
  */
-#include <events.h>
-#include <hypercall.h>
-#include <hypervisor.h>
-#include <barrier.h>
+#include <tinypv/events.h>
+#include <arch/hypercall.h>
+#include <tinypv/hypervisor.h>
+#include <tinypv/barrier.h>
 
 static xen_ulong_t port_bit(evtchn_port_t port)
 {
@@ -99,53 +99,4 @@ long evtchn_bind_virq(unsigned int virq, evtchn_port_t *port)
     if ( rc == 0 )
         *port = bind.port;
     return rc;
-}
-
-unsigned long upcall_save_and_mask(void)
-{
-    struct vcpu_info *v;
-    unsigned long saved;
-
-    if ( !shared_info )
-        return 1;               /* too early: Xen masks upcalls at boot */
-    v = this_vcpu();
-    saved = v->evtchn_upcall_mask;
-    v->evtchn_upcall_mask = 1;
-    barrier();
-    return saved;
-}
-
-void upcall_restore(unsigned long saved)
-{
-    struct vcpu_info *v;
-
-    if ( !shared_info )
-        return;
-    v = this_vcpu();
-    barrier();
-    v->evtchn_upcall_mask = saved;
-    if ( saved )
-        return;
-    /*
-     * Unmasking does not by itself make Xen deliver an upcall that became
-     * pending meanwhile. Any hypercall does: Xen checks for pending events
-     * on its way back to the guest. xen_version(0) is the cheapest one.
-     */
-    smp_mb();
-    if ( read_once(&v->evtchn_upcall_pending) )
-        HYPERVISOR_xen_version(XENVER_version, NULL);
-}
-
-void upcall_enable(void)
-{
-    upcall_restore(0);
-}
-
-void events_wait_for_work(bool (*has_work)(void))
-{
-    unsigned long flags = upcall_save_and_mask();
-
-    if ( !has_work() )
-        HYPERVISOR_sched_op(SCHEDOP_block, NULL);   /* returns unmasked */
-    upcall_restore(flags);
 }

@@ -11,19 +11,36 @@
  * acknowledges it by writing an empty value (the toolstack created the key
  * empty and reads that as "taken"), and acts.
  */
-#include <control.h>
-#include <xenstore.h>
-#include <printk.h>
-#include <shutdown.h>
-#include <clock.h>
-#include <calendar.h>
-#include <console.h>
-#include <traps.h>
-#include <shell.h>
-#include <lib.h>
+#include <tinypv/control.h>
+#include <tinypv/xenstore.h>
+#include <tinypv/printk.h>
+#include <tinypv/shutdown.h>
+#include <tinypv/clock.h>
+#include <lib/calendar.h>
+#include <tinypv/console.h>
+#include <arch/traps.h>
+#include <lib/string.h>
 
 #define SHUTDOWN_KEY    "control/shutdown"
 #define SYSRQ_KEY       "control/sysrq"
+
+static void no_hook(void)
+{
+}
+
+/* Whoever owns the terminal (the monitor) redraws its prompt here. */
+static void (*message_hook)(void) = no_hook;
+
+void control_set_message_hook(void (*fn)(void))
+{
+    message_hook = fn ? fn : no_hook;
+}
+
+/* A toolstack message was printed in the middle of whatever was on screen. */
+static void after_message(void)
+{
+    message_hook();
+}
 
 /* Read a control key and clear it; false if there is no request. */
 static bool take_request(const char *key, char *buf, size_t size)
@@ -65,7 +82,7 @@ static void shutdown_requested(void *ctx, const char *path, const char *token)
                "support suspend, request cleared\n");
     else
         printk("\ncontrol: unknown shutdown request '%s' ignored\n", request);
-    shell_redraw();
+    after_message();
 }
 
 static void sysrq_help(void)
@@ -114,7 +131,7 @@ static void sysrq_requested(void *ctx, const char *path, const char *token)
         sysrq_help();
         break;
     }
-    shell_redraw();
+    after_message();
 }
 
 /* The features a toolstack may look for before using control/shutdown. */

@@ -1,31 +1,34 @@
 /*
- * main.c: the boot order of tinypv, in one function, and its main loop.
+ * main.c: the boot order of tinypv, in one function.
  *
- * Xen has loaded the image, built page tables, filled the hypercall page and
- * jumped to _start (arch/x86/boot.S), which set up a stack and called
- * start_kernel() with the start_info page Xen prepared for us.
+ * Xen has loaded the image and jumped to the platform's trampoline
+ * (arch/x86/pv/boot.S for a PV guest), which set up a stack and called the
+ * platform's C entry; that kept what Xen handed over and called
+ * start_kernel(). From here on every step reads the same on every
+ * platform: where one differs (how hypercalls are made to work, where
+ * shared_info and the rings come from, how exceptions and events arrive),
+ * it asks the platform (<tinypv/platform.h>).
  */
-#include <types.h>
-#include <hypercall.h>
-#include <hypervisor.h>
-#include <mm.h>
-#include <clock.h>
-#include <traps.h>
-#include <events.h>
-#include <console.h>
-#include <printk.h>
-#include <cmdline.h>
-#include <info.h>
-#include <selftest.h>
-#include <shell.h>
-#include <shutdown.h>
-#include <kernel.h>
-#include <xenstore.h>
-#include <control.h>
-#include <lib.h>
+#include <tinypv/types.h>
+#include <tinypv/platform.h>
+#include <tinypv/boot_info.h>
+#include <tinypv/hypervisor.h>
+#include <tinypv/clock.h>
+#include <tinypv/events.h>
+#include <tinypv/console.h>
+#include <tinypv/printk.h>
+#include <tinypv/kernel.h>
+#include <tinypv/xenstore.h>
+#include <tinypv/control.h>
+#include <arch/hypercall.h>
+#include <lib/cmdline.h>
+#include <lib/string.h>
+#include <monitor/info.h>
+#include <monitor/selftest.h>
+#include <monitor/shell.h>
 
-start_info_t *start_info;
 shared_info_t *shared_info;
+const struct boot_info *boot_info;
 
 /* What the command line (domain_config's `extra=`) asked for. */
 struct boot_options {
@@ -58,18 +61,19 @@ static void handle_option(void *ctx, const char *key, const char *value)
                key);
 }
 
-static void parse_command_line(struct boot_options *opts)
+static void parse_command_line(const struct boot_info *bi,
+                               struct boot_options *opts)
 {
     const char *error = NULL;
 
-    if ( cmdline_parse((const char *)start_info->cmd_line, MAX_GUEST_CMDLINE,
-                       handle_option, opts, &error) )
+    if ( cmdline_parse(bi->cmdline, bi->cmdline_max, handle_option, opts,
+                       &error) )
         printk("warning: command line: %s; the rest of it is ignored\n",
                error);
 }
 
 /*
- * Xen gives a PV vCPU a 100 Hz periodic timer by default. tinypv has no use
+ * Xen gives a vCPU a 100 Hz periodic timer by default. tinypv has no use
  * for ticks, and every tick would wake an idle domain: switch it off.
  */
 static void stop_periodic_timer(void)
@@ -81,53 +85,32 @@ static void stop_periodic_timer(void)
                "an idle tinypv will wake 100 times a second\n", rc);
 }
 
-bool kernel_has_work(void)
+void start_kernel(void)
 {
-    return console_input_pending() || timers_pending() || xenstore_pending();
-}
-
-void kernel_idle(void)
-{
-    events_wait_for_work(kernel_has_work);
-    if ( timers_pending() )
-        timers_run();
-    if ( xenstore_pending() )
-        xenstore_process();
-    if ( console_input_pending() )
-        console_process_input();
-}
-
-/* The main loop: sleep until an event brings work, then do it. */
-static void __noreturn main_loop(void)
-{
-    for ( ;; )
-        kernel_idle();
-}
-
-void start_kernel(start_info_t *si)
-{
+    static struct boot_info boot;
     static struct boot_options opts;
 
-    /* 1. Nothing works without hypercalls: is the hypercall page there? */
-    hypercall_page_check();
-    start_info = si;
+    /* 1. Nothing works without hypercalls: can we make them? */
+    arch_init_hypercalls();
+    boot_info = &boot;
 
     /* 2. Map shared_info: event bitmaps, upcall flags, time. */
-    mm_init(si);
-    shared_info = map_shared_info(si->shared_info);
+    arch_map_shared_info(&boot);
+    shared_info = boot.shared_info;
     upcall_save_and_mask();     /* no callback registered yet */
     time_init(shared_info);
 
     /* 3. The console ring: from here on printk reaches xenconsoled. */
-    console_init(si);
+    arch_find_rings(&boot);
+    console_init(&boot.console);
 
     /* 4. Exceptions and event upcalls go to our handlers. */
-    traps_init();
+    arch_init_traps();
 
-    printk("\ntinypv %s: a 32-bit PAE Xen PV kernel (booted via %s)\n",
-           TINYPV_VERSION, xen_metadata_kind);
+    printk("\ntinypv %s: a 32-bit %s kernel (booted via %s)\n",
+           TINYPV_VERSION, boot.platform, boot.loaded_via);
     info_print_xen_version();
-    info_print_start_info();
+    arch_print_boot_info();
 
     /* 5. Events on: console input and timers arrive through the upcall. */
     stop_periodic_timer();
@@ -136,11 +119,11 @@ void start_kernel(start_info_t *si)
     upcall_enable();
 
     /* 6. Xenstore: our domain id, and the toolstack's requests. */
-    if ( xenstore_init(si) == 0 )
+    if ( xenstore_init(&boot.xenstore) == 0 )
         control_init();
 
     /* 7. What the user asked for on the command line. */
-    parse_command_line(&opts);
+    parse_command_line(&boot, &opts);
     if ( opts.burst_bytes )
         selftest_burst(opts.burst_bytes);
 
@@ -149,5 +132,5 @@ void start_kernel(start_info_t *si)
     if ( opts.run[0] )
         shell_run_script(opts.run);
     shell_prompt();
-    main_loop();
+    kernel_main_loop();
 }

@@ -5,9 +5,9 @@
  * them in a small buffer on the stack and pass full buffers to the console.
  * However long the message, the backend is notified once, at the end.
  */
-#include <printk.h>
-#include <console.h>
-#include <lib.h>
+#include <tinypv/printk.h>
+#include <tinypv/console.h>
+#include <lib/string.h>
 
 struct printk_buffer {
     char data[128];

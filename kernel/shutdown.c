@@ -7,10 +7,10 @@
  * it one last time, so the console is flushed first, or the last lines
  * (often the most interesting ones) would be lost.
  */
-#include <shutdown.h>
-#include <console.h>
-#include <hypercall.h>
-#include <printk.h>
+#include <tinypv/shutdown.h>
+#include <tinypv/console.h>
+#include <arch/hypercall.h>
+#include <tinypv/printk.h>
 
 static const char *const reason_names[] = {
     [SHUTDOWN_poweroff] = "poweroff",

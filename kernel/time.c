@@ -9,9 +9,10 @@
  * if the version was odd or changed meanwhile: a lock-free seqlock. The
  * wall clock in shared_info follows the same protocol with wc_version.
  */
-#include <clock.h>
-#include <barrier.h>
-#include <processor.h>
+#include <tinypv/clock.h>
+#include <tinypv/barrier.h>
+#include <arch/processor.h>
+#include <lib/div64.h>
 
 static const volatile struct vcpu_time_info *vcpu_time;
 static const volatile shared_info_t *shared;
@@ -67,31 +68,6 @@ uint64_t monotonic_ns(void)
 uint64_t uptime_ns(void)
 {
     return monotonic_ns() - boot_ns;
-}
-
-/*
- * Long division in two 32-bit steps: the high half first, then the
- * remainder with the low half. Each step's quotient fits in 32 bits, which
- * is what the x86 `divl` instruction needs.
- */
-uint64_t div_u64_rem(uint64_t n, uint32_t d, uint32_t *rem)
-{
-    uint32_t hi = (uint32_t)(n >> 32), lo = (uint32_t)n;
-    uint32_t q_hi = hi / d, r = hi % d, q_lo;
-
-#if defined(__i386__)
-    asm ( "divl %[d]" : "=a" (q_lo), "=d" (r) : "a" (lo), "d" (r), [d] "rm" (d) );
-#else
-    {
-        uint64_t part = ((uint64_t)r << 32) | lo;   /* host tests: native 64-bit */
-
-        q_lo = (uint32_t)(part / d);
-        r = (uint32_t)(part % d);
-    }
-#endif
-    if ( rem )
-        *rem = r;
-    return ((uint64_t)q_hi << 32) | q_lo;
 }
 
 void wallclock_now(uint64_t *sec, uint32_t *nsec)

@@ -11,10 +11,10 @@
  * The list itself is touched only from the main loop, never from the
  * upcall, so it needs no masking.
  */
-#include <clock.h>
-#include <events.h>
-#include <hypercall.h>
-#include <printk.h>
+#include <tinypv/clock.h>
+#include <tinypv/events.h>
+#include <arch/hypercall.h>
+#include <tinypv/printk.h>
 
 static struct timer *armed;             /* sorted by deadline, earliest first */
 static volatile bool timer_fired;

@@ -20,23 +20,19 @@
  * masking is there for the reason given at console_wait(): we watch the
  * port's pending bit ourselves, and poll on it.
  */
-#include <xenstore.h>
-#include <events.h>
-#include <printk.h>
-#include <clock.h>
-#include <lib.h>
-#include <barrier.h>
-
-/* Where the ring goes if it is not in the bootstrap mapping. */
-static uint8_t store_spare_page[PAGE_SIZE] __aligned(PAGE_SIZE)
-    __section(".bss.page_aligned");
+#include <tinypv/xenstore.h>
+#include <tinypv/events.h>
+#include <tinypv/printk.h>
+#include <tinypv/clock.h>
+#include <lib/string.h>
+#include <tinypv/barrier.h>
 
 /* A request being sent, and the message being received. */
 static uint8_t tx_buf[XS_MSG_MAX];
 static uint8_t rx_buf[XS_MSG_MAX];
 
 static struct xs_ring ring;
-static struct page_lookup ring_where;
+static struct boot_ring ring_where;
 static evtchn_port_t store_port;
 static bool connected;                  /* init found the page and the port */
 static volatile bool work_pending;      /* set by the upcall handler */
@@ -494,18 +490,18 @@ static int learn_domid(void)
     return 0;
 }
 
-int xenstore_init(const start_info_t *si)
+int xenstore_init(const struct boot_ring *r)
 {
     if ( connected )
         return -EISCONN;
-    if ( !find_own_page(si->store_mfn, store_spare_page, &ring_where) )
+    ring_where = *r;
+    if ( !r->present )
     {
-        printk("xenstore: cannot map the ring (mfn 0x%lx); no xenstore\n",
-               (unsigned long)si->store_mfn);
+        printk("xenstore: no xenstore ring; no xenstore\n");
         return -EIO;
     }
-    store_port = si->store_evtchn;
-    xs_ring_init(&ring, ring_where.va, &store_ops);
+    store_port = r->port;
+    xs_ring_init(&ring, r->page, &store_ops);
     if ( evtchn_bind_handler(store_port, store_event, NULL, "xenstore") )
     {
         printk("xenstore: cannot bind event channel %u; no xenstore\n",
@@ -564,8 +560,7 @@ void xenstore_get_stats(struct xenstore_stats *st)
     st->ring = ring.stats;
 }
 
-void xenstore_describe(struct page_lookup *where, evtchn_port_t *port)
+const struct boot_ring *xenstore_describe(void)
 {
-    *where = ring_where;
-    *port = store_port;
+    return &ring_where;
 }

@@ -7,8 +7,8 @@
  * what is left of the payload, so a missing terminator is an error and
  * never a read past the message.
  */
-#include <xs_proto.h>   /* first: it defines the errno values xs_wire.h needs */
-#include <lib.h>
+#include <tinypv/xs_proto.h>   /* first: it defines the errno values xs_wire.h needs */
+#include <lib/string.h>
 
 #ifndef EINVAL
 #error "xs_proto.h must define the errno values"

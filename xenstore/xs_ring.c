@@ -13,9 +13,9 @@
  *    header in its own state, where the length is checked before it is
  *    used, and the payload in the caller's buffer.
  */
-#include <xs_ring.h>
-#include <barrier.h>
-#include <lib.h>
+#include <tinypv/xs_ring.h>
+#include <tinypv/barrier.h>
+#include <lib/string.h>
 
 #define HDR_SIZE    sizeof(struct xsd_sockmsg)
 

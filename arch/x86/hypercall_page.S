@@ -12,7 +12,7 @@
  * hypercall_page_check() in arch/x86/hypercall.c tests for that and stops
  * with a message instead of running into a breakpoint.
  */
-#include <asm_macros.h>
+#include <arch/asm_macros.h>
 
         .section .text.hypercall_page, "ax"
         .balign PAGE_SIZE

@@ -1,60 +1,45 @@
 /*
- * traps.c: telling Xen where our exception and event handlers are, and
- * reporting an exception when one happens.
+ * traps.c: what every x86 platform does with an exception: report it.
+ *
+ * The stubs in exceptions.S give every exception the same frame; the
+ * platform routes the vectors to them (arch/x86/<platform>/traps.c), and
+ * do_trap() below prints the report and stops the domain.
  */
-#include <traps.h>
-#include <hypercall.h>
-#include <hypervisor.h>
-#include <printk.h>
-#include <shutdown.h>
-#include <lib.h>
+#include <arch/traps.h>
+#include <arch/hypercall.h>
+#include <tinypv/printk.h>
+#include <tinypv/shutdown.h>
+#include <lib/string.h>
 
-/* Entry points in entry.S. */
-void hypervisor_callback(void);
-void failsafe_callback(void);
-void trap_divide_error(void), trap_debug(void), trap_int3(void);
-void trap_overflow(void), trap_bounds(void), trap_invalid_op(void);
-void trap_device_not_available(void), trap_coprocessor_overrun(void);
-void trap_invalid_tss(void), trap_segment_not_present(void);
-void trap_stack_segment(void), trap_general_protection(void);
-void trap_page_fault(void), trap_coprocessor_error(void);
-void trap_alignment_check(void), trap_machine_check(void);
-void trap_simd_error(void);
-
-/* Called from entry.S. */
+/* Called from the stubs in exceptions.S. */
 void do_trap(struct cpu_regs *regs) __noreturn;
-void do_failsafe_callback(void) __noreturn;
 
 /*
- * flags: the privilege level that may raise the vector with `int N` (0:
- * nobody, 3: anyone) plus TRAP_MASK_EVENTS, which makes Xen mask event
- * upcalls on entry, like an x86 interrupt gate clears IF.
+ * The exceptions tinypv handles, with the privilege level that may raise
+ * each with `int N` (0: nobody, 3: anyone, for int3/into/bound). Each
+ * platform turns this list into what its CPU mode wants: a trap table for
+ * Xen (PV), an IDT (PVH).
  */
-#define TRAP_MASK_EVENTS 4
-
-#define TRAP(vec, dpl, fn) \
-    { (vec), (dpl) | TRAP_MASK_EVENTS, FLAT_KERNEL_CS, (unsigned long)(fn) }
-
-static const struct trap_info trap_table[] = {
-    TRAP(0,  0, trap_divide_error),
-    TRAP(1,  0, trap_debug),
-    TRAP(3,  3, trap_int3),
-    TRAP(4,  3, trap_overflow),
-    TRAP(5,  3, trap_bounds),
-    TRAP(6,  0, trap_invalid_op),
-    TRAP(7,  0, trap_device_not_available),
-    TRAP(9,  0, trap_coprocessor_overrun),
-    TRAP(10, 0, trap_invalid_tss),
-    TRAP(11, 0, trap_segment_not_present),
-    TRAP(12, 0, trap_stack_segment),
-    TRAP(13, 0, trap_general_protection),
-    TRAP(14, 0, trap_page_fault),
-    TRAP(16, 0, trap_coprocessor_error),
-    TRAP(17, 0, trap_alignment_check),
-    TRAP(18, 0, trap_machine_check),
-    TRAP(19, 0, trap_simd_error),
-    { 0, 0, 0, 0 },                     /* end of table */
+const struct exception_entry exception_entries[] = {
+    { 0,  0, trap_divide_error },
+    { 1,  0, trap_debug },
+    { 3,  3, trap_int3 },
+    { 4,  3, trap_overflow },
+    { 5,  3, trap_bounds },
+    { 6,  0, trap_invalid_op },
+    { 7,  0, trap_device_not_available },
+    { 9,  0, trap_coprocessor_overrun },
+    { 10, 0, trap_invalid_tss },
+    { 11, 0, trap_segment_not_present },
+    { 12, 0, trap_stack_segment },
+    { 13, 0, trap_general_protection },
+    { 14, 0, trap_page_fault },
+    { 16, 0, trap_coprocessor_error },
+    { 17, 0, trap_alignment_check },
+    { 18, 0, trap_machine_check },
+    { 19, 0, trap_simd_error },
 };
+const unsigned int nr_exception_entries = ARRAY_SIZE(exception_entries);
 
 static const char *const exception_names[] = {
     [0]  = "divide error",          [1]  = "debug",
@@ -67,28 +52,6 @@ static const char *const exception_names[] = {
     [17] = "alignment check",       [18] = "machine check",
     [19] = "SIMD floating-point error",
 };
-
-static void register_callback(unsigned int type, void (*fn)(void))
-{
-    struct callback_register cb = {
-        .type = type,
-        .address = { .cs = FLAT_KERNEL_CS, .eip = (unsigned long)fn },
-    };
-    long rc = HYPERVISOR_callback_op(CALLBACKOP_register, &cb);
-
-    if ( rc )
-        panic("cannot register callback type %u: error %ld", type, rc);
-}
-
-void traps_init(void)
-{
-    long rc = HYPERVISOR_set_trap_table(trap_table);
-
-    if ( rc )
-        panic("cannot install the trap table: error %ld", rc);
-    register_callback(CALLBACKTYPE_event, hypervisor_callback);
-    register_callback(CALLBACKTYPE_failsafe, failsafe_callback);
-}
 
 static const char *exception_name(uint32_t vector)
 {
@@ -125,7 +88,7 @@ void do_trap(struct cpu_regs *regs)
     if ( regs->vector == 14 )
     {
         printk("  cr2 0x%08lx (the address that faulted)\n",
-               this_vcpu()->arch.cr2);
+               arch_fault_address());
         print_page_fault_cause(regs->error_code);
     }
     printk("  eax 0x%08x  ebx 0x%08x  ecx 0x%08x  edx 0x%08x\n",
@@ -133,16 +96,11 @@ void do_trap(struct cpu_regs *regs)
     printk("  esi 0x%08x  edi 0x%08x  ebp 0x%08x  esp 0x%08x\n",
            regs->esi, regs->edi, regs->ebp,
            (uint32_t)(unsigned long)(&regs->eflags + 1));
-    printk("  cs  0x%04x  eflags 0x%08x  (event mask saved by Xen: %u)\n",
-           regs->cs & 0xffff, regs->eflags, (regs->cs >> 16) & 0xff);
+    printk("  cs  0x%04x  eflags 0x%08x", regs->cs & 0xffff, regs->eflags);
+    arch_describe_trap_frame(regs);
+    printk("\n");
     printk("tinypv: stopping after an exception (shutdown reason: crash)\n");
     shutdown(SHUTDOWN_crash);
-}
-
-void do_failsafe_callback(void)
-{
-    panic("Xen's failsafe callback: it could not restore our segment "
-          "registers");
 }
 
 /* --- faulting on purpose ------------------------------------------------- */

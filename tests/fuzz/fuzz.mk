@@ -34,10 +34,10 @@ FUZZ_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
 
 # Each target: tests/fuzz/fuzz_NAME.c plus the kernel sources listed here.
 fuzz_console_ring_SRCS := console/ring.c
-fuzz_line_editor_SRCS  := kernel/line_editor.c
-fuzz_shell_parse_SRCS  := kernel/shell_parse.c
-fuzz_format_SRCS       := kernel/format.c
-fuzz_cmdline_SRCS      := kernel/cmdline.c
+fuzz_line_editor_SRCS  := monitor/line_editor.c
+fuzz_shell_parse_SRCS  := monitor/shell_parse.c
+fuzz_format_SRCS       := lib/format.c
+fuzz_cmdline_SRCS      := lib/cmdline.c
 fuzz_xenstore_SRCS     := xenstore/xs_proto.c xenstore/xs_ring.c
 
 FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
@@ -45,7 +45,7 @@ FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 # One compiler run builds each target from several sources, and -MMD would
 # record the headers of the last source only; so every target simply
 # depends on all the kernel's headers (six small binaries, quickly rebuilt).
-FUZZ_HEADERS := $(wildcard include/*.h arch/x86/include/*.h) tests/fuzz/fuzz.h
+FUZZ_HEADERS := $(wildcard include/*/*.h arch/x86/include/*/*.h) tests/fuzz/fuzz.h
 
 define fuzz_rule
 $(BUILD)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(fuzz_$(1)_SRCS) $$(FUZZ_HEADERS) $(BUILD)/include/xen/xen.h

@@ -17,7 +17,7 @@
  *  - parse_size() agrees with a reference on the whole line and on every
  *    value delivered, and leaves *out alone when it fails.
  */
-#include <cmdline.h>
+#include <lib/cmdline.h>
 #include "fuzz.h"
 
 /* The options delivered, one after another: key NUL, 0 or 1, value NUL. */

@@ -37,7 +37,7 @@
  *    the backend consumes are the bytes written, in order, and the bytes
  *    read are the bytes produced; a successful flush leaves nothing behind.
  */
-#include <ring.h>
+#include <tinypv/ring.h>
 #include "fuzz.h"
 
 #define OUT_SIZE    sizeof(((struct xencons_interface *)0)->out)

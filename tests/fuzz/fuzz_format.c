@@ -35,8 +35,8 @@
  *    unknown conversion, widths and precisions within the kernel's cap of
  *    65535), the output equals the host C library's vsnprintf.
  */
-#include <types.h>
-#include <printk.h>
+#include <tinypv/types.h>
+#include <tinypv/printk.h>
 #include "fuzz.h"
 
 /* The host C library's own, as the reference (see tests/host/test_format.c). */

@@ -23,7 +23,7 @@
  *    and bytes that are not keys (other control bytes, >= 0x80) leave it
  *    alone.
  */
-#include <line_editor.h>
+#include <monitor/line_editor.h>
 #include "fuzz.h"
 
 #define CTRL(letter)    ((letter) & 0x1f)

@@ -19,7 +19,7 @@
  *  - shell_parse_int() and shell_parse_duration(), on the whole line and
  *    on every word, compared with reference parsers.
  */
-#include <shell_parse.h>
+#include <monitor/shell_parse.h>
 #include "fuzz.h"
 
 /* --- references, written from the header ---------------------------------- */

@@ -34,8 +34,8 @@
  * (no more bytes move, no notifications) and is recorded with the values
  * that caused it; the statistics add up.
  */
-#include <xs_proto.h>       /* first: it defines the errno values */
-#include <xs_ring.h>
+#include <tinypv/xs_proto.h>       /* first: it defines the errno values */
+#include <tinypv/xs_ring.h>
 #include "fuzz.h"
 
 #define HDR         sizeof(struct xsd_sockmsg)

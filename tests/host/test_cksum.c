@@ -6,8 +6,8 @@
  * a slow bit-at-a-time CRC written here from the definition, which checks
  * the table-driven one on many inputs.
  */
-#include <types.h>
-#include <cksum.h>
+#include <tinypv/types.h>
+#include <lib/cksum.h>
 #include "check.h"
 
 #include <stdlib.h>

@@ -6,8 +6,8 @@
  * outcome of a parse with one line. The <> make an empty value visible and
  * tell it apart from a bare key.
  */
-#include <types.h>
-#include <cmdline.h>
+#include <tinypv/types.h>
+#include <lib/cmdline.h>
 #include "check.h"
 
 #include <stdlib.h>

@@ -12,8 +12,8 @@
  *     k_snprintf, k_vsnprintf    the kernel's (kernel/format.c)
  *     snprintf, vsnprintf        the host C library's, the reference
  */
-#include <types.h>
-#include <printk.h>
+#include <tinypv/types.h>
+#include <tinypv/printk.h>
 #include "check.h"
 
 #include <limits.h>

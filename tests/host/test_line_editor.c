@@ -11,8 +11,8 @@
  * The random soak at the end also keeps a model of the screen, built only
  * from the echo, and checks that it always shows exactly ed->line.
  */
-#include <types.h>
-#include <line_editor.h>
+#include <tinypv/types.h>
+#include <monitor/line_editor.h>
 #include "check.h"
 
 #include <stdlib.h>

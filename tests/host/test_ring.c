@@ -7,7 +7,7 @@
  * allocation).
  */
 #include <stdlib.h>
-#include <ring.h>
+#include <tinypv/ring.h>
 #include "check.h"
 
 #define OUT_SIZE 2048u

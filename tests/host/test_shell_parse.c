@@ -9,8 +9,8 @@
  * (sprintf, not snprintf: the host-test flags rename snprintf to the
  * kernel's k_snprintf, which this test does not link.)
  */
-#include <types.h>
-#include <shell_parse.h>
+#include <tinypv/types.h>
+#include <monitor/shell_parse.h>
 #include "check.h"
 
 #include <limits.h>

@@ -14,8 +14,8 @@
  * calls and the compiler does not fold them into something of its own.
  */
 #include "check.h"
-#include <types.h>
-#include <lib.h>
+#include <tinypv/types.h>
+#include <lib/string.h>
 
 #undef memcpy
 #undef memmove

@@ -5,8 +5,8 @@
  */
 #include <stdlib.h>
 #include <time.h>
-#include <clock.h>
-#include <calendar.h>
+#include <tinypv/clock.h>
+#include <lib/calendar.h>
 #include "check.h"
 
 static uint64_t rand64(void)

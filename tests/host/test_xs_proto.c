@@ -6,7 +6,7 @@
  * Output buffers are allocated at their exact size, so that a write one
  * byte past them is caught by AddressSanitizer.
  */
-#include <xs_proto.h>       /* first: its errno values, as in the kernel */
+#include <tinypv/xs_proto.h>       /* first: its errno values, as in the kernel */
 #include <stdlib.h>
 #include "check.h"
 

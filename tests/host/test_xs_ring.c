@@ -8,7 +8,7 @@
  * it (inside one allocation).
  */
 #include <stdlib.h>
-#include <xs_ring.h>
+#include <tinypv/xs_ring.h>
 #include "check.h"
 
 #define RING    XENSTORE_RING_SIZE

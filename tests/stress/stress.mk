@@ -29,7 +29,7 @@ STRESS_TSAN_CFLAGS := -O1 -fsanitize=thread \
     -fno-builtin-memcpy -fno-builtin-memset -fno-builtin-memcmp
 
 STRESS_DEPS := tests/stress/stress_ring.c tests/stress/event.h tests/host/check.h \
-    console/ring.c include/ring.h include/barrier.h $(BUILD)/include/xen/xen.h
+    console/ring.c include/tinypv/ring.h include/tinypv/barrier.h $(BUILD)/include/xen/xen.h
 
 $(BUILD)/stress/stress_ring: $(STRESS_DEPS)
 	$(quiet) HOSTCC $@
@@ -42,9 +42,9 @@ $(BUILD)/stress/stress_ring_tsan: $(STRESS_DEPS)
 	$(Q)$(HOSTCC) $(STRESS_TSAN_CFLAGS) $(STRESS_CFLAGS) -o $@ \
 	    tests/stress/stress_ring.c console/ring.c
 
-# The canary: ring.c alone compiled against tests/stress/canary/barrier.h
+# The canary: ring.c alone compiled against tests/stress/canary/tinypv/barrier.h
 # (every acquire and release relaxed); the backend keeps its real barriers.
-$(BUILD)/stress/stress_ring_canary: $(STRESS_DEPS) tests/stress/canary/barrier.h
+$(BUILD)/stress/stress_ring_canary: $(STRESS_DEPS) tests/stress/canary/tinypv/barrier.h
 	$(quiet) HOSTCC $@
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(STRESS_TSAN_CFLAGS) -Itests/stress/canary $(STRESS_CFLAGS) \

@@ -36,8 +36,8 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
-#include <ring.h>
-#include <barrier.h>
+#include <tinypv/ring.h>
+#include <tinypv/barrier.h>
 #include "event.h"
 #include "check.h"
 

@@ -1,0 +1,58 @@
+/*
+ * entry.S: where Xen enters a PV tinypv after boot: the event upcall and
+ * the failsafe callback. (Exceptions enter through arch/x86/exceptions.S.)
+ *
+ * tinypv runs only in ring 1 (the PV kernel ring), so every entry arrives
+ * on the current stack with the frame Xen built for us:
+ *
+ *     eip
+ *     cs             bits 16-23: the event mask saved by Xen
+ *     eflags         IF: the inverse of that saved mask
+ */
+#include <arch/asm_macros.h>
+#include <xen/xen.h>
+
+/* ------------------------------------------------------------------------ */
+/* Event upcall                                                             */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Xen masks events (evtchn_upcall_mask = 1) when it enters the callback, so
+ * the handler never nests. The way back is the hazard: unmask first and
+ * another event could enter before we have left, nesting one more frame
+ * each time; return first and an event that arrived meanwhile sits
+ * unnoticed until the next one.
+ *
+ * HYPERVISOR_iret removes the hazard instead of patching around it (the
+ * other classic answer is a "critical region" fix-up that recognises an
+ * upcall landing between the unmask and the iret). Xen pops the frame,
+ * restores the event mask from the saved eflags.IF in the same step, and
+ * on its own way out delivers any event still pending, on a fresh frame at
+ * the same stack depth. Nothing is lost and the stack never grows.
+ *
+ * Its stub in the hypercall page pushes %eax itself (it needs %eax for the
+ * hypercall number) and Xen restores it from there, so we jump to it with
+ * every register, %eax included, already restored.
+ */
+ENTRY(hypervisor_callback)
+        pushl   %eax
+        pushl   %ecx
+        pushl   %edx
+        cld
+        call    do_hypervisor_callback  /* C preserves ebx, esi, edi, ebp */
+        popl    %edx
+        popl    %ecx
+        popl    %eax
+        jmp     hypercall_page + (__HYPERVISOR_iret * 32)
+END(hypervisor_callback)
+
+/*
+ * Xen calls this if it could not load our segment registers while returning
+ * to us. tinypv never changes them, so this means something is badly wrong.
+ */
+ENTRY(failsafe_callback)
+        cld
+        call    do_failsafe_callback    /* does not return */
+1:      ud2
+        jmp     1b
+END(failsafe_callback)

@@ -1,0 +1,44 @@
+/*
+ * mm.h: the few memory-management services the PV platform needs.
+ *
+ * tinypv never builds page tables of its own: it lives in the bootstrap
+ * mapping Xen made (the image, start_info, the page-frame list, the console
+ * and xenstore pages, the page tables themselves) and changes single page
+ * table entries with HYPERVISOR_update_va_mapping when it must map a page
+ * Xen gave it by machine frame number.
+ */
+#ifndef TINYPV_ARCH_PV_MM_H
+#define TINYPV_ARCH_PV_MM_H
+
+#include <tinypv/types.h>
+#include <tinypv/sections.h>
+#include <xen/xen.h>
+
+/* How a machine frame of ours was found in our address space. */
+struct page_lookup {
+    xen_pfn_t mfn;          /* machine frame number, as Xen gave it */
+    unsigned long pfn;      /* pseudo-physical frame, from the M2P table */
+    void *va;               /* where we can reach it */
+    bool remapped;          /* true: not in the bootstrap mapping, remapped */
+};
+
+/* Learn where Xen put the machine-to-phys table (XENMEM_machphys_mapping). */
+void mm_init(const start_info_t *si);
+
+/* Map the shared_info page at a reserved page of the image; never fails. */
+shared_info_t *map_shared_info(unsigned long machine_addr);
+
+/*
+ * Find one of our own pages named by machine frame number (console ring,
+ * xenstore ring): M2P gives the pseudo-physical frame, the p2m list in
+ * start_info confirms it, and the bootstrap mapping gives its address. If
+ * any step disagrees, map the frame at spare_page instead. Returns false
+ * only if even that failed.
+ */
+bool find_own_page(xen_pfn_t mfn, void *spare_page, struct page_lookup *out);
+
+/* Describe the M2P table's location for the `info` command. */
+void mm_describe_m2p(unsigned long *start, unsigned long *end,
+                     unsigned long *max_mfn);
+
+#endif /* TINYPV_ARCH_PV_MM_H */

@@ -1,0 +1,107 @@
+/*
+ * setup.c: how a 32-bit PV guest learns about its domain.
+ *
+ * Xen's domain builder hands a PV guest everything in one page, start_info:
+ * where shared_info is (a machine address), which machine frames hold the
+ * console and xenstore rings, their event channels, the command line, the
+ * page-frame list. This file reads that page and answers the platform
+ * questions of <tinypv/platform.h> with it. It is the only file of the
+ * kernel (with mm.c and its header) that knows start_info_t.
+ */
+#include <tinypv/platform.h>
+#include <tinypv/hypervisor.h>
+#include <tinypv/printk.h>
+#include <arch/hypercall.h>
+#include "mm.h"
+#include "pv.h"
+
+static const start_info_t *start_info;
+
+/* Where the console and xenstore pages go if not in the bootstrap mapping. */
+static uint8_t console_spare_page[PAGE_SIZE] __aligned(PAGE_SIZE)
+    __section(".bss.page_aligned");
+static uint8_t store_spare_page[PAGE_SIZE] __aligned(PAGE_SIZE)
+    __section(".bss.page_aligned");
+
+/* Called by _start (boot.S) with the page Xen prepared for us. */
+void pv_entry(start_info_t *si)
+{
+    start_info = si;
+    start_kernel();
+}
+
+void arch_init_hypercalls(void)
+{
+    hypercall_page_check();
+}
+
+void arch_map_shared_info(struct boot_info *bi)
+{
+    mm_init(start_info);
+    bi->platform = "PAE Xen PV";
+    bi->loaded_via = xen_metadata_kind;
+    bi->cmdline = (const char *)start_info->cmd_line;
+    bi->cmdline_max = MAX_GUEST_CMDLINE;
+    bi->nr_pages = start_info->nr_pages;
+    bi->shared_info = map_shared_info(start_info->shared_info);
+}
+
+/* A ring named by machine frame: find where our own mapping has it. */
+static void find_ring(struct boot_ring *ring, const char *name,
+                      xen_pfn_t mfn, evtchn_port_t port, void *spare_page)
+{
+    struct page_lookup where;
+
+    ring->frame = mfn;
+    ring->port = port;
+    ring->present = find_own_page(mfn, spare_page, &where);
+    ring->page = where.va;
+    ring->pfn = where.pfn;
+    ring->how = where.remapped ? "remapped" : "bootstrap mapping";
+    if ( !ring->present )
+        printk("%s: cannot map the ring (mfn 0x%lx)\n", name,
+               (unsigned long)mfn);
+}
+
+void arch_find_rings(struct boot_info *bi)
+{
+    find_ring(&bi->console, "console", start_info->console.domU.mfn,
+              start_info->console.domU.evtchn, console_spare_page);
+    find_ring(&bi->xenstore, "xenstore", start_info->store_mfn,
+              start_info->store_evtchn, store_spare_page);
+}
+
+/* Xen's own console: shown for a domU by debug builds of Xen only. */
+void arch_early_write(const char *s, size_t n)
+{
+    HYPERVISOR_console_io(CONSOLEIO_write, n, s);
+}
+
+void arch_print_boot_info(void)
+{
+    const start_info_t *si = start_info;
+
+    printk("start_info at %p: magic \"%.32s\"\n", (const void *)si, si->magic);
+    printk("  nr_pages      %lu (%lu KiB)\n", si->nr_pages,
+           si->nr_pages * (PAGE_SIZE / 1024));
+    printk("  shared_info   machine address 0x%lx\n", si->shared_info);
+    printk("  console       mfn 0x%lx, event channel %u\n",
+           (unsigned long)si->console.domU.mfn, si->console.domU.evtchn);
+    printk("  xenstore      mfn 0x%lx, event channel %u\n",
+           (unsigned long)si->store_mfn, si->store_evtchn);
+    printk("  pt_base       0x%lx, nr_pt_frames %lu\n", si->pt_base,
+           si->nr_pt_frames);
+    printk("  mfn_list      0x%lx\n", si->mfn_list);
+    printk("  flags         0x%x\n", si->flags);
+    printk("  cmd_line      \"%.*s\"\n", MAX_GUEST_CMDLINE,
+           (const char *)si->cmd_line);
+}
+
+void arch_print_mappings(void)
+{
+    unsigned long m2p_start, m2p_end, m2p_max;
+
+    mm_describe_m2p(&m2p_start, &m2p_end, &m2p_max);
+    printk("  M2P table     0x%lx-0x%lx (max mfn 0x%lx)\n", m2p_start, m2p_end,
+           m2p_max);
+}

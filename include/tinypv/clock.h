@@ -1,0 +1,62 @@
+/*
+ * clock.h: Xen system time, wall-clock time and one-shot timers.
+ *
+ * Xen keeps, per vCPU, a snapshot (system time in ns, the TSC value when it
+ * was taken, and a scale factor) in shared_info; the guest extrapolates with
+ * its own TSC. "System time" counts nanoseconds since the host booted; it is
+ * the clock SCHEDOP_poll timeouts and set_timer_op deadlines are given in.
+ * Wall-clock time is Xen's record of the Unix time at system time 0
+ * (shared_info's wc_* fields) plus system time.
+ */
+#ifndef TINYPV_CLOCK_H
+#define TINYPV_CLOCK_H
+
+#include <tinypv/types.h>
+#include <xen/xen.h>
+#include <lib/div64.h>
+
+#define NSEC_PER_USEC   1000ULL
+#define NSEC_PER_MSEC   1000000ULL
+#define NSEC_PER_SEC    1000000000ULL
+
+void time_init(shared_info_t *si);
+
+/* Monotonic Xen system time in nanoseconds. */
+uint64_t monotonic_ns(void);
+
+/* Nanoseconds since tinypv started. */
+uint64_t uptime_ns(void);
+
+/* Unix time now, in seconds and nanoseconds. */
+void wallclock_now(uint64_t *sec, uint32_t *nsec);
+
+/* The scaling step, separate so that host tests can check it. */
+uint64_t scale_tsc_delta(uint64_t delta, uint32_t mul_frac, int8_t shift);
+
+/* --- one-shot timers ------------------------------------------------------- */
+
+struct timer;
+typedef void (*timer_fn)(struct timer *t, void *ctx);
+
+struct timer {
+    uint64_t deadline;          /* system time (ns) */
+    timer_fn fn;
+    void *ctx;
+    struct timer *next;         /* in the sorted list of armed timers */
+    bool armed;
+};
+
+/* Bind VIRQ_TIMER; timers work after this (and upcall_enable()). */
+void timers_init(void);
+
+/* Arm t to call fn(t, ctx) from the main loop at or after deadline. */
+void timer_arm(struct timer *t, uint64_t deadline, timer_fn fn, void *ctx);
+void timer_cancel(struct timer *t);
+
+/* Is a timer due (or the timer event in)? For the main loop's idle check. */
+bool timers_pending(void);
+
+/* Run the due timers and program Xen for the next deadline. */
+void timers_run(void);
+
+#endif /* TINYPV_CLOCK_H */

@@ -1,0 +1,87 @@
+/*
+ * console.h: the guest's console, on top of the Xen PV console ring.
+ *
+ * Output goes into the shared ring page the platform found; xenconsoled in
+ * dom0 drains it into `xl console` and its logs. Before the ring is found
+ * (and if it is ever found corrupt) output goes to the platform's early
+ * console instead (arch_early_write: Xen's debug console on PV, which only
+ * debug builds of Xen show for a domU).
+ */
+#ifndef TINYPV_CONSOLE_H
+#define TINYPV_CONSOLE_H
+
+#include <tinypv/types.h>
+#include <tinypv/ring.h>
+#include <lib/cksum.h>
+#include <tinypv/boot_info.h>
+#include <xen/xen.h>
+#include <xen/event_channel.h>
+
+/* How long the writer waits for a backend that makes no progress. */
+#define CONSOLE_STALL_TIMEOUT_MS    5000
+
+/* Start writing to the ring the platform found (or stay on the early console). */
+void console_init(const struct boot_ring *ring);
+
+/*
+ * Write n bytes, "\n" becoming "\r\n", and notify the backend once (more
+ * only if the ring fills up). Never drops output while the backend drains
+ * the ring; waits without spinning when it is full.
+ */
+void console_write(const char *s, size_t n);
+
+/* The two halves of console_write, for callers that write in pieces. */
+void console_put(const char *s, size_t n);
+void console_kick(void);
+
+/*
+ * Wait until the backend has consumed everything written, for at most
+ * CONSOLE_STALL_TIMEOUT_MS without progress. Returns whether it did.
+ */
+bool console_flush(void);
+
+/*
+ * While a tap is set, every byte that enters the ring (after "\r\n"
+ * translation) is also fed to it: the kernel's own record of exactly what
+ * it sent, for comparison with what dom0 received.
+ */
+void console_set_tap(struct cksum *tap);
+
+/* --- input --------------------------------------------------------------- */
+
+/*
+ * Receives the bytes typed at the console, in the main loop (never in the
+ * upcall). The default consumer is the monitor shell's line editor; a port
+ * of tinypv can take the bytes for itself with console_set_input_handler().
+ */
+typedef void (*console_input_fn)(void *ctx, const char *buf, size_t n);
+void console_set_input_handler(console_input_fn fn, void *ctx);
+
+/* Bind the console event channel and start taking input (needs upcalls). */
+void console_start_input(void);
+
+/* Has the backend signalled since input was last drained? */
+bool console_input_pending(void);
+
+/*
+ * Drain the in ring into the input handler, notifying the backend after
+ * each batch consumed. Called by the main loop when input is pending.
+ */
+void console_process_input(void);
+
+/* Write to the early console only: when the ring itself is the problem. */
+void console_debug_write(const char *s);
+
+/* What the console has done so far, for `stats` and the tests. */
+struct console_stats {
+    struct xencons_writer_stats out;
+    struct xencons_reader_stats in;
+    uint32_t corrupt_reports;       /* rings found corrupt */
+    bool ring_in_use;               /* false: writing to Xen's debug console */
+};
+void console_get_stats(struct console_stats *st);
+
+/* Where the ring was found, for `info`. */
+const struct boot_ring *console_describe(void);
+
+#endif /* TINYPV_CONSOLE_H */

@@ -1,0 +1,23 @@
+/*
+ * hypervisor.h: shared_info, the page through which Xen talks to a running
+ * domain on every platform: event-channel bitmaps, per-vCPU upcall flags
+ * and time snapshots, the wall clock.
+ *
+ * The platform maps it (arch_map_shared_info); start_kernel() publishes it
+ * here before anything else runs.
+ */
+#ifndef TINYPV_HYPERVISOR_H
+#define TINYPV_HYPERVISOR_H
+
+#include <tinypv/types.h>
+#include <xen/xen.h>
+
+extern shared_info_t *shared_info;
+
+/* This vCPU's part of shared_info (tinypv runs on vCPU 0 only). */
+static inline struct vcpu_info *this_vcpu(void)
+{
+    return &shared_info->vcpu_info[0];
+}
+
+#endif /* TINYPV_HYPERVISOR_H */

@@ -1,0 +1,111 @@
+/*
+ * ring.h: the Xen PV console ring, as pure logic.
+ *
+ * struct xencons_interface (Xen's <xen/io/console.h>) is one page shared
+ * with the console backend (xenconsoled in dom0) holding two byte rings:
+ *
+ *     out[2048]  guest -> backend   we produce (out_prod), it consumes (out_cons)
+ *     in[1024]   backend -> guest   it produces (in_prod), we consume (in_cons)
+ *
+ * Indices run freely and wrap at 2^32; a byte's slot is the index masked to
+ * the ring size. `prod - cons` (unsigned arithmetic) is the number of bytes
+ * in the ring and can never exceed the ring's size: if it does, the page was
+ * corrupted, and the side that sees it stops using that ring.
+ *
+ * This file knows nothing about Xen's hypercalls: waking the backend and
+ * waiting for it come in as callbacks, so the same code runs in the kernel
+ * (console/console.c) and in host tests, fuzzers and benchmarks.
+ */
+#ifndef TINYPV_RING_H
+#define TINYPV_RING_H
+
+#include <tinypv/types.h>
+#include <xen/io/console.h>
+
+enum xencons_state {
+    XENCONS_OK,         /* in use */
+    XENCONS_STALLED,    /* out ring: the backend stopped draining (see below) */
+    XENCONS_CORRUPT,    /* the indices made no sense; the ring is left alone */
+};
+
+struct xencons_ops {
+    /* Wake the backend (EVTCHNOP_send on the console event channel). */
+    void (*notify)(void *ctx);
+    /*
+     * Block until the backend may have made progress. `attempt` counts the
+     * waits in a row that saw no progress, from 0. Return false to give up:
+     * the writer then declares the backend stalled. Only the writer waits.
+     */
+    bool (*wait)(void *ctx, unsigned int attempt);
+    void *ctx;
+};
+
+struct xencons_writer_stats {
+    uint64_t bytes;             /* bytes placed in the out ring */
+    uint64_t notifications;     /* notify() calls */
+    uint64_t full_waits;        /* writes that found the ring full and waited */
+    uint64_t dropped;           /* bytes discarded while the backend was stalled */
+    uint32_t stalls;            /* times the backend was declared stalled */
+};
+
+struct xencons_writer {
+    struct xencons_interface *intf;
+    struct xencons_ops ops;
+    enum xencons_state state;
+    bool unnotified;                /* published bytes not yet notified */
+    XENCONS_RING_IDX stalled_cons;  /* out_cons when we gave up waiting */
+    XENCONS_RING_IDX bad_prod, bad_cons;    /* what a corrupt ring held */
+    struct xencons_writer_stats stats;
+};
+
+struct xencons_reader_stats {
+    uint64_t bytes;             /* bytes taken from the in ring */
+    uint64_t notifications;     /* notify() calls */
+};
+
+struct xencons_reader {
+    struct xencons_interface *intf;
+    struct xencons_ops ops;         /* notify only; wait is not used */
+    enum xencons_state state;
+    XENCONS_RING_IDX bad_prod, bad_cons;
+    struct xencons_reader_stats stats;
+};
+
+void xencons_writer_init(struct xencons_writer *w,
+                         struct xencons_interface *intf,
+                         const struct xencons_ops *ops);
+
+/*
+ * Copy len bytes into the out ring, waiting whenever it is full. The
+ * backend is notified when the ring fills up (so it can drain it); bytes
+ * written since the last notification are announced by xencons_kick().
+ *
+ * Returns the number of bytes placed in the ring: len, unless the ring is
+ * corrupt (the caller must find another way to say what it had to say) or
+ * the backend is stalled: once a wait gives up, writes place what fits
+ * without waiting and count the rest in stats.dropped, until the backend
+ * consumes something again.
+ */
+size_t xencons_write(struct xencons_writer *w, const char *buf, size_t len);
+
+/* Notify the backend if bytes were published since the last notification. */
+void xencons_kick(struct xencons_writer *w);
+
+/*
+ * Kick, then wait until the backend has consumed everything (out_cons ==
+ * out_prod). Returns false if the ring is corrupt or the wait gave up.
+ */
+bool xencons_flush(struct xencons_writer *w);
+
+void xencons_reader_init(struct xencons_reader *r,
+                         struct xencons_interface *intf,
+                         const struct xencons_ops *ops);
+
+/*
+ * Take up to len bytes from the in ring, advance in_cons and notify the
+ * backend that space was freed. Returns the number of bytes taken (0 if the
+ * ring is empty or corrupt).
+ */
+size_t xencons_read(struct xencons_reader *r, char *buf, size_t len);
+
+#endif /* TINYPV_RING_H */

@@ -1,0 +1,130 @@
+/*
+ * xenstore.h: a synchronous xenstore client.
+ *
+ * Xenstore is the small hierarchical key-value store, kept by xenstored in
+ * dom0, through which the toolstack and a guest talk: the toolstack writes
+ * /local/domain/<domid>/control/shutdown to ask for a shutdown, the guest
+ * reads its name and domid there, and devices are negotiated there.
+ *
+ * A guest reaches xenstored through one shared page and one event channel,
+ * which the platform finds (boot_info's xenstore ring). On top of them this
+ * client offers blocking calls: each sends one request and sleeps (in
+ * SCHEDOP_poll, upcalls masked) until the answer with the same request id
+ * arrives, or for at most XENSTORE_TIMEOUT_MS.
+ *
+ * Paths not starting with '/' are relative to /local/domain/<domid>: "name"
+ * is this domain's name. Errors are negated errno values from xs_proto.h;
+ * xs_strerror() turns them into words.
+ *
+ * Watches: xenstored sends an event when a watched path (or anything below
+ * it) changes, and once right after the watch is set. Events that arrive
+ * while a call waits for its answer are queued (XENSTORE_EVENT_QUEUE deep;
+ * overflow is counted and reported) and handed to the watch's function from
+ * xenstore_process(), in the main loop, never from an upcall.
+ */
+#ifndef TINYPV_XENSTORE_H
+#define TINYPV_XENSTORE_H
+
+#include <tinypv/types.h>
+#include <tinypv/xs_proto.h>       /* before xs_ring.h: errno values, see there */
+#include <tinypv/xs_ring.h>
+#include <tinypv/boot_info.h>
+#include <xen/xen.h>
+#include <xen/event_channel.h>
+
+#define XENSTORE_TIMEOUT_MS     5000    /* longest wait for one answer */
+#define XENSTORE_MAX_WATCHES    8
+#define XENSTORE_EVENT_QUEUE    16      /* events held while a call waits */
+#define XENSTORE_WATCH_PATH_MAX 256     /* watched path, with its NUL */
+#define XENSTORE_TOKEN_MAX      32      /* watch token, with its NUL */
+#define XENSTORE_EVENT_PATH_MAX 256     /* event path, with its NUL */
+
+/*
+ * Connect: find the ring page, bind the event channel and learn our domid
+ * by reading "domid". Needs arch_init_traps() (the upcall handler); works with
+ * upcalls masked or not. Returns 0 or -errno, after saying why. If the page
+ * or the port cannot be had, every other call returns -ENOTCONN; if only
+ * the domid cannot be learned, the calls still work and xs_domid() returns
+ * the error. Calling it twice returns -EISCONN.
+ *
+ * None of these calls may be made from an upcall handler.
+ */
+int xenstore_init(const struct boot_ring *ring);
+
+/* Our domain id, or -errno if it is unknown (-ENOTCONN before init). */
+int xs_domid(void);
+
+/*
+ * Read a value into buf, NUL-terminated. Returns its length, or -errno.
+ * -EOVERFLOW: the value did not fit; buf holds its first size - 1 bytes,
+ * terminated. A value may contain NUL bytes: the length is the return value.
+ */
+int xs_read(const char *path, char *buf, size_t size);
+
+/* Create or overwrite a value (parents are created as needed). 0 or -errno. */
+int xs_write(const char *path, const char *value);
+
+/* Remove a node and everything below it. 0 or -errno. */
+int xs_rm(const char *path);
+
+/*
+ * List a node's children into buf: each name NUL-terminated, then one more
+ * NUL ending the list. Returns the number of names, or -errno; -EOVERFLOW:
+ * not all fit, buf holds (terminated the same way) those that did.
+ */
+int xs_directory(const char *path, char *buf, size_t size);
+
+/*
+ * Called from xenstore_process() for each event of a watch: path is the
+ * node that changed (the watched one or one below it), token the watch's.
+ * The strings are copies, valid during the call. The function may make
+ * xenstore calls, including xs_unwatch() of its own watch.
+ */
+typedef void (*xs_watch_fn)(void *ctx, const char *path, const char *token);
+
+/*
+ * Watch path under token. Tokens name watches: each must be unique among
+ * ours (-EEXIST otherwise), shorter than XENSTORE_TOKEN_MAX, and the path
+ * shorter than XENSTORE_WATCH_PATH_MAX (-ENAMETOOLONG). -ENOBUFS: all
+ * XENSTORE_MAX_WATCHES slots are in use. Expect one event straight away.
+ */
+int xs_watch(const char *path, const char *token, xs_watch_fn fn, void *ctx);
+
+/*
+ * Remove the watch set with this path and token (-ENOENT if we have none).
+ * Its queued events are dropped. The slot is freed even if xenstored
+ * returns an error, which is then returned.
+ */
+int xs_unwatch(const char *path, const char *token);
+
+/* --- the main loop -------------------------------------------------------- */
+
+/* Is there anything for xenstore_process() to do? (For has_work.) */
+bool xenstore_pending(void);
+
+/* Read what xenstored sent, then hand queued events to their watches. */
+void xenstore_process(void);
+
+/* --- for `stats` and `info` ----------------------------------------------- */
+
+struct xenstore_stats {
+    uint64_t requests;          /* requests sent */
+    uint64_t replies;           /* answers matched to their request */
+    uint64_t watch_events;      /* events received */
+    uint64_t events_delivered;  /* events handed to a watch function */
+    uint64_t events_lost;       /* events dropped: queue full */
+    uint64_t events_unknown;    /* events for no watch of ours (e.g. after
+                                   xs_unwatch), or with overlong strings */
+    uint64_t stray_replies;     /* answers with an id nobody waits for */
+    uint64_t errors;            /* calls that returned an error */
+    uint64_t timeouts;          /* answers that never came */
+    uint32_t corrupt;           /* ring faults reported (0 or 1) */
+    bool connected;             /* init succeeded and the ring is sound */
+    struct xs_ring_stats ring;
+};
+void xenstore_get_stats(struct xenstore_stats *st);
+
+/* Where the ring page was found and the event channel, for `info`. */
+const struct boot_ring *xenstore_describe(void);
+
+#endif /* TINYPV_XENSTORE_H */

@@ -1,0 +1,74 @@
+/*
+ * info.c: what Xen told us about the domain, and where we mapped it.
+ */
+#include <monitor/info.h>
+#include <tinypv/console.h>
+#include <arch/hypercall.h>
+#include <tinypv/hypervisor.h>
+#include <tinypv/sections.h>
+#include <tinypv/platform.h>
+#include <tinypv/xenstore.h>
+#include <tinypv/printk.h>
+#include <lib/string.h>
+
+void info_print_xen_version(void)
+{
+    long version = HYPERVISOR_xen_version(XENVER_version, NULL);
+    xen_extraversion_t extra;
+
+    memset(extra, 0, sizeof(extra));
+    HYPERVISOR_xen_version(XENVER_extraversion, extra);
+    extra[sizeof(extra) - 1] = '\0';
+    printk("Xen %ld.%ld%s\n", version >> 16, version & 0xffff, extra);
+}
+
+void info_print_xen_details(void)
+{
+    static xen_capabilities_info_t caps;
+    xen_changeset_info_t changeset;
+    struct xen_compile_info compile;
+
+    memset(caps, 0, sizeof(caps));
+    memset(changeset, 0, sizeof(changeset));
+    memset(&compile, 0, sizeof(compile));
+    HYPERVISOR_xen_version(XENVER_capabilities, caps);
+    HYPERVISOR_xen_version(XENVER_changeset, changeset);
+    HYPERVISOR_xen_version(XENVER_compile_info, &compile);
+
+    info_print_xen_version();
+    printk("  capabilities  %.*s\n", (int)sizeof(caps), caps);
+    printk("  changeset     %.*s\n", (int)sizeof(changeset), changeset);
+    printk("  compiled by   %.*s@%.*s with %.*s\n",
+           (int)sizeof(compile.compile_by), compile.compile_by,
+           (int)sizeof(compile.compile_domain), compile.compile_domain,
+           (int)sizeof(compile.compiler), compile.compiler);
+    printk("  compiled on   %.*s\n", (int)sizeof(compile.compile_date),
+           compile.compile_date);
+}
+
+static void print_ring(const char *label, const struct boot_ring *r)
+{
+    if ( !r->present )
+    {
+        printk("  %-13s none\n", label);
+        return;
+    }
+    printk("  %-13s %p (pfn 0x%lx, %s), event channel %u", label, r->page,
+           r->pfn, r->how, r->port);
+}
+
+void info_print_mappings(void)
+{
+    printk("mappings:\n");
+    printk("  image         %p-%p (text %p-%p, bss from %p)\n",
+           (void *)_text, (void *)_end, (void *)_text, (void *)_etext,
+           (void *)_bss_start);
+    printk("  stack         %p-%p\n", (void *)boot_stack, (void *)boot_stack_top);
+    printk("  hypercalls    %p\n", (void *)hypercall_page);
+    printk("  shared_info   %p\n", (void *)shared_info);
+    print_ring("console ring", console_describe());
+    printk("\n");
+    print_ring("xenstore ring", xenstore_describe());
+    printk(", domid %d\n", xs_domid());
+    arch_print_mappings();
+}

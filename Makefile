@@ -103,7 +103,23 @@ pv_SRCS := \
 pv_LOAD_BASE := 0xC0000000
 pv_DEFS      := -DPLATFORM_PV
 
-PLATFORMS := pv
+# 32-bit PVH: Xen enters at the PHYS32_ENTRY note's physical address in
+# flat protected mode, paging off, ring 0. 1 MiB: the first address above
+# the legacy PC hole, inside the RAM of every PVH domain (xl puts
+# hvm_start_info and the command line after the image).
+pvh_SRCS := \
+    arch/x86/pvh/boot.S \
+    arch/x86/pvh/entry.S \
+    arch/x86/pvh/setup.c \
+    arch/x86/pvh/hypercall.c \
+    arch/x86/pvh/mm.c \
+    arch/x86/pvh/traps.c \
+    arch/x86/pvh/upcall.c \
+    arch/x86/pvh/xen_notes.S
+pvh_LOAD_BASE := 0x00100000
+pvh_DEFS      := -DPLATFORM_PVH
+
+PLATFORMS := pv pvh
 
 # platform_objs P: every object of platform P, under $(BUILD)/P/obj/.
 platform_objs = $(patsubst %,$(BUILD)/$(1)/obj/%.o,$(X86_SRCS) $($(1)_SRCS) $(COMMON_SRCS))
@@ -120,7 +136,7 @@ else
 $(error XEN_METADATA must be 'notes' or 'legacy', not '$(XEN_METADATA)')
 endif
 
-IMAGES := $(BUILD)/tinypv $(BUILD)/tinypv-legacy
+IMAGES := $(BUILD)/tinypv $(BUILD)/tinypv-legacy $(BUILD)/tinypv-pvh
 
 .PHONY: all images
 all: images
@@ -133,6 +149,10 @@ $(BUILD)/tinypv: $(call platform_objs,pv) $(NOTES_OBJ) $(BUILD)/pv/linker.ld
 $(BUILD)/tinypv-legacy: $(call platform_objs,pv) $(LEGACY_OBJ) $(BUILD)/pv/linker.ld
 	$(quiet) LD $@
 	$(Q)$(LD) $(KERNEL_LDFLAGS) -T $(BUILD)/pv/linker.ld -o $@ $(call platform_objs,pv) $(LEGACY_OBJ)
+
+$(BUILD)/tinypv-pvh: $(call platform_objs,pvh) $(BUILD)/pvh/linker.ld
+	$(quiet) LD $@
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -T $(BUILD)/pvh/linker.ld -o $@ $(call platform_objs,pvh)
 
 # Compile and preprocess rules, once per platform.
 define platform_rules

@@ -115,4 +115,13 @@ static inline long HYPERVISOR_vcpu_op(int cmd, unsigned int vcpu, void *arg)
     return _hypercall3(__HYPERVISOR_vcpu_op, cmd, vcpu, arg);
 }
 
+/*
+ * HVM operations (PVH): read and write HVM parameters (HVMOP_get_param,
+ * HVMOP_set_param), which name a PVH guest's rings and its event callback.
+ */
+static inline long HYPERVISOR_hvm_op(int op, void *arg)
+{
+    return _hypercall2(__HYPERVISOR_hvm_op, op, arg);
+}
+
 #endif /* TINYPV_HYPERCALL_H */

@@ -1,9 +1,12 @@
-# tinypv: a small 32-bit PAE Xen PV guest kernel.
+# tinypv: a small 32-bit Xen guest kernel, PV and PVH from one tree.
 #
-#   make                      build every image: build/tinypv (PV, Xen ELF notes)
-#                             and build/tinypv-legacy (PV, only the old __xen_guest string)
+#   make                      build every image: build/tinypv (PV, Xen ELF notes),
+#                             build/tinypv-legacy (PV, only the old __xen_guest string)
+#                             and build/tinypv-pvh (PVH, the PHYS32_ENTRY note)
 #   make XEN_METADATA=legacy  with `make run`: boot the legacy image
 #   make run                  boot tinypv under real Xen in QEMU, console on this terminal
+#   make run PLATFORM=pvh     the same with the PVH image, on Debian's stock hypervisor
+#   make which-config         which domain config fits the Xen host you are on (xl info)
 #   make test                 host unit tests (ASan+UBSan), fuzz smoke, ring stress,
 #                             then system tests under Xen (floods included)
 #   make bench                host ring benchmark, then system figures under Xen
@@ -230,7 +233,7 @@ include tests/stress/stress.mk
 include tests/fuzz/fuzz.mk
 include bench/bench.mk
 
-.PHONY: check-host check-system test run testbed deps clean bench
+.PHONY: check-host check-system test run testbed deps clean bench which-config
 check-host: $(HOST_BINS)
 	$(Q)tests/host/run-all $(HOST_BINS)
 
@@ -255,9 +258,28 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory bench-host images testbed
 	$(Q)bench/system-bench $(BUILD)
 
+# make run [PLATFORM=pv|pvh]: PV boots on the test bed's PV32 rebuild of
+# Xen, PVH on Debian's hypervisor as shipped (what most hosts run).
+PLATFORM ?= pv
+ifeq ($(PLATFORM),pv)
+RUN_IMAGE  := $(DEFAULT_IMAGE)
+RUN_CONFIG := domain_config
+RUN_XEN    := pv32
+else ifeq ($(PLATFORM),pvh)
+RUN_IMAGE  := $(BUILD)/tinypv-pvh
+RUN_CONFIG := domain_config.pvh
+RUN_XEN    := stock
+else
+$(error PLATFORM must be 'pv' or 'pvh', not '$(PLATFORM)')
+endif
+
 run: deps
-	$(Q)$(MAKE) --no-print-directory $(DEFAULT_IMAGE) testbed
-	$(Q)tools/run-interactive $(DEFAULT_IMAGE) domain_config
+	$(Q)$(MAKE) --no-print-directory $(RUN_IMAGE) testbed
+	$(Q)tools/run-interactive $(RUN_IMAGE) $(RUN_CONFIG) $(RUN_XEN)
+
+# On a Xen host (as root): reads `xl info`, names the config that fits.
+which-config:
+	$(Q)tools/which-config
 
 clean:
 	rm -rf $(BUILD)

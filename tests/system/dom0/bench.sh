@@ -2,8 +2,15 @@
 # bench.sh: tinypv's system figures, measured inside the test bed's dom0
 # (run by bench/system-bench). Every figure goes to $OUT/bench.txt as
 # "name value unit" lines; bench/system-bench prints them as a table.
+#
+# Every tinypv figure is taken once per platform: bench_platform sets IMAGE,
+# CONFIG and P (the figure names' prefix: pv., pvh.), so the table can put
+# PV and PVH side by side. GRUB's boot (a PV guest) is the yardstick.
 
 . /tinypv/lib.sh
+
+PLATFORMS="pv pvh"
+[ -f /tinypv/bench.env ] && . /tinypv/bench.env
 
 figure() { echo "$*" >>"$OUT/bench.txt"; log "figure: $*"; }
 
@@ -40,10 +47,14 @@ boot_time() {
 
 bench_boot_times() {
     for i in 1 2 3; do
-        boot_time "tinypv-boot-$i" tinypv "tinypv> "
+        boot_time "${P}tinypv-boot-$i" "$IMAGE" "tinypv> "
         guest_type 'poweroff\r'
         guest_wait_end 30
     done
+}
+
+bench_grub_boot_times() {
+    CONFIG=/tinypv/domain_config
     for i in 1 2 3; do
         boot_time "grub-boot-$i" grub-i386-xen.bin "grub>"
         xl destroy "$GUEST"
@@ -55,7 +66,7 @@ bench_boot_times() {
 bench_footprint() {
     smallest=none
     for mb in 16 8 4 3 2 1; do
-        guest_start "mem-$mb" tinypv 'run=\"stats; poweroff\"' "memory=$mb" \
+        guest_start "${P}mem-$mb" "$IMAGE" 'run=\"stats; poweroff\"' "memory=$mb" \
             || break
         guest_wait_end 30
         if grep -a -q '^console output: ' "$GDIR/console.log" &&
@@ -65,52 +76,64 @@ bench_footprint() {
             break
         fi
     done
-    figure "footprint.smallest_memory $smallest MiB"
+    figure "${P}footprint.smallest_memory $smallest MiB"
 }
 
 bench_idle() {
-    guest_start idle tinypv "" || return
+    guest_start "${P}idle" "$IMAGE" "" || return
     guest_wait_text "tinypv> " 1 30
     sleep 1
     before=$(guest_cpu_seconds)
     sleep 10
     after=$(guest_cpu_seconds)
-    figure "idle.cpu_before $before s"
-    figure "idle.cpu_after_10s $after s"
+    figure "${P}idle.cpu_before $before s"
+    figure "${P}idle.cpu_after_10s $after s"
     guest_type 'poweroff\r'
     guest_wait_end 30
 }
 
 bench_floods() {
-    guest_start flood-10m tinypv 'burst=10M run=\"poweroff\"' || return
+    guest_start "${P}flood-10m" "$IMAGE" 'burst=10M run=\"poweroff\"' || return
     guest_wait_end 300
     burst_cksum
-    figure "flood10m.kernel $(console_sed 's/^burst: \([0-9]* bytes in.*\)$/\1/p')"
-    figure "flood10m.cksum_kernel $(console_sed 's/^burst: cksum \([0-9]* [0-9]*\)$/\1/p')"
-    figure "flood10m.cksum_dom0 $(cat "$GDIR/burst.dom0")"
+    figure "${P}flood10m.kernel $(console_sed 's/^burst: \([0-9]* bytes in.*\)$/\1/p')"
+    figure "${P}flood10m.cksum_kernel $(console_sed 's/^burst: cksum \([0-9]* [0-9]*\)$/\1/p')"
+    figure "${P}flood10m.cksum_dom0 $(cat "$GDIR/burst.dom0")"
 
-    guest_start burst-256k tinypv 'burst=256K run=\"poweroff\"' || return
+    guest_start "${P}burst-256k" "$IMAGE" 'burst=256K run=\"poweroff\"' || return
     guest_wait_end 60
     burst_cksum
-    figure "burst256k.kernel $(console_sed 's/^burst: \([0-9]* bytes in.*\)$/\1/p')"
-    figure "burst256k.cksum_match $( [ "$(console_sed 's/^burst: cksum \([0-9]* [0-9]*\)$/\1/p')" = "$(cat "$GDIR/burst.dom0")" ] && echo yes || echo NO)"
+    figure "${P}burst256k.kernel $(console_sed 's/^burst: \([0-9]* bytes in.*\)$/\1/p')"
+    figure "${P}burst256k.cksum_match $( [ "$(console_sed 's/^burst: cksum \([0-9]* [0-9]*\)$/\1/p')" = "$(cat "$GDIR/burst.dom0")" ] && echo yes || echo NO)"
 
-    guest_start input-1m tinypv "" || return
+    guest_start "${P}input-1m" "$IMAGE" "" || return
     guest_wait_text "tinypv> " 1 30
     last=$(tail -n 1 /tinypv/flood1m/flood.expected | cut -d' ' -f1)
     t0=$(now_ms)
     guest_type_file /tinypv/flood1m/flood.bin
     guest_wait_text "$last" 2 300
-    figure "input1m.ms $(($(now_ms) - t0)) ms"
-    figure "input1m.bytes $(wc -c </tinypv/flood1m/flood.bin) bytes"
+    figure "${P}input1m.ms $(($(now_ms) - t0)) ms"
+    figure "${P}input1m.bytes $(wc -c </tinypv/flood1m/flood.bin) bytes"
     guest_command "stats" 60
-    figure "input1m.kernel_read $(console_sed 's/^console input: \([0-9]*\) bytes.*/\1/p' | tail -n 1) bytes"
+    figure "${P}input1m.kernel_read $(console_sed 's/^console input: \([0-9]*\) bytes.*/\1/p' | tail -n 1) bytes"
     guest_type 'poweroff\r'
     guest_wait_end 60
 }
 
-bench_boot_times
-bench_footprint
-bench_idle
-bench_floods
+# bench_platform pv|pvh: every tinypv figure for that platform's image.
+bench_platform() {
+    case $1 in
+        pv) IMAGE=tinypv CONFIG=/tinypv/domain_config P=pv. ;;
+        pvh) IMAGE=tinypv-pvh CONFIG=/tinypv/domain_config.pvh P=pvh. ;;
+    esac
+    bench_boot_times
+    bench_footprint
+    bench_idle
+    bench_floods
+}
+
+for platform in $PLATFORMS; do
+    bench_platform "$platform"
+done
+bench_grub_boot_times
 log "bench done"

@@ -12,6 +12,7 @@
 # their own directories: boot-notes, pvh-boot-notes, ...).
 
 . /tinypv/lib.sh
+. /tinypv/hostile.sh
 
 PLATFORMS=pv
 CASES=""
@@ -226,4 +227,16 @@ host_facts
 for platform in $PLATFORMS; do
     run_platform "$platform"
 done
+# PV only, in a full pass: the hostile backend (its checks read the PV
+# banner) and the lab's -ENOSYS trace, both on the PV image.
+case " $PLATFORMS " in
+    *" pv "*)
+        if [ -z "$CASES" ]; then
+            IMAGE=tinypv CONFIG=/tinypv/domain_config PREFIX=""
+            hostile_cases
+            . /tinypv/lab_cases.sh
+            case_lab_enosys_trace
+        fi
+        ;;
+esac
 log "all cases done"

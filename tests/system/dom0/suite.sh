@@ -3,15 +3,29 @@
 # tests/system/run. Each case starts one guest under the real toolstack and
 # leaves what happened in $OUT/CASE/; tests/system/run judges it afterwards.
 # The order is fixed and every case runs even if an earlier one failed.
+#
+# The same cases run once per platform: /tinypv/suite.env (written by
+# tests/system/run) names the platforms (PLATFORMS="pv pvh") and, for a
+# short pass, the cases (CASES="boot toolstack"; empty: all). A platform
+# pass sets IMAGE (the image to boot), CONFIG (its domain config) and
+# PREFIX (prepended to every case name, so each platform's results have
+# their own directories: boot-notes, pvh-boot-notes, ...).
 
 . /tinypv/lib.sh
 . /tinypv/hostile.sh
 
+PLATFORMS=pv
+CASES=""
+[ -f /tinypv/suite.env ] && . /tinypv/suite.env
+
 # The notes image: banner, a 256 KiB output burst, an unknown option, then
 # the monitor answering typed commands.
 case_boot_notes() {
-    guest_start boot-notes tinypv "burst=256K frobnicate=1" || return
+    guest_start "${PREFIX}boot-notes" "$IMAGE" "burst=256K frobnicate=1" || return
     guest_wait_text "tinypv> " 1 60
+    # Xen's log now, while this guest's early lines are surely still in
+    # its ring (PVH writes them to port 0xe9: "(dN) ...").
+    xl dmesg >"$GDIR/xl-dmesg.txt" 2>&1
     burst_cksum
     guest_command "help"
     guest_command "echo hello world"
@@ -34,7 +48,7 @@ case_boot_legacy() {
 
 # 64 KiB of input in one burst, then: still alive? every byte counted?
 case_input_flood() {
-    guest_start input-flood tinypv "" || return
+    guest_start "${PREFIX}input-flood" "$IMAGE" "" || return
     guest_wait_text "tinypv> " 1 30
     guest_type_file /tinypv/flood.bin
     # The burst ends with a line that is answered "F<last> ..."; wait for it.
@@ -55,13 +69,13 @@ case_input_flood() {
 
 # Faults on purpose: each must dump registers and end as "crash".
 case_fault() {
-    guest_start "fault-$1" tinypv "run=\\\"crash $1\\\"" || return
+    guest_start "${PREFIX}fault-$1" "$IMAGE" "run=\\\"crash $1\\\"" || return
     guest_wait_end 30
 }
 
 # A bad command line is reported, and the kernel carries on.
 case_bad_cmdline() {
-    guest_start bad-cmdline tinypv 'burst=lots run=\"echo still here; reboot\" x=\"open' || return
+    guest_start "${PREFIX}bad-cmdline" "$IMAGE" 'burst=lots run=\"echo still here; reboot\" x=\"open' || return
     guest_wait_end 30
 }
 
@@ -69,7 +83,7 @@ case_bad_cmdline() {
 # wall time, and ^C interrupting a sleep.
 case_time() {
     uptimes=$(for i in $(seq 50); do printf 'uptime; '; done)
-    guest_start time tinypv "run=\\\"$uptimes\\\"" || return
+    guest_start "${PREFIX}time" "$IMAGE" "run=\\\"$uptimes\\\"" || return
     guest_wait_text "tinypv> " 51 60
     guest_command "date"
     date -u +%s >"$GDIR/dom0_date"
@@ -91,7 +105,7 @@ case_time() {
 
 # The toolstack: xenstore from the shell, then xl sysrq and xl shutdown.
 case_toolstack() {
-    guest_start xl-shutdown tinypv "" || return
+    guest_start "${PREFIX}xl-shutdown" "$IMAGE" "" || return
     guest_wait_text "tinypv> " 1 30
     id=$(cat "$GDIR/domid")
     guest_command "xs read name"
@@ -101,9 +115,9 @@ case_toolstack() {
     guest_command "xs read data/nonexistent"
     guest_command "xs ls control"
     guest_command "echo still fine"
-    xl sysrq xl-shutdown t
+    xl sysrq "$GUEST" t
     guest_wait_text "sysrq: time" 1 20
-    xl sysrq xl-shutdown h
+    xl sysrq "$GUEST" h
     guest_wait_text "sysrq: h help" 1 20
     # What `xl save` would ask: tinypv must refuse it plainly and leave it
     # unacknowledged (case_save_refused has xl itself ask).
@@ -113,28 +127,28 @@ case_toolstack() {
     xenstore-read "/local/domain/$id/control/shutdown" >"$GDIR/after_suspend" 2>&1
     guest_command "echo still here after suspend"
     start=$(now_ms)
-    timeout 60 xl shutdown -w xl-shutdown >"$GDIR/xl_shutdown.log" 2>&1
+    timeout 60 xl shutdown -w "$GUEST" >"$GDIR/xl_shutdown.log" 2>&1
     echo $(($(now_ms) - start)) >"$GDIR/shutdown_ms"
     guest_wait_end 30
 }
 
 case_sysrq_crash() {
-    guest_start sysrq-crash tinypv "" || return
+    guest_start "${PREFIX}sysrq-crash" "$IMAGE" "" || return
     guest_wait_text "tinypv> " 1 30
-    xl sysrq sysrq-crash c
+    xl sysrq "$GUEST" c
     guest_wait_end 30
 }
 
 case_reboot() {
-    guest_start xl-reboot tinypv "" || return
+    guest_start "${PREFIX}xl-reboot" "$IMAGE" "" || return
     guest_wait_text "tinypv> " 1 30
-    xl reboot xl-reboot
+    xl reboot "$GUEST"
     guest_wait_end 30
 }
 
 # 10 MiB of output through xenconsoled: not one byte lost or changed.
 case_output_flood() {
-    guest_start output-flood tinypv 'burst=10M run=\"stats; poweroff\"' || return
+    guest_start "${PREFIX}output-flood" "$IMAGE" 'burst=10M run=\"stats; poweroff\"' || return
     guest_wait_end 300
     burst_cksum
 }
@@ -145,7 +159,7 @@ case_output_flood() {
 # domain. So the test lets the reader catch up before asking for poweroff.
 case_output_flood_throttled() {
     THROTTLE=1
-    guest_start output-throttled tinypv 'burst=512K'
+    guest_start "${PREFIX}output-throttled" "$IMAGE" 'burst=512K'
     rc=$?
     THROTTLE=0
     [ $rc -eq 0 ] || return
@@ -157,7 +171,7 @@ case_output_flood_throttled() {
 
 # 1 MiB typed into the console: every line answered or refused.
 case_input_flood_1m() {
-    guest_start input-flood-1m tinypv "" || return
+    guest_start "${PREFIX}input-flood-1m" "$IMAGE" "" || return
     guest_wait_text "tinypv> " 1 30
     guest_type_file /tinypv/flood1m/flood.bin
     last=$(tail -n 1 /tinypv/flood1m/flood.expected | cut -d' ' -f1)
@@ -243,22 +257,63 @@ harden_cases() {
     case_save_refused
 }
 
-case_boot_notes
-case_boot_legacy
-case_time
-case_toolstack
-case_reboot
-case_sysrq_crash
-case_input_flood
-for kind in pagefault invalid divide gp panic; do
-    case_fault "$kind"
+# What Xen and its toolstack say about this host, for tools/which-config
+# (checked on the host against what each hypervisor offers).
+host_facts() {
+    xl info >"$OUT/xl-info.txt" 2>&1
+    sh /tinypv/which-config "$OUT/xl-info.txt" >"$OUT/which-config.txt" 2>&1
+    echo "exit $?" >>"$OUT/which-config.txt"
+}
+
+# wanted GROUP: whether this pass runs the cases of GROUP.
+wanted() {
+    [ -z "$CASES" ] && return 0
+    case " $CASES " in *" $1 "*) return 0 ;; esac
+    return 1
+}
+
+# run_platform pv|pvh: every wanted case against that platform's image.
+run_platform() {
+    case $1 in
+        pv) IMAGE=tinypv CONFIG=/tinypv/domain_config PREFIX="" ;;
+        pvh) IMAGE=tinypv-pvh CONFIG=/tinypv/domain_config.pvh PREFIX=pvh- ;;
+        *) log "unknown platform $1"; return 1 ;;
+    esac
+    log "platform $1: $IMAGE with $CONFIG"
+    wanted boot && case_boot_notes
+    # The legacy __xen_guest string is a PV-only way to boot.
+    [ "$1" = pv ] && wanted boot && case_boot_legacy
+    wanted time && case_time
+    wanted toolstack && case_toolstack
+    wanted toolstack && case_reboot
+    wanted toolstack && case_sysrq_crash
+    wanted input && case_input_flood
+    if wanted faults; then
+        for kind in pagefault invalid divide gp panic; do
+            case_fault "$kind"
+        done
+    fi
+    wanted cmdline && case_bad_cmdline
+    wanted floods && case_output_flood
+    wanted floods && case_output_flood_throttled
+    wanted floods && case_input_flood_1m
+}
+
+host_facts
+for platform in $PLATFORMS; do
+    run_platform "$platform"
 done
-case_bad_cmdline
-case_output_flood
-case_output_flood_throttled
-case_input_flood_1m
-hostile_cases
-. /tinypv/lab_cases.sh
-case_lab_enosys_trace
-harden_cases
+# PV only, in a full pass: the hostile backend (its checks read the PV
+# banner) and the lab's -ENOSYS trace, both on the PV image.
+case " $PLATFORMS " in
+    *" pv "*)
+        if [ -z "$CASES" ]; then
+            IMAGE=tinypv CONFIG=/tinypv/domain_config PREFIX=""
+            hostile_cases
+            . /tinypv/lab_cases.sh
+            case_lab_enosys_trace
+            harden_cases
+        fi
+        ;;
+esac
 log "all cases done"

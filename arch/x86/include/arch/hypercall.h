@@ -123,6 +123,15 @@ static inline long HYPERVISOR_vcpu_op(int cmd, unsigned int vcpu, void *arg)
 }
 
 /*
+ * HVM operations (PVH): read and write HVM parameters (HVMOP_get_param,
+ * HVMOP_set_param), which name a PVH guest's rings and its event callback.
+ */
+static inline long HYPERVISOR_hvm_op(int op, void *arg)
+{
+    return _hypercall2(__HYPERVISOR_hvm_op, op, arg);
+}
+
+/*
  * The teaching lab's hypercall (tools/testbed/lab/lab-hypercall.patch,
  * docs/lab-hypercall.md): Xen copies len bytes of text, prints them in its
  * log with our domain id and returns len; -E2BIG above LAB_PRINT_MAX bytes,

@@ -166,6 +166,94 @@ case_input_flood_1m() {
     guest_wait_end 60
 }
 
+# --- issue 8: liveness (console stall, watch storm, input storm, typeahead)
+
+# xenconsoled killed during a 4 MiB burst, kept down past the 5 s stall
+# bound, then started again; nobody types. The burst's end and cksum lines
+# must still arrive, and the loss be reported once with its byte count.
+case_console_stall() {
+    guest_start console-stall tinypv 'burst=4M' || return
+    guest_wait_text "burst: begin" 1 60
+    sleep 2
+    # Stopped first, so the console client has read all that xenconsoled
+    # delivered before it goes: what it took from the ring then arrives.
+    pid=$(cat /run/xen/xenconsoled.pid)
+    kill -STOP "$pid"
+    sleep 1
+    kill -TERM "$pid"
+    kill -CONT "$pid"
+    wait_until 10 sh -c "! pidof xenconsoled"
+    sleep 8
+    xenconsoled --pid-file=/run/xen/xenconsoled.pid --log=none
+    wait_until 10 pidof xenconsoled
+    now_ms >"$GDIR/restarted_ms"
+    # The console client follows console/tty to the new pty, or gives up
+    # when the node goes away: then attach a new one.
+    sleep 1
+    if ! kill -0 "$CONSOLE_PID" 2>/dev/null; then
+        echo yes >"$GDIR/client_restarted"
+        xenconsole --interactive --type pv "$(cat "$GDIR/domid")" \
+            <"$GDIR/input" >>"$GDIR/console.log" 2>>"$GDIR/console.err" &
+        CONSOLE_PID=$!
+    fi
+    guest_wait_text "burst: cksum" 1 30 && now_ms >"$GDIR/cksum_ms"
+    guest_wait_text "tinypv> " 1 10
+    guest_command "stats" 30
+    guest_type 'poweroff\r'
+    guest_wait_end 30
+}
+
+# 40 writes of control/sysrq during a 4 MiB burst, then xl shutdown: the
+# shutdown must not be lost behind the storm of watch events.
+case_watch_storm() {
+    guest_start watch-storm tinypv 'burst=4M' || return
+    guest_wait_text "burst: begin" 1 60
+    id=$(cat "$GDIR/domid")
+    for i in $(seq 40); do
+        xenstore-write "/local/domain/$id/control/sysrq" t
+    done
+    xl shutdown watch-storm >"$GDIR/xl_shutdown.log" 2>&1
+    count_text "burst: end" >"$GDIR/ends_before_requests_done"
+    guest_wait_text "burst: end" 1 120
+    now_ms >"$GDIR/burst_end_ms"
+    guest_wait_end 30
+}
+
+# Endless input (yes) into the console: xl shutdown and sleep 1 still work.
+case_input_storm() {
+    guest_start input-storm tinypv "" || return
+    guest_wait_text "tinypv> " 1 30
+    yes >&3 &
+    yes_pid=$!
+    sleep 2
+    guest_type 'uptime\rsleep 1\ruptime\r'
+    guest_wait_text "up " 2 60
+    start=$(now_ms)
+    timeout 60 xl shutdown -w input-storm >"$GDIR/xl_shutdown.log" 2>&1
+    echo $(($(now_ms) - start)) >"$GDIR/shutdown_ms"
+    kill "$yes_pid" 2>/dev/null
+    guest_wait_end 30
+}
+
+# 8 KiB pasted while `sleep 3` runs: held back, not dropped.
+case_typeahead() {
+    guest_start typeahead tinypv "" || return
+    guest_wait_text "tinypv> " 1 30
+    i=0
+    while [ $i -lt 300 ]; do
+        i=$((i + 1))
+        printf 'echo P%04d abcdefghijklmnopq\r' $i
+    done >"$GDIR/paste.txt"
+    guest_type 'sleep 3\r'
+    sleep 0.3
+    guest_type_file "$GDIR/paste.txt"
+    guest_wait_text "P0300 abcdefghijklmnopq" 2 60
+    guest_command "stats" 30
+    guest_type 'poweroff\r'
+    guest_wait_end 30
+}
+# --- end of issue 8 liveness cases
+
 case_boot_notes
 case_boot_legacy
 case_time
@@ -180,4 +268,8 @@ case_bad_cmdline
 case_output_flood
 case_output_flood_throttled
 case_input_flood_1m
+case_console_stall
+case_watch_storm
+case_input_storm
+case_typeahead
 log "all cases done"

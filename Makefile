@@ -179,7 +179,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
 
 # Each test: tests/host/test_NAME.c plus the kernel sources listed here.
 HOST_TESTS := format string cksum cmdline ring line_editor shell_parse time \
-    xs_ring xs_proto
+    xs_ring xs_proto dispatch
 test_format_SRCS  := lib/format.c
 test_string_SRCS  := lib/string.c
 test_cksum_SRCS   := lib/cksum.c
@@ -190,6 +190,7 @@ test_shell_parse_SRCS := monitor/shell_parse.c
 test_time_SRCS    := kernel/time.c lib/calendar.c lib/div64.c
 test_xs_ring_SRCS  := xenstore/xs_ring.c
 test_xs_proto_SRCS := xenstore/xs_proto.c
+test_dispatch_SRCS := events/dispatch.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 

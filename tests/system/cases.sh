@@ -237,7 +237,7 @@ check_input_flood_1m() {
 # burst. arrived: what dom0 got between "burst: begin" and "burst: end",
 # without the loss report; written: the kernel's count on its cksum line.
 loss_figures() {
-    python3 - "$CASE_DIR/console.log" <<'EOF'
+    python3 - "$CASE_DIR/xclog/guest-console-stall.log" <<'EOF'
 import re, sys
 log = open(sys.argv[1], 'rb').read()
 begin = log.index(b'\n', log.index(b'burst: begin')) + 1
@@ -288,11 +288,11 @@ check_watch_storm() {
     local early ms
     early=$(cat "$CASE_DIR/ends_before_requests_done" 2>/dev/null || echo missing)
     if [ "$early" = 0 ]; then
-        pass "40 control/sysrq writes and xl shutdown came during the burst"
+        pass "the storm of control/sysrq events and xl shutdown came during the burst"
     else
-        fail "40 control/sysrq writes and xl shutdown came during the burst ('$early')"
+        fail "the storm of control/sysrq events and xl shutdown came during the burst ('$early')"
     fi
-    has "sysrq: time"
+    echo "  watch storm: $(cat "$CASE_DIR/storm_rounds" 2>/dev/null) rounds of 30 events and xl shutdown took $(cat "$CASE_DIR/requests_ms" 2>/dev/null) ms" >>"$RESULTS/figures.txt"
     has "tinypv: the toolstack asked for poweroff; shutting down"
     ms=$(( $(cat "$CASE_DIR/end_ms" 2>/dev/null || echo 999999) - $(cat "$CASE_DIR/burst_end_ms" 2>/dev/null || echo 0) ))
     if [ "$ms" -le 10000 ]; then
@@ -306,7 +306,8 @@ check_watch_storm() {
 check_input_storm() {
     use_case input-storm || return
     local ups ms
-    ups=$(sed -n 's/^up \([0-9]*\.[0-9]*\) s$/\1/p' "$CASE_DIR/console.txt" | head -n 2 | tr '\n' ' ')
+    ups=$(tr -d '\r' <"$CASE_DIR/xclog/guest-input-storm.log" 2>/dev/null |
+          sed -n 's/^up \([0-9]*\.[0-9]*\) s$/\1/p' | head -n 2 | tr '\n' ' ')
     if awk -v u="$ups" 'BEGIN { n = split(u, a, " "); d = a[2] - a[1]; exit !(n == 2 && d >= 0.95 && d <= 3) }'; then
         pass "sleep 1 under endless input: uptime $ups"
     else
@@ -319,7 +320,9 @@ check_input_storm() {
     else
         fail "xl shutdown -w under endless input returned after $ms ms (20 s allowed)"
     fi
-    has "tinypv: the toolstack asked for poweroff; shutting down"
+    # The guest's last lines are not checked: megabytes of answers to `y`
+    # still wait in xenconsoled for the slow console client when the
+    # domain goes, and die with it.
     reason_is poweroff
 }
 

@@ -261,8 +261,13 @@ check_console_stall() {
     figures=$(loss_figures 2>&1)
     read -r nreports lost arrived written <<<"$figures"
     echo "  console stall: lost $lost + arrived $arrived = written $written" >>"$RESULTS/figures.txt"
-    if [ "$nreports" = 1 ] && [ "$lost" -gt 0 ] && [ $((lost + arrived)) -eq "$written" ]; then
-        pass "loss report: $lost lost + $arrived arrived = $written written"
+    # Exact, up to what the killed xenconsoled had taken from the ring but
+    # not yet logged: at most one ring (2048 bytes), never more, never
+    # bytes counted twice.
+    if [ "$nreports" = 1 ] && [ "$lost" -gt 0 ] &&
+       [ $((lost + arrived)) -le "$written" ] &&
+       [ $((written - lost - arrived)) -le 2048 ]; then
+        pass "loss report: $lost lost + $arrived arrived = $written written (less $((written - lost - arrived)) taken by the dying xenconsoled)"
     else
         fail "loss report: lost + arrived = written ($(tail -c 300 <<<"$figures"))"
     fi
@@ -288,11 +293,11 @@ check_watch_storm() {
     local early ms
     early=$(cat "$CASE_DIR/ends_before_requests_done" 2>/dev/null || echo missing)
     if [ "$early" = 0 ]; then
-        pass "the storm of control/sysrq events and xl shutdown came during the burst"
+        pass "the storm of control/sysrq events and the shutdown request came during the burst"
     else
-        fail "the storm of control/sysrq events and xl shutdown came during the burst ('$early')"
+        fail "the storm of control/sysrq events and the shutdown request came during the burst ('$early')"
     fi
-    echo "  watch storm: $(cat "$CASE_DIR/storm_rounds" 2>/dev/null) rounds of 30 events and xl shutdown took $(cat "$CASE_DIR/requests_ms" 2>/dev/null) ms" >>"$RESULTS/figures.txt"
+    echo "  watch storm: $(cat "$CASE_DIR/storm_rounds" 2>/dev/null) rounds of 30 events and the shutdown request took $(cat "$CASE_DIR/requests_ms" 2>/dev/null) ms" >>"$RESULTS/figures.txt"
     has "tinypv: the toolstack asked for poweroff; shutting down"
     ms=$(( $(cat "$CASE_DIR/end_ms" 2>/dev/null || echo 999999) - $(cat "$CASE_DIR/burst_end_ms" 2>/dev/null || echo 0) ))
     if [ "$ms" -le 10000 ]; then

@@ -235,14 +235,15 @@ case_console_stall() {
     restart_xenconsoled
 }
 
-# A storm of watch events on control/sysrq during a 4 MiB burst, with
-# xl shutdown in the middle of it: the shutdown must not be lost behind
-# the other events. Each round writes 30 new nodes control/sysrq/R-N in
-# one transaction: 30 events, none identical (xenstored merges an event
-# with an identical one still waiting for us), about 26 fill the rsp
-# ring. Rounds go on while xl shutdown (slow to start in the test bed)
-# runs, and once more after, so that events older than xenstored's 20 s
-# limit for undelivered events are never all there is behind the shutdown.
+# A storm of watch events on control/sysrq during a 4 MiB burst, with a
+# shutdown request in the middle of it: the shutdown must not be lost
+# behind the other events. Each round writes 30 new nodes
+# control/sysrq/R-N in one transaction: 30 events, none identical
+# (xenstored merges an event with an identical one still waiting for us);
+# about 26 fill the rsp ring. The request is what `xl shutdown` writes for
+# a PV guest, written directly: xl itself takes 10-30 s to start in the
+# loaded test bed, longer than the burst, and xenstored drops events it
+# could not deliver for 20 s. (The toolstack case runs the real xl.)
 storm_round() {
     nodes=""
     for i in $(seq 30); do
@@ -258,18 +259,10 @@ case_watch_storm() {
     id=$(cat "$GDIR/domid")
     start=$(now_ms)
     storm_round 0
-    xl shutdown watch-storm >"$GDIR/xl_shutdown.log" 2>&1 &
-    xl_pid=$!
-    round=1
-    while kill -0 "$xl_pid" 2>/dev/null && [ $round -lt 12 ]; do
-        sleep 1
-        storm_round $round
-        round=$((round + 1))
-    done
-    wait "$xl_pid"
-    storm_round $round
+    xenstore-write "/local/domain/$id/control/shutdown" poweroff
+    storm_round 1
     echo $(($(now_ms) - start)) >"$GDIR/requests_ms"
-    echo $((round + 1)) >"$GDIR/storm_rounds"
+    echo 2 >"$GDIR/storm_rounds"
     count_text "burst: end" >"$GDIR/ends_before_requests_done"
     guest_wait_text "burst: end" 1 120
     now_ms >"$GDIR/burst_end_ms"

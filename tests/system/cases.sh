@@ -297,7 +297,7 @@ check_watch_storm() {
     else
         fail "the storm of control/sysrq events and the shutdown request came during the burst ('$early')"
     fi
-    echo "  watch storm: $(cat "$CASE_DIR/storm_rounds" 2>/dev/null) rounds of 30 events and the shutdown request took $(cat "$CASE_DIR/requests_ms" 2>/dev/null) ms" >>"$RESULTS/figures.txt"
+    echo "  watch storm: $(cat "$CASE_DIR/storm_rounds" 2>/dev/null) writes of control/sysrq and the shutdown request took $(cat "$CASE_DIR/requests_ms" 2>/dev/null) ms" >>"$RESULTS/figures.txt"
     has "tinypv: the toolstack asked for poweroff; shutting down"
     ms=$(( $(cat "$CASE_DIR/end_ms" 2>/dev/null || echo 999999) - $(cat "$CASE_DIR/burst_end_ms" 2>/dev/null || echo 0) ))
     if [ "$ms" -le 10000 ]; then

@@ -259,6 +259,11 @@ case_watch_storm() {
     guest_start watch-storm tinypv 'burst=4M' || return
     guest_wait_text "burst: begin" 1 60
     id=$(cat "$GDIR/domid")
+    # A node dom0 creates is dom0's, and xenstored sends watch events only
+    # for nodes the watcher may read: give control/sysrq to the guest, as
+    # the toolstack does when it writes it for xl sysrq.
+    xenstore-write "/local/domain/$id/control/sysrq" ""
+    xenstore chmod "/local/domain/$id/control/sysrq" "b$id"
     start=$(now_ms)
     storm_round
     storm_round

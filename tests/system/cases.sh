@@ -392,6 +392,130 @@ check_harden_cases() {
     check_save_refused
 }
 
+# --- issue 8: liveness
+
+# loss_figures: reports, lost, arrived and written bytes of the stalled
+# burst. arrived: what dom0 got between "burst: begin" and "burst: end",
+# without the loss report; written: the kernel's count on its cksum line.
+loss_figures() {
+    python3 - "$CASE_DIR/xclog/guest-console-stall.log" <<'EOF'
+import re, sys
+log = open(sys.argv[1], 'rb').read()
+begin = log.index(b'\n', log.index(b'burst: begin')) + 1
+end = log.index(b'burst: end', begin)
+part = log[begin:end]
+pattern = rb'\r\n\[console: (\d+) bytes lost[^]\r\n]*\]\r\n'
+reports = list(re.finditer(pattern, part))
+report_bytes = sum(len(m.group(0)) for m in reports)
+written = re.search(rb'burst: cksum \d+ (\d+)', log)
+print(len(reports), int(reports[0].group(1)) if reports else -1,
+      len(part) - report_bytes, int(written.group(1)) if written else -1)
+EOF
+}
+
+check_console_stall() {
+    use_case console-stall || return
+    local figures nreports lost arrived written ms stats_dropped
+    has "burst: end"
+    has_re '^burst: cksum [0-9]+ [0-9]+$' "the burst's cksum line arrived"
+    count_is "bytes lost: the backend stopped draining" 1
+    figures=$(loss_figures 2>&1)
+    read -r nreports lost arrived written <<<"$figures"
+    echo "  console stall: lost $lost + arrived $arrived = written $written" >>"$RESULTS/figures.txt"
+    # Exact, up to what the killed xenconsoled had taken from the ring but
+    # not yet logged: at most one ring (2048 bytes), never more, never
+    # bytes counted twice.
+    if [ "$nreports" = 1 ] && [ "$lost" -gt 0 ] &&
+       [ $((lost + arrived)) -le "$written" ] &&
+       [ $((written - lost - arrived)) -le 2048 ]; then
+        pass "loss report: $lost lost + $arrived arrived = $written written (less $((written - lost - arrived)) taken by the dying xenconsoled)"
+    else
+        fail "loss report: lost + arrived = written ($(tail -c 300 <<<"$figures"))"
+    fi
+    stats_dropped=$(sed -n 's/^console output: .* \([0-9]*\) bytes dropped$/\1/p' "$CASE_DIR/console.txt" | head -n 1)
+    if [ -n "$stats_dropped" ] && [ "$stats_dropped" = "$lost" ]; then
+        pass "stats: $stats_dropped bytes dropped, as reported"
+    else
+        fail "stats: bytes dropped '$stats_dropped' equals the report '$lost'"
+    fi
+    ms=$(( $(cat "$CASE_DIR/cksum_ms" 2>/dev/null || echo 999999) - $(cat "$CASE_DIR/restarted_ms" 2>/dev/null || echo 0) ))
+    echo "  console stall: cksum line $ms ms after xenconsoled restarted" >>"$RESULTS/figures.txt"
+    if [ "$ms" -le 3000 ]; then
+        pass "output resumed by itself: cksum line $ms ms after xenconsoled restarted"
+    else
+        fail "output resumed by itself: cksum line $ms ms after xenconsoled restarted (3 s allowed)"
+    fi
+    after_prompt "stats" "1 stalls"
+    reason_is poweroff
+}
+
+check_watch_storm() {
+    use_case watch-storm || return
+    local early ms
+    early=$(cat "$CASE_DIR/ends_before_requests_done" 2>/dev/null || echo missing)
+    if [ "$early" = 0 ]; then
+        pass "the storm of control/sysrq events and the shutdown request came during the burst"
+    else
+        fail "the storm of control/sysrq events and the shutdown request came during the burst ('$early')"
+    fi
+    echo "  watch storm: $(cat "$CASE_DIR/storm_rounds" 2>/dev/null) writes of control/sysrq and the shutdown request took $(cat "$CASE_DIR/requests_ms" 2>/dev/null) ms" >>"$RESULTS/figures.txt"
+    has "tinypv: the toolstack asked for poweroff; shutting down"
+    ms=$(( $(cat "$CASE_DIR/end_ms" 2>/dev/null || echo 999999) - $(cat "$CASE_DIR/burst_end_ms" 2>/dev/null || echo 0) ))
+    if [ "$ms" -le 10000 ]; then
+        pass "powered off $ms ms after the burst ended"
+    else
+        fail "powered off $ms ms after the burst ended (10 s allowed)"
+    fi
+    reason_is poweroff
+}
+
+check_input_storm() {
+    use_case input-storm || return
+    local ups ms
+    ups=$(tr -d '\r' <"$CASE_DIR/xclog/guest-input-storm.log" 2>/dev/null |
+          sed -n 's/^up \([0-9]*\.[0-9]*\) s$/\1/p' | head -n 2 | tr '\n' ' ')
+    if awk -v u="$ups" 'BEGIN { n = split(u, a, " "); d = a[2] - a[1]; exit !(n == 2 && d >= 0.95 && d <= 3) }'; then
+        pass "sleep 1 under endless input: uptime $ups"
+    else
+        fail "sleep 1 under endless input: uptime '$ups' (1-3 s apart wanted)"
+    fi
+    has "unknown command 'y'"
+    ms=$(cat "$CASE_DIR/shutdown_ms" 2>/dev/null || echo 99999)
+    if [ "$ms" -le 20000 ]; then
+        pass "xl shutdown -w under endless input returned after $ms ms"
+    else
+        fail "xl shutdown -w under endless input returned after $ms ms (20 s allowed)"
+    fi
+    # The guest's last lines are not checked: megabytes of answers to `y`
+    # still wait in xenconsoled for the slow console client when the
+    # domain goes, and die with it.
+    reason_is poweroff
+}
+
+check_typeahead() {
+    use_case typeahead || return
+    local answered
+    answered=$(grep -a -E '^P[0-9]{4} abcdefghijklmnopq$' "$CASE_DIR/console.txt" | sort -u | wc -l)
+    if [ "$answered" -eq 300 ]; then
+        pass "8 KiB pasted during sleep 3: all 300 lines answered"
+    else
+        fail "8 KiB pasted during sleep 3: $answered of 300 lines answered"
+    fi
+    if grep -a -q "typed bytes dropped" "$CASE_DIR/console.txt"; then
+        fail "no typed bytes dropped"
+    else
+        pass "no typed bytes dropped"
+    fi
+    reason_is poweroff
+}
+
+check_live_cases() {
+    check_console_stall
+    check_watch_storm
+    check_input_storm
+    check_typeahead
+}
+
 # check_all_cases PLATFORM [GROUP...]: the checks of every case that
 # platform's pass ran (all, or the groups named, as suite.sh's CASES).
 check_all_cases() {
@@ -417,6 +541,7 @@ check_all_cases() {
     # PV only, in a full pass (suite.sh runs them on the PV image).
     [ "$PLATFORM" = pv ] && [ -z "$CHECK_GROUPS" ] && check_hostile_cases
     [ "$PLATFORM" = pv ] && [ -z "$CHECK_GROUPS" ] && check_harden_cases
+    [ "$PLATFORM" = pv ] && [ -z "$CHECK_GROUPS" ] && check_live_cases
     return 0
 }
 

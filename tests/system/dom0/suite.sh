@@ -257,6 +257,167 @@ harden_cases() {
     case_save_refused
 }
 
+# --- issue 8: liveness (console stall, watch storm, input storm, typeahead)
+
+# live_wait_text PATTERN N SECS: guest_wait_text for a console log that
+# grows fast ($WAIT_LOG, or the client's console.log): each look reads only
+# what was added since the last one, and the limit is in seconds, not
+# looks. It only paces the case (a line cut in two between looks is
+# missed); the judging is done on the host.
+WAIT_LOG=""
+live_wait_text() {
+    pattern=$1 want=$2 deadline=$(($(now_ms) + $3 * 1000)) seen=0 off=0
+    file=${WAIT_LOG:-$GDIR/console.log}
+    while :; do
+        size=$(wc -c <"$file" 2>/dev/null || echo 0)
+        new=$(tail -c +$((off + 1)) "$file" 2>/dev/null | head -c $((size - off)) |
+              grep -a -c -F -- "$pattern")
+        seen=$((seen + new))
+        off=$size
+        [ "$seen" -ge "$want" ] && return 0
+        if [ "$(now_ms)" -ge "$deadline" ]; then
+            echo "waited $3 s for '$pattern' x$want" >>"$GDIR/timeouts"
+            return 1
+        fi
+        sleep 0.2
+    done
+}
+
+# xenconsoled killed during a 4 MiB burst, kept down past the 5 s stall
+# bound, then started again; nobody types. The burst's end and cksum lines
+# must still arrive, and the loss be reported once with its byte count.
+case_console_stall() {
+    # xenconsoled's own log of the guest is written as it drains the ring:
+    # unlike the client's capture, it loses nothing when xenconsoled dies.
+    xclog=$OUT/console-stall/xclog
+    mkdir -p "$xclog"
+    restart_xenconsoled --log=guest --log-dir="$xclog"
+    guest_start console-stall tinypv 'burst=4M' || return
+    guest_wait_text "burst: begin" 1 60
+    sleep 2
+    # Stopped first, so the console client has read all that xenconsoled
+    # delivered before it goes: what it took from the ring then arrives.
+    pid=$(cat /run/xen/xenconsoled.pid)
+    kill -STOP "$pid"
+    sleep 1
+    kill -TERM "$pid"
+    kill -CONT "$pid"
+    wait_until 10 sh -c "! pidof xenconsoled"
+    sleep 8
+    xenconsoled --pid-file=/run/xen/xenconsoled.pid --log=guest --log-dir="$xclog"
+    wait_until 10 pidof xenconsoled
+    now_ms >"$GDIR/restarted_ms"
+    # The console client follows console/tty to the new pty, or gives up
+    # when the node goes away: then attach a new one.
+    sleep 1
+    if ! kill -0 "$CONSOLE_PID" 2>/dev/null; then
+        echo yes >"$GDIR/client_restarted"
+        xenconsole --interactive --type pv "$(cat "$GDIR/domid")" \
+            <"$GDIR/input" >>"$GDIR/console.log" 2>>"$GDIR/console.err" &
+        CONSOLE_PID=$!
+    fi
+    WAIT_LOG=$xclog/guest-console-stall.log
+    live_wait_text "burst: cksum" 1 30 && now_ms >"$GDIR/cksum_ms"
+    WAIT_LOG=""
+    guest_wait_text "tinypv> " 1 30
+    guest_command "stats" 30
+    guest_type 'poweroff\r'
+    guest_wait_end 30
+    restart_xenconsoled
+}
+
+# A storm of watch events on control/sysrq during a 4 MiB burst, with a
+# shutdown request in the middle of it: the shutdown must not be lost
+# behind the other events. 24 writes of control/sysrq (8 at a time: one
+# xenstore-write takes about 0.5 s in the loaded test bed) fill the rsp
+# ring (about 19 fit) while the kernel is busy; xenstored keeps what does
+# not fit, merging identical events. Then the shutdown request, then 8
+# more writes. The request is what `xl shutdown` writes for a PV guest,
+# written directly: xl takes 10-30 s to start here, longer than the
+# burst, and xenstored drops events it could not deliver for 20 s. (The
+# toolstack case runs the real xl shutdown.)
+storm_round() {
+    pids=""
+    for i in 1 2 3 4 5 6 7 8; do
+        xenstore-write "/local/domain/$id/control/sysrq" t &
+        pids="$pids $!"
+    done
+    # shellcheck disable=SC2086 # one word per pid
+    wait $pids
+}
+
+case_watch_storm() {
+    guest_start watch-storm tinypv 'burst=4M' || return
+    guest_wait_text "burst: begin" 1 60
+    id=$(cat "$GDIR/domid")
+    # A node dom0 creates is dom0's, and xenstored sends watch events only
+    # for nodes the watcher may read: give control/sysrq to the guest, as
+    # the toolstack does when it writes it for xl sysrq.
+    xenstore-write "/local/domain/$id/control/sysrq" ""
+    xenstore chmod "/local/domain/$id/control/sysrq" "b$id"
+    start=$(now_ms)
+    storm_round
+    storm_round
+    storm_round
+    xenstore-write "/local/domain/$id/control/shutdown" poweroff
+    storm_round
+    echo $(($(now_ms) - start)) >"$GDIR/requests_ms"
+    echo 32 >"$GDIR/storm_rounds"
+    count_text "burst: end" >"$GDIR/ends_before_requests_done"
+    guest_wait_text "burst: end" 1 120
+    now_ms >"$GDIR/burst_end_ms"
+    guest_wait_end 30
+}
+
+# Endless input (yes) into the console: xl shutdown and sleep 1 still work.
+case_input_storm() {
+    # The client's capture lags minutes behind the answers to `y`; what
+    # xenconsoled takes from the ring, it logs at once.
+    xclog=$OUT/input-storm/xclog
+    mkdir -p "$xclog"
+    restart_xenconsoled --log=guest --log-dir="$xclog"
+    guest_start input-storm tinypv "" || return
+    guest_wait_text "tinypv> " 1 30
+    yes >"$GDIR/input" &
+    yes_pid=$!
+    sleep 2
+    # One write, so that yes cannot come in between; bounded, so that a
+    # kernel that no longer reads cannot hang the suite.
+    # yes is paused for the moment of typing, else it wins every race for
+    # room in the full FIFO; it goes on at once after.
+    kill -STOP "$yes_pid"
+    timeout 30 sh -c 'printf "uptime\rsleep 1\ruptime\r" >"$1"' sh "$GDIR/input"
+    kill -CONT "$yes_pid"
+    WAIT_LOG=$xclog/guest-input-storm.log
+    live_wait_text "up " 2 90
+    WAIT_LOG=""
+    start=$(now_ms)
+    timeout 60 xl shutdown -w input-storm >"$GDIR/xl_shutdown.log" 2>&1
+    echo $(($(now_ms) - start)) >"$GDIR/shutdown_ms"
+    kill "$yes_pid" 2>/dev/null
+    guest_wait_end 30
+    restart_xenconsoled
+}
+
+# 8 KiB pasted while `sleep 3` runs: held back, not dropped.
+case_typeahead() {
+    guest_start typeahead tinypv "" || return
+    guest_wait_text "tinypv> " 1 30
+    i=0
+    while [ $i -lt 300 ]; do
+        i=$((i + 1))
+        printf 'echo P%04d abcdefghijklmnopq\r' $i
+    done >"$GDIR/paste.txt"
+    guest_type 'sleep 3\r'
+    sleep 0.3
+    guest_type_file "$GDIR/paste.txt"
+    guest_wait_text "P0300 abcdefghijklmnopq" 2 60
+    guest_command "stats" 30
+    guest_type 'poweroff\r'
+    guest_wait_end 30
+}
+# --- end of issue 8 liveness cases
+
 # What Xen and its toolstack say about this host, for tools/which-config
 # (checked on the host against what each hypervisor offers).
 host_facts() {
@@ -313,6 +474,10 @@ case " $PLATFORMS " in
             . /tinypv/lab_cases.sh
             case_lab_enosys_trace
             harden_cases
+            case_console_stall
+            case_watch_storm
+            case_input_storm
+            case_typeahead
         fi
         ;;
 esac

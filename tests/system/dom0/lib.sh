@@ -47,6 +47,10 @@ wait_until() {
 # guest's ring stays full most of the time.
 THROTTLE=0
 
+# BEFORE_UNPAUSE=FUNCTION guest_start ...: run FUNCTION (with $id set to
+# the new domain's id) while the domain is still paused.
+BEFORE_UNPAUSE=""
+
 # throttle: copy stdin to stdout, 4 KiB at a time with a pause in between.
 throttle() {
     while dd bs=4096 count=1 2>"$GDIR/throttle.err"; do
@@ -82,6 +86,8 @@ guest_start() {
         return 1
     fi
     xl domid "$GUEST" >"$GDIR/domid"
+    id=$(cat "$GDIR/domid")
+    [ -n "$BEFORE_UNPAUSE" ] && "$BEFORE_UNPAUSE"
     if [ "$THROTTLE" = 1 ]; then
         # xenconsoled reads console/limit when it first sees the domain.
         xenstore-write "/local/domain/$(cat "$GDIR/domid")/console/limit" 4096

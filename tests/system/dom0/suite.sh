@@ -326,46 +326,86 @@ case_console_stall() {
     restart_xenconsoled
 }
 
-# A storm of watch events on control/sysrq during a 4 MiB burst, with a
-# shutdown request in the middle of it: the shutdown must not be lost
-# behind the other events. 24 writes of control/sysrq (8 at a time: one
-# xenstore-write takes about 0.5 s in the loaded test bed) fill the rsp
-# ring (about 19 fit) while the kernel is busy; xenstored keeps what does
-# not fit, merging identical events. Then the shutdown request, then 8
-# more writes. The request is what `xl shutdown` writes for a PV guest,
-# written directly: xl takes 10-30 s to start here, longer than the
-# burst, and xenstored drops events it could not deliver for 20 s. (The
-# toolstack case runs the real xl shutdown.)
-storm_round() {
+# A storm of watch events on control/sysrq while the guest is busy, with
+# a shutdown request in the middle of it: the shutdown must not be lost
+# behind the other events. The busy period is the boot script (run=):
+# after `sleep 3` (the main loop runs once and takes the watches' first
+# events, which would otherwise read the shutdown request later and hide
+# the loss), STORM_READS `xs read b` of a 4000-byte node, one after the
+# other, without the main loop in between. dom0 holds xenconsoled
+# (SIGSTOP, under the 5 s stall bound) once the reads have begun, so the
+# script stops in a console write; meanwhile 18 writes of control/sysrq,
+# one every 0.1 s (one at a time, else xenstored merges identical events
+# it has not yet put in the ring), and the request `xl shutdown` writes
+# for a PV guest (written directly: xl takes 10-30 s to start here), all
+# waiting in the rsp ring (about 28 events fit). Then the console goes on
+# and 12 more writes follow. The script's next read takes every event from
+# the ring, but only the main loop hands them to the watch functions,
+# after the script. A kernel that queues copies (16 slots before issue 8)
+# drops the 17th and all after it, the shutdown among them, and the domain
+# stays up; with one "fired" flag per watch it powers off as soon as the
+# script ends.
+STORM_READS=95
+# storm_writes N: N writes of control/sysrq, one started every 0.1 s.
+storm_writes() {
     pids=""
-    for i in 1 2 3 4 5 6 7 8; do
+    i=0
+    while [ $i -lt "$1" ]; do
         xenstore-write "/local/domain/$id/control/sysrq" t &
         pids="$pids $!"
+        i=$((i + 1))
+        sleep 0.1
     done
     # shellcheck disable=SC2086 # one word per pid
     wait $pids
 }
 
-case_watch_storm() {
-    guest_start watch-storm tinypv 'burst=4M' || return
-    guest_wait_text "burst: begin" 1 60
-    id=$(cat "$GDIR/domid")
-    # A node dom0 creates is dom0's, and xenstored sends watch events only
-    # for nodes the watcher may read: give control/sysrq to the guest, as
-    # the toolstack does when it writes it for xl sysrq.
+# The boot script: sleep 3, uptime, STORM_READS reads, uptime, stats.
+storm_script() {
+    s="sleep 3;uptime;"
+    i=0
+    while [ $i -lt "$STORM_READS" ]; do
+        s="${s}xs read b;"
+        i=$((i + 1))
+    done
+    echo "${s}uptime;stats"
+}
+
+# Before the guest runs (guest_start's BEFORE_UNPAUSE): the node the
+# script reads, 4000 bytes (which also makes each read take a while on the
+# console), and control/sysrq. A node dom0 creates is dom0's, and
+# xenstored sends watch events only for nodes the watcher may read: both
+# are given to the guest, as the toolstack does with control/sysrq when it
+# writes it for xl sysrq.
+storm_nodes() {
+    xenstore-write "/local/domain/$id/b" "$(head -c 4000 /dev/zero | tr '\0' b)"
     xenstore-write "/local/domain/$id/control/sysrq" ""
+    xenstore chmod "/local/domain/$id/b" "b$id"
     xenstore chmod "/local/domain/$id/control/sysrq" "b$id"
+}
+
+case_watch_storm() {
+    BEFORE_UNPAUSE=storm_nodes
+    guest_start "${PREFIX}watch-storm" "$IMAGE" "run=\\\"$(storm_script)\\\""
+    rc=$?
+    BEFORE_UNPAUSE=""
+    [ $rc -eq 0 ] || return
+    guest_wait_text "tinypv> xs read b" 1 60
+    # Hold the console: the script stops in its next write, in the middle
+    # of its reads, for as long as the storm takes (less than the 5 s
+    # stall bound).
+    kill -STOP "$(cat /run/xen/xenconsoled.pid)"
     start=$(now_ms)
-    storm_round
-    storm_round
-    storm_round
+    storm_writes 18
     xenstore-write "/local/domain/$id/control/shutdown" poweroff
-    storm_round
+    echo $(($(now_ms) - start)) >"$GDIR/held_ms"
+    count_text "tinypv> stats" >"$GDIR/script_ends_before_shutdown"
+    kill -CONT "$(cat /run/xen/xenconsoled.pid)"
+    storm_writes 12
     echo $(($(now_ms) - start)) >"$GDIR/requests_ms"
-    echo 32 >"$GDIR/storm_rounds"
-    count_text "burst: end" >"$GDIR/ends_before_requests_done"
-    guest_wait_text "burst: end" 1 120
-    now_ms >"$GDIR/burst_end_ms"
+    echo 30 >"$GDIR/storm_rounds"
+    guest_wait_text "tinypv> stats" 1 120
+    now_ms >"$GDIR/script_end_ms"
     guest_wait_end 30
 }
 

@@ -65,6 +65,7 @@ COMMON_SRCS := \
     kernel/timer.c \
     kernel/shutdown.c \
     kernel/control.c \
+    kernel/suspend.c \
     lib/format.c \
     lib/string.c \
     lib/cksum.c \
@@ -99,7 +100,8 @@ pv_SRCS := \
     arch/x86/pv/hypercall_check.c \
     arch/x86/pv/mm.c \
     arch/x86/pv/traps.c \
-    arch/x86/pv/upcall.c
+    arch/x86/pv/upcall.c \
+    arch/x86/pv/suspend.c
 pv_LOAD_BASE := 0xC0000000
 pv_DEFS      := -DPLATFORM_PV
 

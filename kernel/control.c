@@ -3,7 +3,8 @@
  *
  *   xl shutdown  ->  control/shutdown = "poweroff"   (or "halt")
  *   xl reboot    ->  control/shutdown = "reboot"
- *   xl save      ->  control/shutdown = "suspend"    (not supported here)
+ *   xl save      ->  control/shutdown = "suspend"    (kernel/suspend.c;
+ *   xl migrate                                         also xl save -c)
  *   xl sysrq D K ->  control/sysrq = "K"
  *
  * xenstored fires our watch, the event reaches the main loop through the
@@ -15,6 +16,7 @@
 #include <tinypv/xenstore.h>
 #include <tinypv/printk.h>
 #include <tinypv/shutdown.h>
+#include <tinypv/suspend.h>
 #include <tinypv/clock.h>
 #include <lib/calendar.h>
 #include <tinypv/console.h>
@@ -78,8 +80,14 @@ static void shutdown_requested(void *ctx, const char *path, const char *token)
         reboot();
     }
     if ( strcmp(request, "suspend") == 0 )
-        printk("\ncontrol: the toolstack asked to suspend; tinypv does not "
-               "support suspend, request cleared\n");
+    {
+        /*
+         * Acknowledged above (the key is empty again): libxl waits for
+         * that, then for the domain to shut down with reason suspend.
+         */
+        printk("\n");
+        suspend_domain();
+    }
     else
         printk("\ncontrol: unknown shutdown request '%s' ignored\n", request);
     after_message();
@@ -139,6 +147,7 @@ static void announce_features(void)
 {
     static const char *const features[] = {
         "control/feature-poweroff", "control/feature-reboot",
+        "control/feature-suspend",
     };
 
     for ( size_t i = 0; i < ARRAY_SIZE(features); i++ )

@@ -1,7 +1,7 @@
 /*
  * printk.c: formatted output to the console.
  *
- * The format engine (format.c) hands over characters in runs; we collect
+ * The format engine (lib/format.c) hands over characters in runs; we collect
  * them in a small buffer on the stack and pass full buffers to the console.
  * However long the message, the backend is notified once, at the end.
  */

@@ -1,7 +1,7 @@
 /*
  * cmdline.c: splitting the kernel command line into options.
  *
- * The grammar (see include/cmdline.h):
+ * The grammar (see include/lib/cmdline.h):
  *
  *     line   := blanks? (option (blanks option)*)? blanks?
  *     option := key | key '=' value

@@ -16,7 +16,7 @@
  * and the text between conversions goes to the sink as one run, so a
  * console sink sees a few large writes rather than one call per byte.
  *
- * What is supported is what include/printk.h lists. Two choices that C
+ * What is supported is what include/tinypv/printk.h lists. Two choices that C
  * leaves open are made here:
  *
  *   - %p prints "0x" and then every hex digit of the pointer, zeros

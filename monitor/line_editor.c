@@ -1,5 +1,5 @@
 /*
- * line_editor.c: turning keystrokes into command lines (include/line_editor.h).
+ * line_editor.c: turning keystrokes into command lines (include/monitor/line_editor.h).
  *
  * A terminal in "raw" mode sends us exactly what the user types, one byte
  * per key for ordinary keys, and it shows nothing by itself: whatever the

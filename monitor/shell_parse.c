@@ -1,6 +1,6 @@
 /*
  * shell_parse.c: splitting monitor command lines into words
- * (include/shell_parse.h).
+ * (include/monitor/shell_parse.h).
  *
  * The grammar:
  *

@@ -9,7 +9,7 @@
  *
  * We fill the page with int3 (0xCC) at build time. If Xen did not fill it
  * (metadata wrong or ignored), the first byte of every slot is still 0xCC:
- * hypercall_page_check() in arch/x86/hypercall.c tests for that and stops
+ * hypercall_page_check() in arch/x86/pv/hypercall_check.c tests for that and stops
  * with a message instead of running into a breakpoint.
  */
 #include <arch/asm_macros.h>

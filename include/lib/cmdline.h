@@ -1,8 +1,9 @@
 /*
  * cmdline.h: splitting the kernel command line into options.
  *
- * The command line comes from `extra=` in domain_config, through Xen's
- * start_info. It is a list of options separated by blanks:
+ * The command line comes from `extra=` in domain_config, through the
+ * platform's boot data (start_info on PV). It is a list of options
+ * separated by blanks:
  *
  *     burst=262144 run="info; stats; poweroff" quiet
  *

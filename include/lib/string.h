@@ -1,5 +1,5 @@
 /*
- * lib.h: the handful of C library routines a kernel needs (kernel/string.c).
+ * string.h: the handful of C library routines a kernel needs (lib/string.c).
  *
  * The compiler may emit calls to memcpy, memmove, memset and memcmp on its
  * own (structure copies, zeroing), so these four must exist even in a

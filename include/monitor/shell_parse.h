@@ -1,7 +1,7 @@
 /*
  * shell_parse.h: splitting monitor command lines into words.
  *
- * Pure functions, used by the monitor shell (kernel/shell.c) and tested on
+ * Pure functions, used by the monitor shell (monitor/shell.c) and tested on
  * the host.
  *
  * Words are separated by blanks (space, tab). Double quotes group blanks

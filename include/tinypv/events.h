@@ -6,7 +6,7 @@
  * masked (evtchn_mask), Xen also sets this vCPU's bit for that word in
  * evtchn_pending_sel and its evtchn_upcall_pending flag, and, unless
  * evtchn_upcall_mask is set, enters the guest's event callback (the
- * "upcall", arch/x86/entry.S), which calls do_hypervisor_callback().
+ * "upcall", arch/x86/pv/entry.S on PV), which calls do_hypervisor_callback().
  *
  * Handlers run in the upcall with events masked: they should note that
  * work exists and leave the work to the main loop.
@@ -91,7 +91,7 @@ void evtchn_for_each_bound(evtchn_visit_fn fn, void *ctx);
 unsigned long upcall_save_and_mask(void);
 void upcall_restore(unsigned long saved);
 
-/* Allow upcalls (after traps_init() registered the callback). */
+/* Allow upcalls (after arch_init_traps() registered the callback). */
 void upcall_enable(void);
 
 /* Upcalls delivered so far. */

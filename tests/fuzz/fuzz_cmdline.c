@@ -1,5 +1,5 @@
 /*
- * fuzz_cmdline.c: the kernel command line (kernel/cmdline.c).
+ * fuzz_cmdline.c: the kernel command line (lib/cmdline.c).
  *
  * Input: two bytes give `max` (little-endian; 0xffff means SIZE_MAX), the
  * rest is the line. When max is within the line, the parser gets exactly

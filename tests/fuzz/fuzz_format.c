@@ -1,5 +1,5 @@
 /*
- * fuzz_format.c: printk's format engine (kernel/format.c) on arbitrary
+ * fuzz_format.c: printk's format engine (lib/format.c) on arbitrary
  * format strings, with arguments that always match them.
  *
  * A format with arbitrary conversions would make the engine read varargs
@@ -10,7 +10,7 @@
  *  - the arguments are fixed lists of NSLOTS slots whose types are set at
  *    compile time (three signatures, chosen by the first input byte);
  *    their values come from the input;
- *  - the format is walked with the grammar of include/printk.h, exactly as
+ *  - the format is walked with the grammar of include/tinypv/printk.h, exactly as
  *    parse_spec() reads it. A '*' is kept only where the next slot is an
  *    int (otherwise it becomes a digit); the length modifier and conversion of
  *    d i u x X o c s p are replaced, when they do not fit the next slot,

@@ -1,6 +1,6 @@
 /*
  * fuzz_line_editor.c: arbitrary keystrokes into line_editor_feed()
- * (kernel/line_editor.c).
+ * (monitor/line_editor.c).
  *
  * The input is the byte stream a terminal (or a hostile console backend)
  * sends. Each byte goes to two editors: one echoing into a model of the

@@ -1,5 +1,5 @@
 /*
- * fuzz_shell_parse.c: monitor command lines (kernel/shell_parse.c).
+ * fuzz_shell_parse.c: monitor command lines (monitor/shell_parse.c).
  *
  * Input: the first byte chooses max_args for shell_split() (-23..23, so
  * that zero and negative limits are tried too); the rest is the line (up

@@ -1,5 +1,5 @@
 /*
- * test_cksum.c: host tests for kernel/cksum.c.
+ * test_cksum.c: host tests for lib/cksum.c.
  *
  * Three independent references: figures printed by the real `cksum` tool
  * (written down below, and for a large buffer obtained by running it), and
@@ -15,7 +15,7 @@
 
 /*
  * The Makefile renames snprintf to k_snprintf in every host test (for
- * kernel/format.c), but this test links no format.c: use libc's.
+ * lib/format.c), but this test links no format.c: use libc's.
  */
 #undef snprintf
 int snprintf(char *restrict buf, size_t size, const char *restrict fmt, ...)

@@ -1,5 +1,5 @@
 /*
- * test_cmdline.c: host tests for kernel/cmdline.c.
+ * test_cmdline.c: host tests for lib/cmdline.c.
  *
  * The callback records every option as "key" or "key=<value>" into one
  * string, options separated by '|', so that each test compares the whole

@@ -1,15 +1,15 @@
 /*
- * test_format.c: host tests for kernel/format.c.
+ * test_format.c: host tests for lib/format.c.
  *
  * About names. The Makefile compiles this whole file, not just format.c,
- * with -Dsnprintf=k_snprintf -Dvsnprintf=k_vsnprintf. So printk.h declares
+ * with -Dsnprintf=k_snprintf -Dvsnprintf=k_vsnprintf. So <lib/format.h> declares
  * the kernel's functions as k_snprintf and k_vsnprintf, and <stdio.h>
  * (through check.h) declares libc's under the same k_ names - harmless, the
  * prototypes agree. To reach libc's own snprintf we then drop the macros
  * and declare libc's functions again under their real names. From there
  * on, in this file:
  *
- *     k_snprintf, k_vsnprintf    the kernel's (kernel/format.c)
+ *     k_snprintf, k_vsnprintf    the kernel's (lib/format.c)
  *     snprintf, vsnprintf        the host C library's, the reference
  */
 #include <tinypv/types.h>

@@ -1,5 +1,5 @@
 /*
- * test_line_editor.c: host tests for kernel/line_editor.c.
+ * test_line_editor.c: host tests for monitor/line_editor.c.
  *
  * Most tests feed a string of keys to a fresh editor and compare two
  * things with one line each:

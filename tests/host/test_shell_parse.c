@@ -1,5 +1,5 @@
 /*
- * test_shell_parse.c: host tests for kernel/shell_parse.c.
+ * test_shell_parse.c: host tests for monitor/shell_parse.c.
  *
  * Each input is copied into a heap block of exactly its size, and argv
  * into one of exactly max_args + 1 pointers, so that AddressSanitizer

@@ -1,13 +1,13 @@
 /*
- * test_string.c: host tests for kernel/string.c, against the host's libc.
+ * test_string.c: host tests for lib/string.c, against the host's libc.
  *
- * About names. This file is built with -DTINYPV_RENAME_STRING, so lib.h
+ * About names. This file is built with -DTINYPV_RENAME_STRING, so <lib/string.h>
  * declares the kernel's functions as k_memcpy, k_strlen and so on, and also
  * defines memcpy etc. as macros for those names. <string.h> comes first
  * (through check.h) so that libc's declarations keep their real names, and
- * the macros are dropped after lib.h. From there on, in this file:
+ * the macros are dropped after <lib/string.h>. From there on, in this file:
  *
- *     k_memcpy, k_strlen, ...    the kernel's (kernel/string.c)
+ *     k_memcpy, k_strlen, ...    the kernel's (lib/string.c)
  *     memcpy, strlen, ...        the host C library's, the reference
  *
  * The file is also built with -fno-builtin, so the libc calls really are

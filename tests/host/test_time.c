@@ -1,6 +1,6 @@
 /*
  * test_time.c: the arithmetic behind tinypv's clocks (kernel/time.c) and
- * calendar (kernel/calendar.c), checked against the host's own 64-bit and
+ * calendar (lib/calendar.c), checked against the host's own 64-bit and
  * 128-bit arithmetic and its C library's gmtime().
  */
 #include <stdlib.h>

@@ -6,7 +6,7 @@
 
 The burst is a stream of `echo` commands, typed without pausing, built so
 that every answer can be predicted from the line editor's documented rules
-(include/line_editor.h): short and long lines; lines with ignored bytes
+(include/monitor/line_editor.h): short and long lines; lines with ignored bytes
 (control bytes and 0x80-0xff) scattered inside; Backspace and DEL; ^U
 restarting a line; ^C abandoning one; ANSI escape sequences; CR, LF and
 CR LF line ends; and lines longer than the editor's buffer, which must be

@@ -1,7 +1,13 @@
 #!/bin/sh
 # bench.sh: tinypv's system figures, measured inside the test bed's dom0
 # (run by bench/system-bench). Every figure goes to $OUT/bench.txt as
-# "name value unit" lines; bench/system-bench prints them as a table.
+# "LABEL/NAME VALUE UNIT" lines; bench/system-bench prints them as a table,
+# one column per image, with ratios against the first.
+#
+# /tinypv/bench-images lists the images to measure, one a line:
+#   LABEL IMAGE [XL_OPTION...]
+# e.g. "baseline tinypv-baseline", "pv tinypv", "pvh tinypv-pvh type=\"pvh\"".
+# Every image runs the same figures in the same boot, one after another.
 
 . /tinypv/lib.sh
 
@@ -20,11 +26,13 @@ wait_first_byte() {
     done
 }
 
-# boot_time NAME IMAGE PROMPT: ms from unpause to first byte and to PROMPT.
+# boot_time NAME IMAGE PROMPT FIGURE: ms from unpause to first byte and to
+# PROMPT, as figures FIGURE.first_byte_ms and FIGURE.prompt_ms.
 # (xl create -p itself, the domain build, is reported apart.)
 boot_time() {
     t0=$(now_ms)
-    guest_start "$1" "$2" "" || return
+    # shellcheck disable=SC2086 # XL_OPTS are separate words on purpose
+    guest_start "$1" "$2" "" $XL_OPTS || return
     created=$(($(cat "$GDIR/start_ms") - t0))
     wait_first_byte 30
     first=$(($(now_ms) - $(cat "$GDIR/start_ms")))
@@ -33,19 +41,25 @@ boot_time() {
     else
         prompt=none
     fi
-    figure "$1.create_ms $created ms"
-    figure "$1.first_byte_ms $first ms"
-    figure "$1.prompt_ms $prompt ms"
+    figure "$4.create_ms $created ms"
+    figure "$4.first_byte_ms $first ms"
+    figure "$4.prompt_ms $prompt ms"
 }
 
+# The figures of one image: LABEL IMAGE, then XL_OPTS in the environment.
 bench_boot_times() {
     for i in 1 2 3; do
-        boot_time "tinypv-boot-$i" tinypv "tinypv> "
+        boot_time "$1-boot-$i" "$2" "tinypv> " "$1/boot-$i"
         guest_type 'poweroff\r'
         guest_wait_end 30
     done
+}
+
+# Debian's 32-bit PV GRUB, for scale: another small PV guest's boot.
+bench_grub_boot() {
+    XL_OPTS=""
     for i in 1 2 3; do
-        boot_time "grub-boot-$i" grub-i386-xen.bin "grub>"
+        boot_time "grub-boot-$i" grub-i386-xen.bin "grub>" "grub/boot-$i"
         xl destroy "$GUEST"
         guest_wait_end 30
     done
@@ -55,8 +69,9 @@ bench_boot_times() {
 bench_footprint() {
     smallest=none
     for mb in 16 8 4 3 2 1; do
-        guest_start "mem-$mb" tinypv 'run=\"stats; poweroff\"' "memory=$mb" \
-            || break
+        # shellcheck disable=SC2086
+        guest_start "$1-mem-$mb" "$2" 'run=\"stats; poweroff\"' "memory=$mb" \
+            $XL_OPTS || break
         guest_wait_end 30
         if grep -a -q '^console output: ' "$GDIR/console.log" &&
            [ "$(cat "$GDIR/reason")" = poweroff ]; then
@@ -65,52 +80,73 @@ bench_footprint() {
             break
         fi
     done
-    figure "footprint.smallest_memory $smallest MiB"
+    figure "$1/footprint.smallest_memory $smallest MiB"
 }
 
 bench_idle() {
-    guest_start idle tinypv "" || return
+    # shellcheck disable=SC2086
+    guest_start "$1-idle" "$2" "" $XL_OPTS || return
     guest_wait_text "tinypv> " 1 30
     sleep 1
     before=$(guest_cpu_seconds)
     sleep 10
     after=$(guest_cpu_seconds)
-    figure "idle.cpu_before $before s"
-    figure "idle.cpu_after_10s $after s"
+    figure "$1/idle.cpu_before $before s"
+    figure "$1/idle.cpu_after_10s $after s"
     guest_type 'poweroff\r'
     guest_wait_end 30
 }
 
 bench_floods() {
-    guest_start flood-10m tinypv 'burst=10M run=\"poweroff\"' || return
+    # shellcheck disable=SC2086
+    guest_start "$1-flood-10m" "$2" 'burst=10M run=\"poweroff\"' $XL_OPTS || return
     guest_wait_end 300
     burst_cksum
-    figure "flood10m.kernel $(console_sed 's/^burst: \([0-9]* bytes in.*\)$/\1/p')"
-    figure "flood10m.cksum_kernel $(console_sed 's/^burst: cksum \([0-9]* [0-9]*\)$/\1/p')"
-    figure "flood10m.cksum_dom0 $(cat "$GDIR/burst.dom0")"
+    figure "$1/flood10m.kernel $(console_sed 's/^burst: \([0-9]* bytes in.*\)$/\1/p')"
+    # The same line as numbers: bytes, ms, notifications (see selftest.c).
+    set -- "$1" $(console_sed 's/^burst: \([0-9]*\) bytes in \([0-9]*\) ms, [0-9]* printk calls, \([0-9]*\) notifications.*/\1 \2 \3/p')
+    if [ $# -eq 4 ] && [ "$3" -gt 0 ]; then
+        figure "$1/flood10m.kib_per_s $(($2 / 1024 * 1000 / $3)) KiB/s"
+        figure "$1/flood10m.notify_per_mib $(($4 * 1048576 / $2)) /MiB"
+    fi
+    figure "$1/flood10m.cksum_kernel $(console_sed 's/^burst: cksum \([0-9]* [0-9]*\)$/\1/p')"
+    figure "$1/flood10m.cksum_dom0 $(cat "$GDIR/burst.dom0")"
 
-    guest_start burst-256k tinypv 'burst=256K run=\"poweroff\"' || return
+    # shellcheck disable=SC2086
+    guest_start "$1-burst-256k" "$2" 'burst=256K run=\"poweroff\"' $XL_OPTS || return
     guest_wait_end 60
     burst_cksum
-    figure "burst256k.kernel $(console_sed 's/^burst: \([0-9]* bytes in.*\)$/\1/p')"
-    figure "burst256k.cksum_match $( [ "$(console_sed 's/^burst: cksum \([0-9]* [0-9]*\)$/\1/p')" = "$(cat "$GDIR/burst.dom0")" ] && echo yes || echo NO)"
+    figure "$1/burst256k.kernel $(console_sed 's/^burst: \([0-9]* bytes in.*\)$/\1/p')"
+    figure "$1/burst256k.cksum_match $( [ "$(console_sed 's/^burst: cksum \([0-9]* [0-9]*\)$/\1/p')" = "$(cat "$GDIR/burst.dom0")" ] && echo yes || echo NO)"
 
-    guest_start input-1m tinypv "" || return
+    # shellcheck disable=SC2086
+    guest_start "$1-input-1m" "$2" "" $XL_OPTS || return
     guest_wait_text "tinypv> " 1 30
     last=$(tail -n 1 /tinypv/flood1m/flood.expected | cut -d' ' -f1)
     t0=$(now_ms)
     guest_type_file /tinypv/flood1m/flood.bin
     guest_wait_text "$last" 2 300
-    figure "input1m.ms $(($(now_ms) - t0)) ms"
-    figure "input1m.bytes $(wc -c </tinypv/flood1m/flood.bin) bytes"
+    figure "$1/input1m.ms $(($(now_ms) - t0)) ms"
+    figure "$1/input1m.bytes $(wc -c </tinypv/flood1m/flood.bin) bytes"
     guest_command "stats" 60
-    figure "input1m.kernel_read $(console_sed 's/^console input: \([0-9]*\) bytes.*/\1/p' | tail -n 1) bytes"
+    figure "$1/input1m.kernel_read $(console_sed 's/^console input: \([0-9]*\) bytes.*/\1/p' | tail -n 1) bytes"
     guest_type 'poweroff\r'
     guest_wait_end 60
 }
 
-bench_boot_times
-bench_footprint
-bench_idle
-bench_floods
+# Interleaved by figure, not by image: a slow stretch of the host then
+# hurts every image alike instead of one of them.
+run_for_each_image() {
+    while read -r label image opts; do
+        [ -n "$label" ] || continue
+        XL_OPTS=$opts
+        "$1" "$label" "$image"
+    done </tinypv/bench-images
+}
+
+run_for_each_image bench_boot_times
+bench_grub_boot
+run_for_each_image bench_footprint
+run_for_each_image bench_idle
+run_for_each_image bench_floods
 log "bench done"

@@ -13,6 +13,9 @@
 
 SR_IMAGE=/tmp/tinypv-save.img
 
+# A suite that runs the cases once per platform sets IMAGE (the kernel to
+# boot) and PREFIX (before each case name); without them: PV, no prefix.
+
 # sr_wait_gone SECS: until the domain's old xl and console client are gone.
 sr_wait_gone() {
     n=$(($1 * 10))
@@ -117,7 +120,7 @@ sr_after() {
 
 # xl save + xl restore; a line typed just before the save.
 case_suspend_save_restore() {
-    guest_start sr-save tinypv "" || return
+    guest_start "${PREFIX}sr-save" "${IMAGE:-tinypv}" "" || return
     guest_wait_text "tinypv> " 1 30
     guest_command "uptime"
     guest_command "xs ls control"
@@ -131,7 +134,7 @@ case_suspend_save_restore() {
 
 # xl save -c: a checkpoint; the same domain carries on.
 case_suspend_checkpoint() {
-    guest_start sr-checkpoint tinypv "" || return
+    guest_start "${PREFIX}sr-checkpoint" "${IMAGE:-tinypv}" "" || return
     guest_wait_text "tinypv> " 1 30
     guest_command "uptime"
     xl save -c "$GUEST" "$SR_IMAGE" >"$GDIR/save.log" 2>&1
@@ -147,7 +150,7 @@ case_suspend_checkpoint() {
 
 # A local live migration: the receiver runs in this dom0, no ssh.
 case_suspend_migrate() {
-    guest_start sr-migrate tinypv "" || return
+    guest_start "${PREFIX}sr-migrate" "${IMAGE:-tinypv}" "" || return
     guest_wait_text "tinypv> " 1 30
     guest_command "uptime"
     start=$(now_ms)
@@ -173,7 +176,7 @@ case_suspend_migrate() {
 
 # Three save/restore round trips in a row.
 case_suspend_three() {
-    guest_start sr-three tinypv "" || return
+    guest_start "${PREFIX}sr-three" "${IMAGE:-tinypv}" "" || return
     guest_wait_text "tinypv> " 1 30
     guest_command "uptime"
     for i in 1 2 3; do
@@ -187,7 +190,7 @@ case_suspend_three() {
 
 # xl save in the middle of a 1 MiB output burst: no byte lost or doubled.
 case_suspend_flood() {
-    guest_start sr-flood tinypv "burst=1M" || return
+    guest_start "${PREFIX}sr-flood" "${IMAGE:-tinypv}" "burst=1M" || return
     guest_wait_text "burst: begin" 1 30
     sleep 2
     sr_round_trip 1 || return

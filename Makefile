@@ -40,6 +40,10 @@ endif
 #   a kernel this size has no use for it.
 # -nostdinc + gcc's own include dir: only the freestanding headers (stdint.h,
 #   stddef.h, stdarg.h, stdbool.h) and Xen's public headers are reachable.
+# -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls:
+#   every function, leaf or not, keeps
+#   its frame and every call its return address, so that crash reports can
+#   walk the call chain (arch/x86/backtrace.c).
 # Includes are namespaced: <tinypv/...> and <lib/...> from include/,
 #   <monitor/...> too, <arch/...> from arch/x86/include; a platform's private
 #   headers are included with quotes from its own folder.
@@ -47,6 +51,7 @@ KERNEL_CFLAGS := -m32 -march=i686 -std=gnu11 -O2 -g \
     -ffreestanding -fno-builtin -fno-pic -fno-pie -fno-stack-protector \
     -fno-asynchronous-unwind-tables -fno-strict-aliasing -fno-common \
     -mgeneral-regs-only -mno-red-zone \
+    -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls \
     -Wall -Wextra -Werror -Wno-unused-parameter \
     -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
     -Iinclude -Iarch/x86/include -I$(BUILD)/include \
@@ -66,6 +71,7 @@ COMMON_SRCS := \
     kernel/shutdown.c \
     kernel/control.c \
     kernel/suspend.c \
+    kernel/symbols.c \
     lib/format.c \
     lib/string.c \
     lib/cksum.c \
@@ -76,6 +82,7 @@ COMMON_SRCS := \
     events/dispatch.c \
     console/ring.c \
     console/console.c \
+    console/trace.c \
     xenstore/xs_ring.c \
     xenstore/xs_proto.c \
     xenstore/xenstore.c \
@@ -83,13 +90,15 @@ COMMON_SRCS := \
     monitor/selftest.c \
     monitor/shell.c \
     monitor/shell_parse.c \
-    monitor/line_editor.c
+    monitor/line_editor.c \
+    monitor/cmd_lab.c
 
 # What every x86 platform shares.
 X86_SRCS := \
     arch/x86/hypercall_page.S \
     arch/x86/exceptions.S \
-    arch/x86/traps.c
+    arch/x86/traps.c \
+    arch/x86/backtrace.c
 
 # Per platform (XTF style): its sources, its link base, its images.
 # 32-bit PV: Xen builds the page tables and enters at 0xC0000000 in ring 1.
@@ -128,22 +137,39 @@ IMAGES := $(BUILD)/tinypv $(BUILD)/tinypv-legacy
 all: images
 images: $(IMAGES)
 
-$(BUILD)/tinypv: $(call platform_objs,pv) $(NOTES_OBJ) $(BUILD)/pv/linker.ld
+# Every image carries its own symbol table, for crash reports: link once
+# with an empty table, list the functions of that image (tools/gen-symtab),
+# link again with the list, and check that no function moved.
+# $(call link_with_symbols,LINKER_SCRIPT,OBJECTS) in an image's recipe.
+SYMTAB_EMPTY := $(BUILD)/obj/symtab-empty.o
+define link_with_symbols
 	$(quiet) LD $@
-	$(Q)$(LD) $(KERNEL_LDFLAGS) -T $(BUILD)/pv/linker.ld -o $@ $(call platform_objs,pv) $(NOTES_OBJ)
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -T $(1) -o $@.pass1 $(2) $(SYMTAB_EMPTY)
+	$(Q)tools/gen-symtab $@.pass1 >$@.symtab.S
+	$(Q)$(CC) $(KERNEL_ASFLAGS) -c $@.symtab.S -o $@.symtab.o
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -T $(1) -o $@ $(2) $@.symtab.o
+	$(Q)tools/gen-symtab --check $@.pass1 $@
+endef
 
-$(BUILD)/tinypv-legacy: $(call platform_objs,pv) $(LEGACY_OBJ) $(BUILD)/pv/linker.ld
-	$(quiet) LD $@
-	$(Q)$(LD) $(KERNEL_LDFLAGS) -T $(BUILD)/pv/linker.ld -o $@ $(call platform_objs,pv) $(LEGACY_OBJ)
+$(SYMTAB_EMPTY): tools/gen-symtab
+	@mkdir -p $(dir $@)
+	$(Q)tools/gen-symtab --empty >$(@:.o=.S)
+	$(Q)$(CC) $(KERNEL_ASFLAGS) -c $(@:.o=.S) -o $@
+
+$(BUILD)/tinypv: $(call platform_objs,pv) $(NOTES_OBJ) $(BUILD)/pv/linker.ld $(SYMTAB_EMPTY) tools/gen-symtab
+	$(call link_with_symbols,$(BUILD)/pv/linker.ld,$(call platform_objs,pv) $(NOTES_OBJ))
+
+$(BUILD)/tinypv-legacy: $(call platform_objs,pv) $(LEGACY_OBJ) $(BUILD)/pv/linker.ld $(SYMTAB_EMPTY) tools/gen-symtab
+	$(call link_with_symbols,$(BUILD)/pv/linker.ld,$(call platform_objs,pv) $(LEGACY_OBJ))
 
 # Compile and preprocess rules, once per platform.
 define platform_rules
-$(BUILD)/$(1)/obj/%.c.o: %.c $(BUILD)/include/xen/xen.h
+$(BUILD)/$(1)/obj/%.c.o: %.c $(BUILD)/include/xen/xen.h Makefile
 	$$(quiet) CC $$<
 	@mkdir -p $$(dir $$@)
 	$$(Q)$$(CC) $$(KERNEL_CFLAGS) $$($(1)_DEFS) -MMD -MP -c $$< -o $$@
 
-$(BUILD)/$(1)/obj/%.S.o: %.S $(BUILD)/include/xen/xen.h
+$(BUILD)/$(1)/obj/%.S.o: %.S $(BUILD)/include/xen/xen.h Makefile
 	$$(quiet) AS $$<
 	@mkdir -p $$(dir $$@)
 	$$(Q)$$(CC) $$(KERNEL_ASFLAGS) $$($(1)_DEFS) -MMD -MP -c $$< -o $$@
@@ -181,7 +207,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
 
 # Each test: tests/host/test_NAME.c plus the kernel sources listed here.
 HOST_TESTS := format string cksum cmdline ring line_editor shell_parse time \
-    xs_ring xs_proto
+    xs_ring xs_proto symbols
 test_format_SRCS  := lib/format.c
 test_string_SRCS  := lib/string.c
 test_cksum_SRCS   := lib/cksum.c
@@ -192,6 +218,7 @@ test_shell_parse_SRCS := monitor/shell_parse.c
 test_time_SRCS    := kernel/time.c lib/calendar.c lib/div64.c
 test_xs_ring_SRCS  := xenstore/xs_ring.c
 test_xs_proto_SRCS := xenstore/xs_proto.c
+test_symbols_SRCS  := kernel/symbols.c tests/host/printk_stub.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 

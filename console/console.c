@@ -10,6 +10,7 @@
  * after every drain) has made room, or until the stall timeout passes.
  */
 #include <tinypv/console.h>
+#include <tinypv/console_trace.h>
 #include <tinypv/events.h>
 #include <tinypv/platform.h>
 #include <tinypv/printk.h>
@@ -34,8 +35,11 @@ static bool input_corrupt_reported;
 static console_input_fn input_handler;
 static void *input_ctx;
 
+/* ctx is the reader or the writer: the trace tells the two apart. */
 static void console_notify(void *ctx)
 {
+    if ( console_trace_on )
+        console_trace_notify(ctx == &reader);
     evtchn_notify(console_port);
 }
 
@@ -49,23 +53,39 @@ static void console_notify(void *ctx)
 static bool console_wait(void *ctx, unsigned int attempt)
 {
     uint64_t now = monotonic_ns();
+    bool consumed;
 
+    if ( console_trace_on )
+        console_trace_wait(attempt);
     if ( attempt == 0 )
         wait_deadline = now + CONSOLE_STALL_TIMEOUT_MS * NSEC_PER_MSEC;
     if ( now >= wait_deadline )
+    {
+        if ( console_trace_on )
+            console_trace_wait_done(false, true);
         return false;               /* no progress for the whole timeout */
+    }
     /*
      * A consumed event will never reach the upcall; it may also have
      * announced input, so let the main loop look at the in ring.
      */
-    if ( evtchn_wait(console_port, wait_deadline) )
+    consumed = evtchn_wait(console_port, wait_deadline);
+    if ( consumed )
         input_pending = true;
+    if ( console_trace_on )
+        console_trace_wait_done(consumed, false);
     return true;
 }
 
-static const struct xencons_ops console_ops = {
+static const struct xencons_ops writer_ops = {
     .notify = console_notify,
     .wait = console_wait,
+    .ctx = &writer,
+};
+
+static const struct xencons_ops reader_ops = {
+    .notify = console_notify,
+    .ctx = &reader,
 };
 
 void console_init(const struct boot_ring *ring)
@@ -77,8 +97,9 @@ void console_init(const struct boot_ring *ring)
         return;
     }
     console_port = ring->port;
-    xencons_writer_init(&writer, ring->page, &console_ops);
-    xencons_reader_init(&reader, ring->page, &console_ops);
+    xencons_writer_init(&writer, ring->page, &writer_ops);
+    xencons_reader_init(&reader, ring->page, &reader_ops);
+    console_trace_attach(ring->page, console_port);
     ring_ready = true;
 }
 
@@ -124,6 +145,8 @@ static void emit(const char *s, size_t n)
         return;
     }
     done = xencons_write(&writer, s, n);
+    if ( console_trace_on && done )
+        console_trace_write(s, done);
     if ( tap )
         cksum_update(tap, s, done);
     if ( writer.state == XENCONS_CORRUPT )
@@ -189,6 +212,8 @@ bool console_flush(void)
 /* In the upcall: only note that there is something to do. */
 static void console_event(evtchn_port_t port, void *ctx)
 {
+    if ( console_trace_on )
+        console_trace_event();
     input_pending = true;
 }
 
@@ -248,9 +273,13 @@ void console_process_input(void)
     barrier();
     while ( ring_ready && (n = xencons_read(&reader, buf, sizeof(buf))) > 0 )
     {
+        if ( console_trace_on )
+            console_trace_read(buf, n);
         if ( input_handler )
             input_handler(input_ctx, buf, n);
     }
+    if ( console_trace_on )
+        console_trace_batch_done();
     if ( reader.state == XENCONS_CORRUPT && !input_corrupt_reported )
     {
         input_corrupt_reported = true;

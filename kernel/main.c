@@ -107,6 +107,8 @@ void start_kernel(void)
     time_init(shared_info);
 
     /* 3. The console ring: from here on printk reaches xenconsoled. */
+    printk("tinypv: early console until the ring is found "
+           "(Xen's console_io: `xl dmesg` of a verbose-debug Xen)\n");
     arch_find_rings(&boot);
     console_init(&boot.console);
 

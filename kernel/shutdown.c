@@ -10,6 +10,7 @@
 #include <tinypv/shutdown.h>
 #include <tinypv/console.h>
 #include <arch/hypercall.h>
+#include <arch/backtrace.h>
 #include <tinypv/printk.h>
 
 static const char *const reason_names[] = {
@@ -66,6 +67,9 @@ void panic(const char *fmt, ...)
     if ( !panicking )
     {
         panicking = true;
+        /* The call chain first, the reason last: it stays on screen. */
+        printk("\n");
+        backtrace_print_here();
         printk("panic: ");
         va_start(ap, fmt);
         vprintk(fmt, ap);

@@ -14,6 +14,7 @@
 #include <tinypv/hypervisor.h>
 #include <monitor/info.h>
 #include <tinypv/suspend.h>
+#include <monitor/lab.h>
 #include <tinypv/printk.h>
 #include <tinypv/shutdown.h>
 #include <arch/traps.h>
@@ -300,6 +301,9 @@ static const struct command commands[] = {
     { "poweroff", "[CODE]",    "shut down (CODE: Xen shutdown reason, 0)", cmd_poweroff },
     { "reboot",   "",          "ask the toolstack for a reboot",   cmd_reboot },
     { "crash",    "[KIND]",    "fault on purpose to show the crash path", cmd_crash },
+    { "labcall",  "TEXT",      "lab: Xen prints TEXT in its log (-ENOSYS without the lab patch)", cmd_labcall },
+    { "trace",    "[N|line]",  "lab: show how the next N keys travel through the console", cmd_trace },
+    { "breakring", "",         "lab: corrupt the console ring; output falls back to Xen's console", cmd_breakring },
     { NULL, NULL, NULL, NULL },
 };
 

@@ -7,6 +7,8 @@
  */
 #include <arch/traps.h>
 #include <arch/hypercall.h>
+#include <arch/backtrace.h>
+#include <tinypv/symbols.h>
 #include <tinypv/printk.h>
 #include <tinypv/shutdown.h>
 #include <lib/string.h>
@@ -82,9 +84,10 @@ void do_trap(struct cpu_regs *regs)
             HYPERVISOR_sched_op(SCHEDOP_shutdown, &crash);
     in_trap = true;
 
-    printk("\n*** exception %u: %s at eip 0x%08x, error code 0x%x\n",
-           regs->vector, exception_name(regs->vector), regs->eip,
-           regs->error_code);
+    printk("\n*** exception %u: %s at eip 0x%08x (", regs->vector,
+           exception_name(regs->vector), regs->eip);
+    print_symbol(regs->eip);
+    printk("), error code 0x%x\n", regs->error_code);
     if ( regs->vector == 14 )
     {
         printk("  cr2 0x%08lx (the address that faulted)\n",
@@ -99,6 +102,8 @@ void do_trap(struct cpu_regs *regs)
     printk("  cs  0x%04x  eflags 0x%08x", regs->cs & 0xffff, regs->eflags);
     arch_describe_trap_frame(regs);
     printk("\n");
+    backtrace_print_trap(regs->eip, (unsigned long)(&regs->eflags + 1),
+                         regs->ebp);
     printk("tinypv: stopping after an exception (shutdown reason: crash)\n");
     shutdown(SHUTDOWN_crash);
 }
@@ -107,7 +112,13 @@ void do_trap(struct cpu_regs *regs)
 
 const char fault_kinds[] = "pagefault, divide, invalid, gp, panic";
 
-static void fault_page(void)
+/*
+ * Each fault has a function of its own, never inlined, so that the crash
+ * report names it: the system tests look for these names.
+ */
+#define __noinline __attribute__((noinline, noclone))
+
+static void __noinline fault_page(void)
 {
     /* Nothing is mapped below VIRT_BASE; page 0 least of all. */
     unsigned long address = 16;
@@ -116,17 +127,17 @@ static void fault_page(void)
     *(volatile uint32_t *)address = 0xdead;
 }
 
-static void fault_divide(void)
+static void __noinline fault_divide(void)
 {
     asm volatile ( "xorl %%ecx, %%ecx; divl %%ecx" ::: "eax", "ecx", "edx" );
 }
 
-static void fault_invalid(void)
+static void __noinline fault_invalid(void)
 {
     asm volatile ( "ud2" );
 }
 
-static void fault_gp(void)
+static void __noinline fault_gp(void)
 {
     /* Loading a selector that is not in the GDT raises #GP. */
     asm volatile ( "movl %0, %%ds" :: "r" (0x1234) : "memory" );

@@ -370,9 +370,162 @@ check_all_cases() {
     check_bad_cmdline
     check_output_floods
     check_input_flood_1m
+    check_hostile_cases
     check_suspend_save_restore
     check_suspend_checkpoint
     check_suspend_migrate
     check_suspend_three
     check_suspend_flood
+}
+
+# --- a hostile backend (dom0/hostile.sh) ----------------------------------------
+
+# program_ran: the dom0 program mapped the page and did every step.
+program_ran() {
+    if [ -f "$CASE_DIR/error" ]; then
+        fail "dom0's hostile program: $(tr '\n' ';' <"$CASE_DIR/error") (see hostile.log)"
+    else
+        pass "dom0's hostile program mapped the page and wrote the garbage"
+    fi
+}
+
+# compare_same SAVED REGION...: those regions of the page are as they were
+# when the dom0 program saved page.SAVED.
+compare_same() {
+    local saved=$1 region line
+    shift
+    for region in "$@"; do
+        line=$(grep -m 1 "^$region " "$CASE_DIR/compare.$saved" 2>/dev/null)
+        if [ "$line" = "$region same" ]; then
+            pass "page since '$saved': $region untouched"
+        else
+            fail "page since '$saved': $region untouched (${line:-no comparison})"
+        fi
+    done
+}
+
+# not_crashed: no exception report, and xl saw the domain alive after.
+not_crashed() {
+    local state before after
+    if grep -a -q -E '^\*\*\* exception|^panic:' "$CASE_DIR/console.txt"; then
+        fail "no exception report or panic on the console"
+    else
+        pass "no exception report or panic on the console"
+    fi
+    state=$(cat "$CASE_DIR/state" 2>/dev/null)
+    case $state in
+        *c*|*d*|"") fail "xl list after the corruption: state '$state' (running or blocked wanted)" ;;
+        *r*|*b*) pass "xl list after the corruption: state $state, not crashed" ;;
+        *) fail "xl list after the corruption: state '$state'" ;;
+    esac
+    before=$(cat "$CASE_DIR/cpu_before" 2>/dev/null)
+    after=$(cat "$CASE_DIR/cpu_after" 2>/dev/null)
+    if [ -n "$before" ] && awk -v a="$before" -v b="$after" 'BEGIN { exit !(b - a <= 0.1) }'; then
+        pass "idle after the corruption: CPU time $before s -> $after s over 3 s"
+    else
+        fail "idle after the corruption: CPU time '$before' s -> '$after' s over 3 s"
+    fi
+}
+
+# debug_console_reports TEXT: Xen's log shows the guest's debug console only
+# on debug builds; if it does show it, it must show the report once.
+debug_console_reports() {
+    local n
+    n=$(grep -a -c -F -- "$1" "$RESULTS/serial.log" 2>/dev/null)
+    echo "  $CASE: '$1' on Xen's debug console: ${n:-0} times" >>"$RESULTS/figures.txt"
+    if [ "${n:-0}" -le 1 ]; then
+        pass "Xen's log shows '$1' at most once (${n:-0}; a release Xen drops a domU's debug console)"
+    else
+        fail "Xen's log shows '$1' $n times"
+    fi
+}
+
+check_hostile_console() {
+    CASE=$1
+    use_case "$1" || return
+    program_ran
+    # What came before the corruption arrived intact.
+    has "booted via ELF notes"
+    has_re '^  console +mfn 0x[0-9a-f]+, event channel [0-9]+' "banner shows the console mfn and port"
+    after_prompt "echo before the corruption" "before the corruption"
+    count_is "console: input ring indices corrupt" 1
+    has_re 'console: input ring indices corrupt \(in_prod=[0-9]+ in_cons=[0-9]+\); input is no longer read$' \
+        "the in ring report names the indices"
+    count_is "sysrq: time" 3
+    after_prompt "echo after garbage input" "after garbage input"
+    count_is "typed into a corrupt ring" 0
+    # After the out ring went bad: the page as the program left it (the
+    # guest wrote nothing), and not a byte more reached the console.
+    compare_same corrupt in out in_cons in_prod out_cons out_prod
+    compare_same start tail
+    if [ -s "$CASE_DIR/bytes.corrupt" ] &&
+       [ "$(cat "$CASE_DIR/bytes.corrupt")" = "$(wc -c <"$CASE_DIR/console.log")" ]; then
+        pass "no output on the console after the out ring went bad"
+    else
+        fail "no output after the out ring went bad ($(cat "$CASE_DIR/bytes.corrupt" 2>/dev/null) -> $(wc -c <"$CASE_DIR/console.log") bytes)"
+    fi
+    debug_console_reports "console: ring indices corrupt"
+    not_crashed
+    expect "xl shutdown -w through xenstore returned 0" \
+        test "$(cat "$CASE_DIR/xl_shutdown.rc" 2>/dev/null)" = 0
+    reason_is poweroff
+}
+
+# store_gave_up FAULT: the one report of a given-up xenstore ring, then the
+# monitor answering, xl shutdown unheard and xl destroy ending the domain.
+store_gave_up() {
+    count_is "xenstore: giving up on the ring" 1
+    has "xenstore: giving up on the ring: $1"
+    after_prompt "echo monitor still answers" "monitor still answers"
+    not_crashed
+    # busybox timeout: 143 when it had to stop xl.
+    expect "xl shutdown -w cannot reach it: still waiting after 5 s (exit $(cat "$CASE_DIR/xl_shutdown.rc" 2>/dev/null))" \
+        test "$(cat "$CASE_DIR/xl_shutdown.rc" 2>/dev/null)" = 143
+    after_prompt "echo still here after xl shutdown" "still here after xl shutdown"
+    expect "xl destroy returned 0" \
+        test "$(cat "$CASE_DIR/xl_destroy.rc" 2>/dev/null)" = 0
+    reason_is destroyed
+}
+
+check_hostile_store_data() {
+    CASE=hostile-store-data
+    use_case hostile-store-data || return
+    program_ran
+    after_prompt "xs read name" "hostile-store-data"
+    has "xenstore: malformed watch event (4 bytes) dropped"
+    has "xenstore: dropping a READ message for request 4242; it is not the one we wait for"
+    has "xenstore: dropping a ? message for request 7; it is not the one we wait for"
+    after_prompt "xs read domid" "$(cat "$CASE_DIR/domid" 2>/dev/null)"
+    if [ "$(cat "$CASE_DIR/dom0_data" 2>/dev/null)" = survived ]; then
+        pass "xs write after three garbage messages: dom0 reads 'survived'"
+    else
+        fail "xs write after three garbage messages: dom0 reads '$(cat "$CASE_DIR/dom0_data" 2>/dev/null)'"
+    fi
+    has "(prod="
+    has_re 'giving up on the ring: reply over XENSTORE_PAYLOAD_MAX \(prod=[0-9]+ cons=[0-9]+ len=4294967280\)' \
+        "the report names the bad len (0xfffffff0)"
+    has "xs read name: "
+    compare_same start tail
+    store_gave_up "reply over XENSTORE_PAYLOAD_MAX"
+}
+
+check_hostile_store_index() {
+    local fault=$2
+    CASE=$1
+    use_case "$1" || return
+    program_ran
+    shift 2
+    compare_same corrupt "$@"
+    compare_same start tail
+    sed -n 's/^error changed/xenstored set error:/p' "$CASE_DIR/compare.corrupt" |
+        sed "s/^/  $CASE: /" >>"$RESULTS/figures.txt"
+    store_gave_up "$fault"
+}
+
+check_hostile_cases() {
+    check_hostile_console hostile-console
+    check_hostile_console hostile-console-huge
+    check_hostile_store_data
+    check_hostile_store_index hostile-store-rsp "reply ring indices" rsp_cons
+    check_hostile_store_index hostile-store-req "request ring indices" req req_prod
 }

@@ -9,6 +9,7 @@ CACHE=${TINYPV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tinypv}
 # What boot needs from the cache; setup writes exactly these names.
 XEN_IMAGE=$CACHE/xen-pv32            # multiboot ELF, what QEMU -kernel wants
 XEN_STOCK_IMAGE=$CACHE/xen-stock     # Debian's hypervisor as shipped (no PV32)
+XEN_LAB_IMAGE=$CACHE/xen-lab         # the teaching lab's: PV32 + lab hypercall + guest console_io
 DOM0_KERNEL=$CACHE/dom0-vmlinuz
 DOM0_INITRD=$CACHE/dom0-initrd.cpio.gz
 GRUB_PV32=$CACHE/grub-i386-xen.bin   # known-good 32-bit PV guest (selfcheck)

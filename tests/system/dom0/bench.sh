@@ -97,18 +97,23 @@ bench_idle() {
     guest_wait_end 30
 }
 
+# flood_rates LABEL: the burst line as numbers: bytes, ms, notifications
+# (its format is in monitor/selftest.c).
+flood_rates() {
+    # shellcheck disable=SC2046 # three numbers, split on purpose
+    set -- $(console_sed 's/^burst: \([0-9]*\) bytes in \([0-9]*\) ms, [0-9]* printk calls, \([0-9]*\) notifications.*/\1 \2 \3/p') "$1"
+    [ $# -eq 4 ] && [ "$2" -gt 0 ] || return 0
+    figure "$4/flood10m.kib_per_s $(($1 / 1024 * 1000 / $2)) KiB/s"
+    figure "$4/flood10m.notify_per_mib $(($3 * 1048576 / $1)) /MiB"
+}
+
 bench_floods() {
     # shellcheck disable=SC2086
     guest_start "$1-flood-10m" "$2" 'burst=10M run=\"poweroff\"' $XL_OPTS || return
     guest_wait_end 300
     burst_cksum
     figure "$1/flood10m.kernel $(console_sed 's/^burst: \([0-9]* bytes in.*\)$/\1/p')"
-    # The same line as numbers: bytes, ms, notifications (see selftest.c).
-    set -- "$1" $(console_sed 's/^burst: \([0-9]*\) bytes in \([0-9]*\) ms, [0-9]* printk calls, \([0-9]*\) notifications.*/\1 \2 \3/p')
-    if [ $# -eq 4 ] && [ "$3" -gt 0 ]; then
-        figure "$1/flood10m.kib_per_s $(($2 / 1024 * 1000 / $3)) KiB/s"
-        figure "$1/flood10m.notify_per_mib $(($4 * 1048576 / $2)) /MiB"
-    fi
+    flood_rates "$1"
     figure "$1/flood10m.cksum_kernel $(console_sed 's/^burst: cksum \([0-9]* [0-9]*\)$/\1/p')"
     figure "$1/flood10m.cksum_dom0 $(cat "$GDIR/burst.dom0")"
 

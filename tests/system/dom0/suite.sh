@@ -6,6 +6,7 @@
 
 . /tinypv/lib.sh
 . /tinypv/suspend.sh
+. /tinypv/hostile.sh
 
 # The notes image: banner, a 256 KiB output burst, an unknown option, then
 # the monitor answering typed commands.
@@ -176,5 +177,8 @@ case_bad_cmdline
 case_output_flood
 case_output_flood_throttled
 case_input_flood_1m
+hostile_cases
+. /tinypv/lab_cases.sh
+case_lab_enosys_trace
 suspend_cases
 log "all cases done"

@@ -1,0 +1,37 @@
+/*
+ * symbols.h: naming code addresses, for crash reports.
+ *
+ * The table comes from the image itself: the build links the kernel once,
+ * lists its functions with nm (tools/gen-symtab) and links again with the
+ * list as data. An image linked without a table (its symbols are weak)
+ * still works; its reports show bare addresses.
+ */
+#ifndef TINYPV_SYMBOLS_H
+#define TINYPV_SYMBOLS_H
+
+#include <tinypv/types.h>
+
+/* One entry of the generated table. */
+struct symtab_entry {
+    uint32_t addr;          /* first byte of the function */
+    uint32_t size;          /* its length, 0 if unknown (assembly) */
+    uint32_t name;          /* offset of its name in symtab_names */
+};
+
+struct symbol {
+    const char *name;
+    unsigned long offset;   /* addr - start of the function */
+    unsigned long size;     /* 0: unknown */
+};
+
+/*
+ * The function holding addr: true and *sym filled, or false if addr is in
+ * no known function. A function without a size is taken to end where the
+ * next one starts.
+ */
+bool symbol_lookup(unsigned long addr, struct symbol *sym);
+
+/* Print "name+0xoff/0xsize", or "?" for an address in no function. */
+void print_symbol(unsigned long addr);
+
+#endif /* TINYPV_SYMBOLS_H */

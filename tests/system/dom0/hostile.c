@@ -1,0 +1,438 @@
+/*
+ * hostile.c: a hostile backend for tinypv's system tests, run in dom0.
+ *
+ * tinypv treats its two shared pages (the console ring and the xenstore
+ * ring) as untrusted: dom0 may be buggy or malicious. The host tests fuzz
+ * the ring code; this program does the same to a live guest under the real
+ * Xen. It maps a running guest's ring page with xenforeignmemory (the page's
+ * frame is the ring-ref the toolstack wrote into xenstore) and:
+ *
+ *   show              prints the page's index fields
+ *   set F=EXPR ...    overwrites index fields with garbage
+ *   fill REGION BYTE  fills a region of the page (a ring, or the unused
+ *                     tail after the interface) with one byte value, or
+ *                     with pseudo-random bytes
+ *   save FILE         copies the page into FILE
+ *   compare FILE      says, region by region, what changed since `save`
+ *   inject ...        (xenstore only) forges a reply message in the rsp ring
+ *
+ * It sends no event itself: the guest's ports are bound to xenconsoled and
+ * xenstored already. The tests make the guest look at the ring by its own
+ * activity (typed input, `xl sysrq`, a shell command).
+ *
+ * Whether what the guest did in response is right is judged elsewhere (in
+ * tests/system/cases.sh); this program only reports what it sees.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <xenforeignmemory.h>
+#include <xenstore.h>
+#include <xen/io/console.h>
+#include <xen/io/xs_wire.h>
+
+#define PAGE_BYTES  4096
+
+/* A named part of the page: an index (4 bytes) or a byte array. */
+struct region {
+    const char *name;
+    size_t off;
+    size_t len;
+};
+
+/* What one kind of ring page looks like, and where xenstore names it. */
+struct layout {
+    const char *name;           /* "console" or "store" */
+    const char *ring_ref;       /* under /local/domain/N/ */
+    const struct region *regions;
+};
+
+#define FIELD(type, f) { #f, offsetof(type, f), sizeof(((type *)0)->f) }
+
+static const struct region console_regions[] = {
+    FIELD(struct xencons_interface, in),
+    FIELD(struct xencons_interface, out),
+    FIELD(struct xencons_interface, in_cons),
+    FIELD(struct xencons_interface, in_prod),
+    FIELD(struct xencons_interface, out_cons),
+    FIELD(struct xencons_interface, out_prod),
+    { "tail", sizeof(struct xencons_interface),
+      PAGE_BYTES - sizeof(struct xencons_interface) },
+    { NULL, 0, 0 }
+};
+
+static const struct region store_regions[] = {
+    FIELD(struct xenstore_domain_interface, req),
+    FIELD(struct xenstore_domain_interface, rsp),
+    FIELD(struct xenstore_domain_interface, req_cons),
+    FIELD(struct xenstore_domain_interface, req_prod),
+    FIELD(struct xenstore_domain_interface, rsp_cons),
+    FIELD(struct xenstore_domain_interface, rsp_prod),
+    FIELD(struct xenstore_domain_interface, server_features),
+    FIELD(struct xenstore_domain_interface, connection),
+    FIELD(struct xenstore_domain_interface, error),
+    { "tail", sizeof(struct xenstore_domain_interface),
+      PAGE_BYTES - sizeof(struct xenstore_domain_interface) },
+    { NULL, 0, 0 }
+};
+
+static const struct layout layouts[] = {
+    { "console", "console/ring-ref", console_regions },
+    { "store", "store/ring-ref", store_regions },
+};
+
+static void usage(void)
+{
+    fprintf(stderr,
+        "usage: hostile DOMID console|store show\n"
+        "       hostile DOMID console|store set FIELD=EXPR...\n"
+        "           EXPR is NUMBER, or FIELD+NUMBER / FIELD-NUMBER (the\n"
+        "           fields' values before this call); 32-bit wrap-around\n"
+        "       hostile DOMID console|store fill REGION BYTE|random\n"
+        "       hostile DOMID console|store save FILE\n"
+        "       hostile DOMID console|store compare FILE\n"
+        "       hostile DOMID store inject TYPE REQ_ID LEN [PAYLOAD]\n"
+        "           a reply header with these values, then PAYLOAD's bytes\n"
+        "           (\\0 is a NUL), at rsp_prod; rsp_prod moves past them\n");
+    exit(2);
+}
+
+static void die(const char *what)
+{
+    fprintf(stderr, "hostile: %s\n", what);
+    exit(1);
+}
+
+static unsigned long parse_number(const char *s, unsigned long max)
+{
+    char *end;
+    unsigned long v;
+
+    errno = 0;
+    v = strtoul(s, &end, 0);
+    if ( errno || end == s || *end || v > max )
+    {
+        fprintf(stderr, "hostile: '%s' is not a number up to %lu\n", s, max);
+        exit(2);
+    }
+    return v;
+}
+
+static const struct region *find_region(const struct layout *l,
+                                        const char *name, size_t n)
+{
+    for ( const struct region *r = l->regions; r->name; r++ )
+        if ( strlen(r->name) == n && strncmp(r->name, name, n) == 0 )
+            return r;
+    fprintf(stderr, "hostile: %s page has no field '%.*s'\n",
+            l->name, (int)n, name);
+    exit(2);
+}
+
+/* The index fields are 4 bytes; only those can be read or set as numbers. */
+static const struct region *find_index(const struct layout *l,
+                                       const char *name, size_t n)
+{
+    const struct region *r = find_region(l, name, n);
+
+    if ( r->len != sizeof(uint32_t) )
+    {
+        fprintf(stderr, "hostile: '%s' is not a 32-bit field\n", r->name);
+        exit(2);
+    }
+    return r;
+}
+
+static volatile uint32_t *field(void *page, const struct region *r)
+{
+    return (volatile uint32_t *)((char *)page + r->off);
+}
+
+/* --- finding and mapping the page ---------------------------------------- */
+
+static xen_pfn_t ring_frame(unsigned int domid, const struct layout *l)
+{
+    struct xs_handle *xs = xs_open(0);
+    char path[64];
+    unsigned int len;
+    char *value;
+    xen_pfn_t frame;
+
+    if ( !xs )
+        die("cannot connect to xenstored (xs_open)");
+    snprintf(path, sizeof(path), "/local/domain/%u/%s", domid, l->ring_ref);
+    value = xs_read(xs, XBT_NULL, path, &len);
+    if ( !value )
+    {
+        fprintf(stderr, "hostile: cannot read %s: %s\n", path, strerror(errno));
+        exit(1);
+    }
+    frame = parse_number(value, ~0UL);
+    free(value);
+    xs_close(xs);
+    return frame;
+}
+
+static void *map_page(xenforeignmemory_handle *fmem, unsigned int domid,
+                      xen_pfn_t frame)
+{
+    int err = 0;
+    void *page = xenforeignmemory_map(fmem, domid, PROT_READ | PROT_WRITE, 1,
+                                      &frame, &err);
+
+    if ( !page || err )
+    {
+        fprintf(stderr, "hostile: cannot map frame 0x%" PRIx64 " of domain "
+                "%u: %s\n", (uint64_t)frame, domid,
+                strerror(page ? -err : errno));
+        exit(1);
+    }
+    return page;
+}
+
+/* --- the commands --------------------------------------------------------- */
+
+static void cmd_show(const struct layout *l, void *page)
+{
+    const char *sep = "";
+
+    for ( const struct region *r = l->regions; r->name; r++ )
+        if ( r->len == sizeof(uint32_t) )
+        {
+            printf("%s%s=0x%08" PRIx32, sep, r->name, *field(page, r));
+            sep = " ";
+        }
+    printf("\n");
+}
+
+/* FIELD=NUMBER or FIELD=OTHER+NUMBER or FIELD=OTHER-NUMBER. */
+static uint32_t eval(const struct layout *l, const uint32_t *before,
+                     const char *expr)
+{
+    const char *op = strpbrk(expr, "+-");
+    const struct region *r;
+    uint32_t base, n;
+
+    if ( !op || op == expr )
+        return parse_number(expr, UINT32_MAX);
+    r = find_index(l, expr, op - expr);
+    base = before[r - l->regions];
+    n = parse_number(op + 1, UINT32_MAX);
+    return *op == '+' ? base + n : base - n;
+}
+
+static void cmd_set(const struct layout *l, void *page, int argc, char **argv)
+{
+    uint32_t before[16] = { 0 };
+    uint32_t value[16];
+    const struct region *target[16];
+    int i;
+
+    if ( argc < 1 || argc > 16 )
+        usage();
+    /* Read every field once first: the expressions refer to these values. */
+    for ( const struct region *r = l->regions; r->name; r++ )
+        if ( r->len == sizeof(uint32_t) )
+            before[r - l->regions] = *field(page, r);
+    for ( i = 0; i < argc; i++ )
+    {
+        const char *eq = strchr(argv[i], '=');
+
+        if ( !eq )
+            usage();
+        target[i] = find_index(l, argv[i], eq - argv[i]);
+        value[i] = eval(l, before, eq + 1);
+    }
+    for ( i = 0; i < argc; i++ )
+    {
+        *field(page, target[i]) = value[i];
+        printf("%s: 0x%08" PRIx32 " -> 0x%08" PRIx32 "\n", target[i]->name,
+               before[target[i] - l->regions], value[i]);
+    }
+    __sync_synchronize();
+}
+
+/* BYTE, or "random": the same pseudo-random bytes on every run. */
+static void cmd_fill(const struct layout *l, void *page, int argc, char **argv)
+{
+    const struct region *r;
+    volatile unsigned char *p;
+    uint32_t seed = 12345;
+
+    if ( argc != 2 )
+        usage();
+    r = find_region(l, argv[0], strlen(argv[0]));
+    p = (volatile unsigned char *)page + r->off;
+    for ( size_t i = 0; i < r->len; i++ )
+    {
+        if ( strcmp(argv[1], "random") == 0 )
+        {
+            seed = seed * 1103515245u + 12345u;
+            p[i] = seed >> 24;
+        }
+        else
+            p[i] = parse_number(argv[1], 255);
+    }
+    __sync_synchronize();
+}
+
+static void cmd_save(void *page, int argc, char **argv)
+{
+    FILE *f;
+
+    if ( argc != 1 )
+        usage();
+    f = fopen(argv[0], "wb");
+    if ( !f || fwrite(page, PAGE_BYTES, 1, f) != 1 || fclose(f) )
+    {
+        fprintf(stderr, "hostile: cannot write %s: %s\n", argv[0],
+                strerror(errno));
+        exit(1);
+    }
+}
+
+/* One line per region: "NAME same", or what changed. */
+static void cmd_compare(const struct layout *l, void *page, int argc,
+                        char **argv)
+{
+    static unsigned char saved[PAGE_BYTES], now[PAGE_BYTES];
+    FILE *f;
+
+    if ( argc != 1 )
+        usage();
+    f = fopen(argv[0], "rb");
+    if ( !f || fread(saved, PAGE_BYTES, 1, f) != 1 )
+    {
+        fprintf(stderr, "hostile: cannot read %s\n", argv[0]);
+        exit(1);
+    }
+    fclose(f);
+    memcpy(now, page, PAGE_BYTES);      /* one snapshot for every line */
+
+    for ( const struct region *r = l->regions; r->name; r++ )
+    {
+        size_t first = r->len, differ = 0;
+        uint32_t a, b;
+
+        for ( size_t i = 0; i < r->len; i++ )
+            if ( saved[r->off + i] != now[r->off + i] )
+            {
+                differ++;
+                if ( first == r->len )
+                    first = i;
+            }
+        if ( !differ )
+            printf("%s same\n", r->name);
+        else if ( r->len == sizeof(uint32_t) )
+        {
+            memcpy(&a, saved + r->off, sizeof(a));
+            memcpy(&b, now + r->off, sizeof(b));
+            printf("%s changed 0x%08" PRIx32 " -> 0x%08" PRIx32 "\n",
+                   r->name, a, b);
+        }
+        else
+            printf("%s changed: %zu bytes differ, the first at +%zu\n",
+                   r->name, differ, first);
+    }
+}
+
+/* Copy PAYLOAD into out, turning "\0" into a NUL; returns the length. */
+static size_t unescape(const char *s, char *out, size_t max)
+{
+    size_t n = 0;
+
+    for ( ; *s; s++ )
+    {
+        if ( n == max )
+            die("payload too long");
+        if ( s[0] == '\\' && s[1] == '0' )
+        {
+            out[n++] = '\0';
+            s++;
+        }
+        else
+            out[n++] = *s;
+    }
+    return n;
+}
+
+static void cmd_inject(void *page, int argc, char **argv)
+{
+    struct xenstore_domain_interface *intf = page;
+    char msg[XENSTORE_RING_SIZE];
+    struct xsd_sockmsg hdr = { 0 };
+    XENSTORE_RING_IDX prod, cons;
+    size_t n, i;
+
+    if ( argc < 3 || argc > 4 )
+        usage();
+    hdr.type = parse_number(argv[0], UINT32_MAX);
+    hdr.req_id = parse_number(argv[1], UINT32_MAX);
+    hdr.len = parse_number(argv[2], UINT32_MAX);
+    memcpy(msg, &hdr, sizeof(hdr));
+    n = sizeof(hdr);
+    if ( argc == 4 )
+        n += unescape(argv[3], msg + n, sizeof(msg) - n);
+
+    cons = intf->rsp_cons;
+    prod = intf->rsp_prod;
+    __sync_synchronize();
+    if ( prod - cons > XENSTORE_RING_SIZE ||
+         XENSTORE_RING_SIZE - (prod - cons) < n )
+        die("no room in the rsp ring for the message");
+    for ( i = 0; i < n; i++ )
+        intf->rsp[MASK_XENSTORE_IDX(prod + i)] = msg[i];
+    __sync_synchronize();           /* the bytes before the index */
+    intf->rsp_prod = prod + n;
+    printf("injected %zu bytes at rsp 0x%08" PRIx32 "\n", n, prod);
+}
+
+int main(int argc, char **argv)
+{
+    const struct layout *l = NULL;
+    xenforeignmemory_handle *fmem;
+    unsigned int domid;
+    const char *cmd;
+    void *page;
+
+    if ( argc < 4 )
+        usage();
+    domid = parse_number(argv[1], DOMID_FIRST_RESERVED - 1);
+    for ( size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++ )
+        if ( strcmp(argv[2], layouts[i].name) == 0 )
+            l = &layouts[i];
+    if ( !l )
+        usage();
+    cmd = argv[3];
+
+    fmem = xenforeignmemory_open(NULL, 0);
+    if ( !fmem )
+        die("cannot open xenforeignmemory (is this dom0, privcmd loaded?)");
+    page = map_page(fmem, domid, ring_frame(domid, l));
+
+    if ( strcmp(cmd, "show") == 0 && argc == 4 )
+        cmd_show(l, page);
+    else if ( strcmp(cmd, "set") == 0 )
+        cmd_set(l, page, argc - 4, argv + 4);
+    else if ( strcmp(cmd, "fill") == 0 )
+        cmd_fill(l, page, argc - 4, argv + 4);
+    else if ( strcmp(cmd, "save") == 0 )
+        cmd_save(page, argc - 4, argv + 4);
+    else if ( strcmp(cmd, "compare") == 0 )
+        cmd_compare(l, page, argc - 4, argv + 4);
+    else if ( strcmp(cmd, "inject") == 0 && l == &layouts[1] )
+        cmd_inject(page, argc - 4, argv + 4);
+    else
+        usage();
+
+    xenforeignmemory_unmap(fmem, page, 1);
+    xenforeignmemory_close(fmem);
+    return 0;
+}

@@ -65,7 +65,7 @@ static void report(int rc, uint64_t away_ns)
                "after %llu.%03u s away\n", xs_domid(), (unsigned long long)s,
                ms);
     else
-        printk("resume: Xen refused the suspend (error %d); carrying on\n",
+        printk("resume: the domain did not suspend (error %d); carrying on\n",
                rc);
 }
 

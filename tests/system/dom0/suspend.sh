@@ -9,25 +9,44 @@
 # domain's console output to the same console.log, so the case's log reads
 # as one life.
 #
-# Save images live in dom0's RAM (tmpfs): one at a time, deleted at once.
+# Save images live in dom0's RAM (tmpfs), next to every earlier case's
+# results: one at a time, deleted at once, and of 8 MiB guests (a 16 MiB
+# one's image did not always fit late in the suite).
 
 SR_IMAGE=/tmp/tinypv-save.img
+SR_MEMORY="memory=8"
 
 # A suite that runs the cases once per platform sets IMAGE (the kernel to
 # boot) and PREFIX (before each case name); without them: PV, no prefix.
 
 # sr_wait_gone SECS: until the domain's old xl and console client are gone.
+# Fails (leaving them) if the old xl is still there: the domain did not go.
 sr_wait_gone() {
     n=$(($1 * 10))
     while [ -n "$XL_PID" ] && kill -0 "$XL_PID" 2>/dev/null; do
         n=$((n - 1))
-        [ "$n" -gt 0 ] || { log "guest $GUEST: old xl still there"; break; }
+        if [ "$n" -le 0 ]; then
+            log "guest $GUEST: the old domain's xl is still there after $1 s"
+            echo "old xl still there after $1 s" >>"$GDIR/error"
+            return 1
+        fi
         sleep 0.1
     done
     [ -n "$XL_PID" ] && wait "$XL_PID" 2>/dev/null
     exec 3>&-
     wait_until 10 sh -c "! kill -0 $CONSOLE_PID" || kill "$CONSOLE_PID" 2>/dev/null
     wait "$CONSOLE_PID" 2>/dev/null
+    return 0
+}
+
+# sr_abandon WHY: a step failed; say so, end the domain, go on with the next case.
+sr_abandon() {
+    log "guest $GUEST: $1; destroying it"
+    echo "$1" >>"$GDIR/error"
+    xl list >>"$GDIR/error" 2>&1
+    xl destroy "$GUEST" 2>/dev/null
+    guest_wait_end 10
+    rm -f "$SR_IMAGE"
 }
 
 # sr_wait_end_unwatched SECS: the end of a domain no xl watches any more
@@ -79,12 +98,20 @@ sr_attach() {
 
 # sr_save: xl save, wait until the old domain is gone, time it.
 sr_save() {
+    free >>"$GDIR/save.log" 2>&1
     start=$(now_ms)
     xl save "$GUEST" "$SR_IMAGE" >>"$GDIR/save.log" 2>&1
-    echo "xl save exit $?" >>"$GDIR/save.log"
+    rc=$?
+    echo "xl save exit $rc" >>"$GDIR/save.log"
     echo $(($(now_ms) - start)) >>"$GDIR/save_ms"
-    sr_wait_gone 30
+    if [ "$rc" -ne 0 ]; then
+        # On the serial log too, in case the results never come back.
+        log "guest $GUEST: xl save failed (exit $rc):"
+        tail -n 8 "$GDIR/save.log"
+        return 1
+    fi
     ls -l "$SR_IMAGE" >>"$GDIR/save.log" 2>&1
+    sr_wait_gone 30
 }
 
 # sr_restore: xl restore (paused, foreground like guest_start), attach.
@@ -103,8 +130,8 @@ sr_restore() {
 
 # sr_round_trip: save, restore, wait for the resume line number N.
 sr_round_trip() {
-    sr_save
-    sr_restore || return 1
+    sr_save || { sr_abandon "xl save failed"; return 1; }
+    sr_restore || { sr_abandon "xl restore failed"; return 1; }
     guest_wait_text "resume: restored in a new domain" "$1" 60
 }
 
@@ -120,7 +147,7 @@ sr_after() {
 
 # xl save + xl restore; a line typed just before the save.
 case_suspend_save_restore() {
-    guest_start "${PREFIX}sr-save" "${IMAGE:-tinypv}" "" || return
+    guest_start "${PREFIX}sr-save" "${IMAGE:-tinypv}" "" "$SR_MEMORY" || return
     guest_wait_text "tinypv> " 1 30
     guest_command "uptime"
     guest_command "xs ls control"
@@ -134,12 +161,14 @@ case_suspend_save_restore() {
 
 # xl save -c: a checkpoint; the same domain carries on.
 case_suspend_checkpoint() {
-    guest_start "${PREFIX}sr-checkpoint" "${IMAGE:-tinypv}" "" || return
+    guest_start "${PREFIX}sr-checkpoint" "${IMAGE:-tinypv}" "" "$SR_MEMORY" || return
     guest_wait_text "tinypv> " 1 30
     guest_command "uptime"
     xl save -c "$GUEST" "$SR_IMAGE" >"$GDIR/save.log" 2>&1
-    echo "xl save -c exit $?" >>"$GDIR/save.log"
+    rc=$?
+    echo "xl save -c exit $rc" >>"$GDIR/save.log"
     rm -f "$SR_IMAGE"
+    [ "$rc" -eq 0 ] || { log "guest $GUEST: xl save -c failed:"; tail -n 8 "$GDIR/save.log"; }
     guest_wait_text "resume: checkpoint resumed" 1 30
     xl domid "$GUEST" >"$GDIR/domid_after" 2>&1
     sr_after 1
@@ -150,24 +179,31 @@ case_suspend_checkpoint() {
 
 # A local live migration: the receiver runs in this dom0, no ssh.
 case_suspend_migrate() {
-    guest_start "${PREFIX}sr-migrate" "${IMAGE:-tinypv}" "" || return
+    guest_start "${PREFIX}sr-migrate" "${IMAGE:-tinypv}" "" "$SR_MEMORY" || return
     guest_wait_text "tinypv> " 1 30
     guest_command "uptime"
     start=$(now_ms)
     xl migrate -s "" "$GUEST" "xl migrate-receive -p" >"$GDIR/migrate.log" 2>&1
-    echo "xl migrate exit $?" >>"$GDIR/migrate.log"
+    rc=$?
+    echo "xl migrate exit $rc" >>"$GDIR/migrate.log"
     echo $(($(now_ms) - start)) >"$GDIR/migrate_ms"
-    sr_wait_gone 30
+    if [ "$rc" -ne 0 ]; then
+        log "guest $GUEST: xl migrate failed (exit $rc):"
+        tail -n 8 "$GDIR/migrate.log"
+        sr_abandon "xl migrate failed"
+        return
+    fi
+    sr_wait_gone 30 || { sr_abandon "the old domain stayed"; return; }
     # The receiving xl watches the new domain as a daemon, logging here.
     XL_PID=""
-    sr_attach "xl migrate" || return
+    sr_attach "xl migrate" || { sr_abandon "no migrated domain"; return; }
     guest_wait_text "resume: restored in a new domain" 1 60
     sr_after 1
     guest_command "stats"
     guest_type 'poweroff\r'
     wait_until 30 sh -c "! xl domid $GUEST"
     sleep 1
-    sr_wait_gone 5
+    sr_wait_gone 5 || true
     mv "$GDIR/xl.log" "$GDIR/xl.before-migrate.log"
     cat /var/log/xen/xl-"$GUEST"*.log >"$GDIR/xl.log" 2>&1
     record_reason
@@ -176,7 +212,7 @@ case_suspend_migrate() {
 
 # Three save/restore round trips in a row.
 case_suspend_three() {
-    guest_start "${PREFIX}sr-three" "${IMAGE:-tinypv}" "" || return
+    guest_start "${PREFIX}sr-three" "${IMAGE:-tinypv}" "" "$SR_MEMORY" || return
     guest_wait_text "tinypv> " 1 30
     guest_command "uptime"
     for i in 1 2 3; do
@@ -190,7 +226,7 @@ case_suspend_three() {
 
 # xl save in the middle of a 1 MiB output burst: no byte lost or doubled.
 case_suspend_flood() {
-    guest_start "${PREFIX}sr-flood" "${IMAGE:-tinypv}" "burst=1M" || return
+    guest_start "${PREFIX}sr-flood" "${IMAGE:-tinypv}" "burst=1M" "$SR_MEMORY" || return
     guest_wait_text "burst: begin" 1 30
     sleep 2
     sr_round_trip 1 || return

@@ -277,7 +277,7 @@ count_is_exact() {
 }
 
 check_suspend_save_restore() {
-    use_case "${PREFIX}sr-save" || return
+    use_case "${PREFIX:-}sr-save" || return
     after_prompt "xs ls control" "feature-suspend"
     if grep -q "^xl save exit 0$" "$CASE_DIR/save.log" 2>/dev/null; then
         pass "xl save succeeded"
@@ -289,11 +289,11 @@ check_suspend_save_restore() {
     # Typed just before the save: answered once, neither lost nor doubled.
     count_is_exact "typed before save" 1
     after_prompt "stats" "suspend: 1 suspends, 1 restored in a new domain, 0 resumed after a checkpoint or cancel, 0 refused"
-    sr_checks 1 "${PREFIX}sr-save"
+    sr_checks 1 "${PREFIX:-}sr-save"
 }
 
 check_suspend_checkpoint() {
-    use_case "${PREFIX}sr-checkpoint" || return
+    use_case "${PREFIX:-}sr-checkpoint" || return
     local before after
     if grep -q "^xl save -c exit 0$" "$CASE_DIR/save.log" 2>/dev/null; then
         pass "xl save -c succeeded"
@@ -310,11 +310,11 @@ check_suspend_checkpoint() {
     has "resume: checkpoint resumed in the same domain (domid $before)"
     count_is "resume: restored in a new domain" 0
     after_prompt "stats" "suspend: 1 suspends, 0 restored in a new domain, 1 resumed after a checkpoint or cancel, 0 refused"
-    sr_checks 1 "${PREFIX}sr-checkpoint"
+    sr_checks 1 "${PREFIX:-}sr-checkpoint"
 }
 
 check_suspend_migrate() {
-    use_case "${PREFIX}sr-migrate" || return
+    use_case "${PREFIX:-}sr-migrate" || return
     if grep -q "^Migration successful.$" "$CASE_DIR/migrate.log" 2>/dev/null; then
         pass "xl migrate -s '' (local, live) succeeded"
     else
@@ -322,11 +322,11 @@ check_suspend_migrate() {
     fi
     count_is "resume: restored in a new domain" 1
     after_prompt "stats" "suspend: 1 suspends, 1 restored in a new domain"
-    sr_checks 1 "${PREFIX}sr-migrate"
+    sr_checks 1 "${PREFIX:-}sr-migrate"
 }
 
 check_suspend_three() {
-    use_case "${PREFIX}sr-three" || return
+    use_case "${PREFIX:-}sr-three" || return
     count_is "resume: restored in a new domain" 3
     if [ "$(sort -u "$CASE_DIR/domids" 2>/dev/null | wc -l)" -eq 3 ]; then
         pass "three new domains: $(tr '\n' ' ' <"$CASE_DIR/domids")"
@@ -334,11 +334,11 @@ check_suspend_three() {
         fail "three new domains: '$(tr '\n' ' ' <"$CASE_DIR/domids" 2>/dev/null)'"
     fi
     after_prompt "stats" "suspend: 3 suspends, 3 restored in a new domain, 0 resumed after a checkpoint or cancel, 0 refused"
-    sr_checks 3 "${PREFIX}sr-three"
+    sr_checks 3 "${PREFIX:-}sr-three"
 }
 
 check_suspend_flood() {
-    use_case "${PREFIX}sr-flood" || return
+    use_case "${PREFIX:-}sr-flood" || return
     local begin suspended end
     burst_matches
     begin=$(grep -a -n -m 1 '^burst: begin' "$CASE_DIR/console.txt" | cut -d: -f1)
@@ -352,7 +352,7 @@ check_suspend_flood() {
     fi
     count_is "resume: restored in a new domain" 1
     # The burst runs before the first prompt: no uptime before the save.
-    sr_checks 1 "${PREFIX}sr-flood" 1
+    sr_checks 1 "${PREFIX:-}sr-flood" 1
 }
 
 check_all_cases() {

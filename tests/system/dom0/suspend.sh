@@ -147,7 +147,7 @@ sr_after() {
 
 # xl save + xl restore; a line typed just before the save.
 case_suspend_save_restore() {
-    guest_start "${PREFIX}sr-save" "${IMAGE:-tinypv}" "" "$SR_MEMORY" || return
+    guest_start "${PREFIX:-}sr-save" "${IMAGE:-tinypv}" "" "$SR_MEMORY" || return
     guest_wait_text "tinypv> " 1 30
     guest_command "uptime"
     guest_command "xs ls control"
@@ -161,7 +161,7 @@ case_suspend_save_restore() {
 
 # xl save -c: a checkpoint; the same domain carries on.
 case_suspend_checkpoint() {
-    guest_start "${PREFIX}sr-checkpoint" "${IMAGE:-tinypv}" "" "$SR_MEMORY" || return
+    guest_start "${PREFIX:-}sr-checkpoint" "${IMAGE:-tinypv}" "" "$SR_MEMORY" || return
     guest_wait_text "tinypv> " 1 30
     guest_command "uptime"
     xl save -c "$GUEST" "$SR_IMAGE" >"$GDIR/save.log" 2>&1
@@ -179,7 +179,7 @@ case_suspend_checkpoint() {
 
 # A local live migration: the receiver runs in this dom0, no ssh.
 case_suspend_migrate() {
-    guest_start "${PREFIX}sr-migrate" "${IMAGE:-tinypv}" "" "$SR_MEMORY" || return
+    guest_start "${PREFIX:-}sr-migrate" "${IMAGE:-tinypv}" "" "$SR_MEMORY" || return
     guest_wait_text "tinypv> " 1 30
     guest_command "uptime"
     start=$(now_ms)
@@ -212,7 +212,7 @@ case_suspend_migrate() {
 
 # Three save/restore round trips in a row.
 case_suspend_three() {
-    guest_start "${PREFIX}sr-three" "${IMAGE:-tinypv}" "" "$SR_MEMORY" || return
+    guest_start "${PREFIX:-}sr-three" "${IMAGE:-tinypv}" "" "$SR_MEMORY" || return
     guest_wait_text "tinypv> " 1 30
     guest_command "uptime"
     for i in 1 2 3; do
@@ -226,7 +226,7 @@ case_suspend_three() {
 
 # xl save in the middle of a 1 MiB output burst: no byte lost or doubled.
 case_suspend_flood() {
-    guest_start "${PREFIX}sr-flood" "${IMAGE:-tinypv}" "burst=1M" "$SR_MEMORY" || return
+    guest_start "${PREFIX:-}sr-flood" "${IMAGE:-tinypv}" "burst=1M" "$SR_MEMORY" || return
     guest_wait_text "burst: begin" 1 30
     sleep 2
     sr_round_trip 1 || return

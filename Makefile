@@ -1,9 +1,12 @@
-# tinypv: a small 32-bit PAE Xen PV guest kernel.
+# tinypv: a small 32-bit Xen guest kernel, PV and PVH from one tree.
 #
-#   make                      build every image: build/tinypv (PV, Xen ELF notes)
-#                             and build/tinypv-legacy (PV, only the old __xen_guest string)
+#   make                      build every image: build/tinypv (PV, Xen ELF notes),
+#                             build/tinypv-legacy (PV, only the old __xen_guest string)
+#                             and build/tinypv-pvh (PVH, the PHYS32_ENTRY note)
 #   make XEN_METADATA=legacy  with `make run`: boot the legacy image
 #   make run                  boot tinypv under real Xen in QEMU, console on this terminal
+#   make run PLATFORM=pvh     the same with the PVH image, on Debian's stock hypervisor
+#   make which-config         which domain config fits the Xen host you are on (xl info)
 #   make test                 host unit tests (ASan+UBSan), fuzz smoke, ring stress,
 #                             then system tests under Xen (floods included)
 #   make bench                host ring benchmark, then system figures under Xen
@@ -108,13 +111,31 @@ pv_SRCS := \
     arch/x86/pv/setup.c \
     arch/x86/pv/hypercall_check.c \
     arch/x86/pv/mm.c \
+    arch/x86/pv/start_info_check.c \
     arch/x86/pv/traps.c \
     arch/x86/pv/upcall.c \
     arch/x86/pv/suspend.c
 pv_LOAD_BASE := 0xC0000000
 pv_DEFS      := -DPLATFORM_PV
 
-PLATFORMS := pv
+# 32-bit PVH: Xen enters at the PHYS32_ENTRY note's physical address in
+# flat protected mode, paging off, ring 0. 1 MiB: the first address above
+# the legacy PC hole, inside the RAM of every PVH domain (xl puts
+# hvm_start_info and the command line after the image).
+pvh_SRCS := \
+    arch/x86/pvh/boot.S \
+    arch/x86/pvh/entry.S \
+    arch/x86/pvh/setup.c \
+    arch/x86/pvh/hypercall.c \
+    arch/x86/pvh/mm.c \
+    arch/x86/pvh/traps.c \
+    arch/x86/pvh/upcall.c \
+    arch/x86/pvh/suspend.c \
+    arch/x86/pvh/xen_notes.S
+pvh_LOAD_BASE := 0x00100000
+pvh_DEFS      := -DPLATFORM_PVH
+
+PLATFORMS := pv pvh
 
 # platform_objs P: every object of platform P, under $(BUILD)/P/obj/.
 platform_objs = $(patsubst %,$(BUILD)/$(1)/obj/%.o,$(X86_SRCS) $($(1)_SRCS) $(COMMON_SRCS))
@@ -131,7 +152,7 @@ else
 $(error XEN_METADATA must be 'notes' or 'legacy', not '$(XEN_METADATA)')
 endif
 
-IMAGES := $(BUILD)/tinypv $(BUILD)/tinypv-legacy
+IMAGES := $(BUILD)/tinypv $(BUILD)/tinypv-legacy $(BUILD)/tinypv-pvh
 
 .PHONY: all images
 all: images
@@ -161,6 +182,9 @@ $(BUILD)/tinypv: $(call platform_objs,pv) $(NOTES_OBJ) $(BUILD)/pv/linker.ld $(S
 
 $(BUILD)/tinypv-legacy: $(call platform_objs,pv) $(LEGACY_OBJ) $(BUILD)/pv/linker.ld $(SYMTAB_EMPTY) tools/gen-symtab
 	$(call link_with_symbols,$(BUILD)/pv/linker.ld,$(call platform_objs,pv) $(LEGACY_OBJ))
+
+$(BUILD)/tinypv-pvh: $(call platform_objs,pvh) $(BUILD)/pvh/linker.ld $(SYMTAB_EMPTY) tools/gen-symtab
+	$(call link_with_symbols,$(BUILD)/pvh/linker.ld,$(call platform_objs,pvh))
 
 # Compile and preprocess rules, once per platform.
 define platform_rules
@@ -207,7 +231,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
 
 # Each test: tests/host/test_NAME.c plus the kernel sources listed here.
 HOST_TESTS := format string cksum cmdline ring line_editor shell_parse time \
-    xs_ring xs_proto symbols
+    xs_ring xs_proto symbols start_info dispatch
 test_format_SRCS  := lib/format.c
 test_string_SRCS  := lib/string.c
 test_cksum_SRCS   := lib/cksum.c
@@ -219,6 +243,8 @@ test_time_SRCS    := kernel/time.c lib/calendar.c lib/div64.c
 test_xs_ring_SRCS  := xenstore/xs_ring.c
 test_xs_proto_SRCS := xenstore/xs_proto.c
 test_symbols_SRCS  := kernel/symbols.c tests/host/printk_stub.c
+test_start_info_SRCS := arch/x86/pv/start_info_check.c lib/string.c
+test_dispatch_SRCS := events/dispatch.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 
@@ -239,7 +265,7 @@ include tests/stress/stress.mk
 include tests/fuzz/fuzz.mk
 include bench/bench.mk
 
-.PHONY: check-host check-system test run testbed deps clean bench
+.PHONY: check-host check-system test run testbed deps clean bench which-config
 check-host: $(HOST_BINS)
 	$(Q)tests/host/run-all $(HOST_BINS)
 
@@ -264,9 +290,28 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory bench-host images testbed
 	$(Q)bench/system-bench $(BUILD)
 
+# make run [PLATFORM=pv|pvh]: PV boots on the test bed's PV32 rebuild of
+# Xen, PVH on Debian's hypervisor as shipped (what most hosts run).
+PLATFORM ?= pv
+ifeq ($(PLATFORM),pv)
+RUN_IMAGE  := $(DEFAULT_IMAGE)
+RUN_CONFIG := domain_config
+RUN_XEN    := pv32
+else ifeq ($(PLATFORM),pvh)
+RUN_IMAGE  := $(BUILD)/tinypv-pvh
+RUN_CONFIG := domain_config.pvh
+RUN_XEN    := stock
+else
+$(error PLATFORM must be 'pv' or 'pvh', not '$(PLATFORM)')
+endif
+
 run: deps
-	$(Q)$(MAKE) --no-print-directory $(DEFAULT_IMAGE) testbed
-	$(Q)tools/run-interactive $(DEFAULT_IMAGE) domain_config
+	$(Q)$(MAKE) --no-print-directory $(RUN_IMAGE) testbed
+	$(Q)tools/run-interactive $(RUN_IMAGE) $(RUN_CONFIG) $(RUN_XEN)
+
+# On a Xen host (as root): reads `xl info`, names the config that fits.
+which-config:
+	$(Q)tools/which-config
 
 clean:
 	rm -rf $(BUILD)

@@ -8,6 +8,21 @@
  * When the ring is full, ring.c calls console_wait(), which sleeps in
  * SCHEDOP_poll on the console port until xenconsoled (which notifies us
  * after every drain) has made room, or until the stall timeout passes.
+ *
+ * Stall and recovery: after a wait that gave up, the writer is STALLED and
+ * never waits again; it keeps the newest CONSOLE_HOLD_SIZE bytes (ring.c's
+ * hold buffer) and counts what they push out. xenconsoled drains a ring
+ * only when notified, and one that was restarted has not heard the
+ * notifications sent before it came: so while stalled a timer announces
+ * the full ring every CONSOLE_PROBE_MS and looks whether out_cons moved.
+ * When it has (seen by that probe, by the backend's own notification, or
+ * by the next write), the loss is reported once, with its byte count, and
+ * the held bytes follow it into the ring: no typing needed, no spinning.
+ *
+ * Input: the in ring is drained in batches, at most CONSOLE_INPUT_BUDGET
+ * per pass of the main loop, and never more than the consumer has room
+ * for (console_set_input_room): what it cannot take yet stays in the ring,
+ * so xenconsoled stops reading the pty instead of anybody dropping bytes.
  */
 #include <tinypv/console.h>
 #include <tinypv/console_trace.h>
@@ -16,6 +31,7 @@
 #include <tinypv/printk.h>
 #include <tinypv/clock.h>
 #include <lib/string.h>
+#include <lib/format.h>
 #include <tinypv/barrier.h>
 
 /* Input is taken in batches of up to the in ring's size. */
@@ -30,9 +46,14 @@ static uint32_t corrupt_reports;
 static uint64_t dropped_reported;
 static uint64_t wait_deadline;
 static struct cksum *tap;
+static char hold[CONSOLE_HOLD_SIZE];    /* newest output while stalled */
+static struct timer probe;              /* armed only while stalled */
+static bool probe_wanted;               /* stalled: the main loop arms it */
 static volatile bool input_pending;     /* set in the upcall, cleared by the loop */
+static bool input_blocked;              /* the consumer had no room */
 static bool input_corrupt_reported;
 static console_input_fn input_handler;
+static console_room_fn input_room;
 static void *input_ctx;
 
 /* ctx is the reader or the writer: the trace tells the two apart. */
@@ -98,6 +119,7 @@ void console_init(const struct boot_ring *ring)
     }
     console_port = ring->port;
     xencons_writer_init(&writer, ring->page, &writer_ops);
+    xencons_writer_set_hold(&writer, hold, sizeof(hold));
     xencons_reader_init(&reader, ring->page, &reader_ops);
     console_trace_attach(ring->page, console_port);
     ring_ready = true;
@@ -123,15 +145,44 @@ static void report_corrupt_ring(void)
            "the ring is no longer used\n", writer.bad_prod, writer.bad_cons);
 }
 
-/* Tell the reader, once the backend drains again, what a stall cost. */
-static void report_dropped_output(void)
+/*
+ * If the backend drains again after a stall, end the stall: the loss
+ * report, once, then the held bytes. Upcalls masked (it writes the ring).
+ */
+static void resume_if_back(void)
 {
+    char report[128];
     uint64_t dropped = writer.stats.dropped - dropped_reported;
+    int n = 0;
 
+    if ( !xencons_stall_over(&writer) )
+        return;
+    if ( dropped )
+        n = snprintf(report, sizeof(report), "\r\n[console: %llu bytes lost: "
+                     "the backend stopped draining the ring for more than "
+                     "%u ms]\r\n", (unsigned long long)dropped,
+                     CONSOLE_STALL_TIMEOUT_MS);
     dropped_reported = writer.stats.dropped;
-    printk("\n[console: %llu bytes lost: the backend stopped draining the "
-           "ring for more than %u ms]\n", (unsigned long long)dropped,
-           CONSOLE_STALL_TIMEOUT_MS);
+    xencons_resume(&writer, report, n > 0 ? MIN((size_t)n, sizeof(report) - 1) : 0);
+    xencons_kick(&writer);
+    if ( writer.state == XENCONS_STALLED )
+        probe_wanted = true;        /* stalled again while catching up */
+}
+
+/* The probe: announce the full ring, and look whether it is drained. */
+static void probe_fired(struct timer *t, void *ctx)
+{
+    unsigned long flags = upcall_save_and_mask();
+
+    if ( ring_ready && writer.state == XENCONS_STALLED )
+    {
+        xencons_announce(&writer);
+        resume_if_back();
+    }
+    if ( ring_ready && writer.state == XENCONS_STALLED )
+        timer_arm(&probe, monotonic_ns() + CONSOLE_PROBE_MS * NSEC_PER_MSEC,
+                  probe_fired, NULL);
+    upcall_restore(flags);
 }
 
 /* Put translated bytes into the ring (or wherever output goes now). */
@@ -144,9 +195,13 @@ static void emit(const char *s, size_t n)
         debug_console_write(s, n);
         return;
     }
+    if ( writer.state == XENCONS_STALLED )
+        resume_if_back();
     done = xencons_write(&writer, s, n);
     if ( console_trace_on && done )
         console_trace_write(s, done);
+    if ( writer.state == XENCONS_STALLED )
+        probe_wanted = true;        /* armed from the main loop, not here */
     if ( tap )
         cksum_update(tap, s, done);
     if ( writer.state == XENCONS_CORRUPT )
@@ -177,10 +232,6 @@ void console_put(const char *s, size_t n)
         emit(chunk, used);
 
     upcall_restore(flags);
-
-    if ( ring_ready && writer.state == XENCONS_OK &&
-         writer.stats.dropped != dropped_reported )
-        report_dropped_output();
 }
 
 void console_kick(void)
@@ -223,6 +274,20 @@ void console_set_input_handler(console_input_fn fn, void *ctx)
     input_ctx = ctx;
 }
 
+void console_set_input_room(console_room_fn fn)
+{
+    input_room = fn;
+}
+
+void console_input_resume(void)
+{
+    if ( input_blocked )
+    {
+        input_blocked = false;
+        input_pending = true;
+    }
+}
+
 void console_start_input(void)
 {
     if ( !ring_ready )
@@ -260,19 +325,55 @@ void console_resume(const struct boot_ring *ring, bool new_domain)
 
 bool console_input_pending(void)
 {
-    return input_pending;
+    return input_pending || probe_wanted;
+}
+
+/* How much the consumer can take now (all of a batch if it does not say). */
+static size_t input_space(void)
+{
+    size_t room = input_room ? input_room(input_ctx) : XENCONS_IN_BATCH;
+
+    return MIN(room, XENCONS_IN_BATCH);
+}
+
+/* The stall side of a console pass: arm the probe, or end the stall. */
+static void output_pass(void)
+{
+    unsigned long flags = upcall_save_and_mask();
+
+    if ( ring_ready && writer.state == XENCONS_STALLED )
+        resume_if_back();
+    if ( probe_wanted && ring_ready && writer.state == XENCONS_STALLED &&
+         !probe.armed )
+        timer_arm(&probe, monotonic_ns() + CONSOLE_PROBE_MS * NSEC_PER_MSEC,
+                  probe_fired, NULL);
+    probe_wanted = false;
+    upcall_restore(flags);
 }
 
 void console_process_input(void)
 {
     char buf[XENCONS_IN_BATCH];
-    size_t n;
+    size_t n = 0, room;
+    unsigned int batches;
 
     /* Clear before reading: an event during the drain makes us come back. */
     input_pending = false;
     barrier();
-    while ( ring_ready && (n = xencons_read(&reader, buf, sizeof(buf))) > 0 )
+    /* The backend's notification may also say that it drains again. */
+    output_pass();
+    for ( batches = 0; ring_ready && batches < CONSOLE_INPUT_BUDGET; batches++ )
     {
+        room = input_space();
+        if ( room == 0 )
+        {
+            /* Backpressure: leave it in the ring until the consumer asks. */
+            input_blocked = true;
+            break;
+        }
+        n = xencons_read(&reader, buf, room);
+        if ( n == 0 )
+            break;
         if ( console_trace_on )
             console_trace_read(buf, n);
         if ( input_handler )
@@ -280,6 +381,8 @@ void console_process_input(void)
     }
     if ( console_trace_on )
         console_trace_batch_done();
+    if ( batches == CONSOLE_INPUT_BUDGET )
+        input_pending = true;       /* budget spent: the rest on the next pass */
     if ( reader.state == XENCONS_CORRUPT && !input_corrupt_reported )
     {
         input_corrupt_reported = true;

@@ -80,10 +80,15 @@ void xencons_kick(struct xencons_writer *w)
     w->ops.notify(w->ops.ctx);
 }
 
-/* A stalled backend that consumed something is alive again. */
+/*
+ * A stalled backend that consumed something is alive again. With nothing
+ * held back, the writer can simply carry on; bytes held while stalled must
+ * go out first, after the owner's loss report: xencons_resume() does that.
+ */
 static void check_unstalled(struct xencons_writer *w, XENCONS_RING_IDX cons)
 {
-    if ( w->state == XENCONS_STALLED && cons != w->stalled_cons )
+    if ( w->state == XENCONS_STALLED && w->hold_len == 0 &&
+         cons != w->stalled_cons )
         w->state = XENCONS_OK;
 }
 
@@ -98,21 +103,22 @@ static void wait_for_backend(struct xencons_writer *w, XENCONS_RING_IDX cons,
     w->stats.stalls++;
 }
 
-size_t xencons_write(struct xencons_writer *w, const char *buf, size_t len)
+/*
+ * Place bytes in the ring, waiting whenever it is full, until all are in,
+ * the ring turns out corrupt or a wait gives up (the writer is then
+ * STALLED). Returns the number placed. Only for a writer that is OK.
+ */
+static size_t ring_write(struct xencons_writer *w, const char *buf, size_t len)
 {
     size_t done = 0, space, n;
     unsigned int attempt = 0;
     XENCONS_RING_IDX prod, cons;
 
-    if ( w->state == XENCONS_CORRUPT )
-        return 0;                   /* left alone: not even read again */
-    while ( done < len )
+    while ( done < len && w->state == XENCONS_OK )
     {
         space = out_space(w, &prod, &cons);
         if ( w->state == XENCONS_CORRUPT )
             break;
-        check_unstalled(w, cons);
-
         if ( space )
         {
             n = MIN(space, len - done);
@@ -121,14 +127,6 @@ size_t xencons_write(struct xencons_writer *w, const char *buf, size_t len)
             attempt = 0;
             continue;
         }
-
-        if ( w->state == XENCONS_STALLED )
-        {
-            /* Nobody is draining: do not wait again, keep the kernel going. */
-            w->stats.dropped += len - done;
-            break;
-        }
-
         /* Full: make sure the backend knows there is work, then wait. */
         xencons_kick(w);
         if ( attempt == 0 )
@@ -136,6 +134,111 @@ size_t xencons_write(struct xencons_writer *w, const char *buf, size_t len)
         wait_for_backend(w, cons, attempt++);
     }
     return done;
+}
+
+/*
+ * While stalled: keep the newest hold_size bytes. What no longer fits
+ * pushes the oldest held bytes out; those are the bytes lost.
+ */
+static void hold_put(struct xencons_writer *w, const char *buf, size_t len)
+{
+    size_t excess, at, first;
+
+    if ( len >= w->hold_size )
+    {
+        w->stats.dropped += w->hold_len + (len - w->hold_size);
+        buf += len - w->hold_size;
+        len = w->hold_size;
+        w->hold_start = 0;
+        w->hold_len = 0;
+    }
+    else if ( w->hold_len + len > w->hold_size )
+    {
+        excess = w->hold_len + len - w->hold_size;
+        w->hold_start = (w->hold_start + excess) % w->hold_size;
+        w->hold_len -= excess;
+        w->stats.dropped += excess;
+    }
+    if ( len == 0 )
+        return;
+    at = (w->hold_start + w->hold_len) % w->hold_size;
+    first = MIN(len, w->hold_size - at);
+    memcpy(w->hold + at, buf, first);
+    memcpy(w->hold, buf + first, len - first);
+    w->hold_len += len;
+}
+
+void xencons_writer_set_hold(struct xencons_writer *w, char *buf, size_t size)
+{
+    w->hold = buf;
+    w->hold_size = buf ? size : 0;
+    w->hold_start = w->hold_len = 0;
+}
+
+size_t xencons_write(struct xencons_writer *w, const char *buf, size_t len)
+{
+    size_t done = 0;
+    XENCONS_RING_IDX prod, cons;
+
+    if ( w->state == XENCONS_CORRUPT )
+        return 0;                   /* left alone: not even read again */
+    if ( w->state == XENCONS_STALLED && w->hold_len == 0 )
+    {
+        out_space(w, &prod, &cons);
+        if ( w->state == XENCONS_CORRUPT )
+            return 0;
+        check_unstalled(w, cons);
+    }
+    if ( w->state == XENCONS_OK )
+        done = ring_write(w, buf, len);
+    if ( w->state != XENCONS_STALLED || done == len )
+        return done;
+
+    /* Nobody is draining: do not wait again, keep the kernel going. */
+    if ( w->hold_size == 0 )
+    {
+        w->stats.dropped += len - done;
+        return done;
+    }
+    hold_put(w, buf + done, len - done);
+    return len;
+}
+
+bool xencons_stall_over(struct xencons_writer *w)
+{
+    XENCONS_RING_IDX prod, cons;
+
+    if ( w->state != XENCONS_STALLED )
+        return false;
+    out_space(w, &prod, &cons);
+    return w->state == XENCONS_STALLED && cons != w->stalled_cons;
+}
+
+bool xencons_resume(struct xencons_writer *w, const char *report, size_t len)
+{
+    size_t piece, done;
+
+    if ( w->state != XENCONS_STALLED )
+        return w->state == XENCONS_OK;
+    w->state = XENCONS_OK;
+    ring_write(w, report, len);
+    while ( w->hold_len && w->state == XENCONS_OK )
+    {
+        piece = MIN(w->hold_len, w->hold_size - w->hold_start);
+        done = ring_write(w, w->hold + w->hold_start, piece);
+        w->hold_start = (w->hold_start + done) % w->hold_size;
+        w->hold_len -= done;
+    }
+    if ( w->hold_len == 0 )
+        w->hold_start = 0;
+    return w->state == XENCONS_OK;
+}
+
+void xencons_announce(struct xencons_writer *w)
+{
+    w->unnotified = false;
+    w->stats.notifications++;
+    w->ops.notify(w->ops.ctx);
 }
 
 bool xencons_flush(struct xencons_writer *w)

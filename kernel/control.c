@@ -11,6 +11,21 @@
  * xenstore event channel, and the watch function below reads the request,
  * acknowledges it by writing an empty value (the toolstack created the key
  * empty and reads that as "taken"), and acts.
+ *
+ * The read and the acknowledgement are one xenstore transaction. The
+ * toolstack may write the key again, or cancel a request it gave up on
+ * (libxl clears an unanswered "suspend" after 60 s, in a transaction of
+ * its own), between our read and our write: outside a transaction we
+ * would then clear a request we never saw, or acknowledge one that was
+ * withdrawn. In one, xenstored refuses our commit (EAGAIN) if the key
+ * changed after we read it, and we read again.
+ *
+ * A request tinypv cannot honour would not be acknowledged at all: that
+ * is how the toolstack learns it was refused (libxl gives up after its
+ * 60 s wait, "guest didn't acknowledge suspend", instead of waiting
+ * another 60 s for a suspend that an acknowledgement would promise).
+ * Today every request is honoured; suspend acknowledges first, as libxl
+ * waits for that before it waits for the domain to suspend.
  */
 #include <tinypv/control.h>
 #include <tinypv/xenstore.h>
@@ -44,22 +59,74 @@ static void after_message(void)
     message_hook();
 }
 
-/* Read a control key and clear it; false if there is no request. */
-static bool take_request(const char *key, char *buf, size_t size)
-{
-    int rc = xs_read(key, buf, size);
+#define CONTROL_TX_ATTEMPTS 5
 
+/* Whether to acknowledge a request; true for everything we can carry out. */
+typedef bool (*accept_fn)(const char *request);
+
+static bool accept_all(const char *request)
+{
+    return true;
+}
+
+/*
+ * One attempt: in transaction tx, read key into buf and, if accept() says
+ * so, clear it. Returns 0 (buf holds the request, or "" if none), or -errno;
+ * -EAGAIN from the commit means: the key changed meanwhile, try again.
+ */
+static int read_and_ack(xs_tx_t tx, const char *key, char *buf, size_t size,
+                        accept_fn accept)
+{
+    int rc = xs_tx_read(tx, key, buf, size);
+
+    if ( rc == -ENOENT )
+        buf[0] = '\0';
+    else if ( rc < 0 )
+        return rc;
+    if ( buf[0] == '\0' || !accept(buf) )
+        return xs_transaction_end(tx, false);   /* nothing to write */
+    rc = xs_tx_write(tx, key, "");
     if ( rc < 0 )
     {
-        if ( rc != -ENOENT )
-            printk("control: cannot read %s: %s\n", key, xs_strerror(rc));
+        xs_transaction_end(tx, false);
+        return rc;
+    }
+    return xs_transaction_end(tx, true);
+}
+
+/*
+ * Read a control key and acknowledge the request in it, atomically; false
+ * if there is no request (an empty key: our own acknowledgement, or no
+ * request yet). A request accept() refuses is returned unacknowledged.
+ */
+static bool take_request(const char *key, char *buf, size_t size,
+                         accept_fn accept)
+{
+    xs_tx_t tx;
+    int rc = -EAGAIN;
+
+    for ( unsigned int i = 0; i < CONTROL_TX_ATTEMPTS && rc == -EAGAIN; i++ )
+    {
+        rc = xs_transaction_start(&tx);
+        if ( rc == 0 )
+            rc = read_and_ack(tx, key, buf, size, accept);
+    }
+    if ( rc < 0 )
+    {
+        printk("control: cannot take the request in %s: %s\n", key,
+               xs_strerror(rc));
         return false;
     }
-    if ( buf[0] == '\0' )
-        return false;           /* our own acknowledgement, or no request yet */
-    rc = xs_write(key, "");
-    if ( rc < 0 )
-        printk("control: cannot acknowledge %s: %s\n", key, xs_strerror(rc));
+    return buf[0] != '\0';
+}
+
+/*
+ * Every request is taken: suspend too (kernel/suspend.c). The accept()
+ * hook stays for requests a port of tinypv cannot honour: those are left
+ * unacknowledged, which is how the toolstack learns it was refused.
+ */
+static bool can_honour(const char *request)
+{
     return true;
 }
 
@@ -67,7 +134,7 @@ static void shutdown_requested(void *ctx, const char *path, const char *token)
 {
     char request[32];
 
-    if ( !take_request(SHUTDOWN_KEY, request, sizeof(request)) )
+    if ( !take_request(SHUTDOWN_KEY, request, sizeof(request), can_honour) )
         return;
     if ( strcmp(request, "poweroff") == 0 || strcmp(request, "halt") == 0 )
     {
@@ -119,7 +186,7 @@ static void sysrq_requested(void *ctx, const char *path, const char *token)
 {
     char key[8];
 
-    if ( !take_request(SYSRQ_KEY, key, sizeof(key)) )
+    if ( !take_request(SYSRQ_KEY, key, sizeof(key), accept_all) )
         return;
     printk("\n");
     switch ( key[0] )

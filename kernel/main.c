@@ -63,6 +63,12 @@ static void handle_option(void *ctx, const char *key, const char *value)
         else
             printk("warning: run needs commands: run=\"info; stats\"\n");
     }
+    else if ( strcmp(key, "notimer") == 0 )
+    {
+        /* Test: Xen refuses a second VIRQ_TIMER binding; no timers then. */
+        printk("notimer: binding VIRQ_TIMER again, which Xen must refuse\n");
+        timers_init();
+    }
     else
         printk("warning: unknown option '%s' on the command line, ignored\n",
                key);

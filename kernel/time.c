@@ -59,24 +59,46 @@ uint64_t scale_tsc_delta(uint64_t delta, uint32_t mul_frac, int8_t shift)
     return (((uint64_t)lo * mul_frac) >> 32) + (uint64_t)hi * mul_frac;
 }
 
-/* Xen's system time of this host, as the domain sees it now. */
-static uint64_t xen_system_ns(void)
+/*
+ * One consistent reading of a vcpu_time_info snapshot, and the TSC taken
+ * inside the same version window. The TSC must be read between the two
+ * version reads: read after the loop, Xen may have replaced the snapshot
+ * meanwhile (our vCPU moved to another physical CPU, whose TSC may be
+ * behind), and the TSC would then be below tsc_timestamp. Its rdtsc must
+ * also not run ahead of the loads before it, hence read_tsc is an ordered
+ * one (lfence; rdtsc) in the guest. A TSC that is still below the stamp
+ * (TSCs of two CPUs a little apart) gives system_time, never a delta of
+ * about 2^64 ticks.
+ *
+ * read_tsc is a parameter so that host tests can play Xen and the CPU.
+ */
+uint64_t time_read_snapshot(const volatile struct vcpu_time_info *t,
+                            uint64_t (*read_tsc)(void))
 {
     uint32_t version, mul_frac;
-    uint64_t tsc_stamp, system_time;
+    uint64_t tsc_stamp, system_time, tsc;
     int8_t shift;
 
     do {
-        version = vcpu_time->version;
+        version = t->version;
         smp_rmb();
-        tsc_stamp = vcpu_time->tsc_timestamp;
-        system_time = vcpu_time->system_time;
-        mul_frac = vcpu_time->tsc_to_system_mul;
-        shift = vcpu_time->tsc_shift;
+        tsc_stamp = t->tsc_timestamp;
+        system_time = t->system_time;
+        mul_frac = t->tsc_to_system_mul;
+        shift = t->tsc_shift;
+        tsc = read_tsc();
         smp_rmb();
-    } while ( (version & 1) || version != vcpu_time->version );
+    } while ( (version & 1) || version != t->version );
 
-    return system_time + scale_tsc_delta(rdtsc() - tsc_stamp, mul_frac, shift);
+    if ( tsc < tsc_stamp )
+        return system_time;
+    return system_time + scale_tsc_delta(tsc - tsc_stamp, mul_frac, shift);
+}
+
+/* Xen's system time of this host, as the domain sees it now. */
+static uint64_t xen_system_ns(void)
+{
+    return time_read_snapshot(vcpu_time, rdtsc_ordered);
 }
 
 uint64_t monotonic_ns(void)

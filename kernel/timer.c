@@ -33,9 +33,15 @@ void timers_init(void)
     if ( rc || evtchn_bind_handler(timer_port, timer_event, NULL, "timer") )
     {
         printk("timer: cannot bind VIRQ_TIMER (error %ld); no timers\n", rc);
+        timers_ready = false;
         return;
     }
     timers_ready = true;
+}
+
+bool timers_available(void)
+{
+    return timers_ready;
 }
 
 /* Tell Xen about the earliest deadline (or that there is none). */

@@ -50,6 +50,12 @@ static void run_line(char *line);
  * command and is consumed by doing so. (Bytes that were already queued
  * behind the command's own line, as in pasted text, are input for after
  * it, ^C included.)
+ *
+ * The queue is never overrun: the console asks shell_room() before it
+ * takes a batch from the ring, and while the queue is full it leaves the
+ * input where it is (xenconsoled then stops reading the pty: backpressure,
+ * all the way back to the typist) until process_queue() has made room and
+ * called console_input_resume(). A ^C behind a full queue waits as well.
  */
 static bool command_running;
 static bool interrupt_requested;
@@ -93,12 +99,12 @@ static void print_xenstore_stats(void)
 
     xenstore_get_stats(&xs);
     printk("xenstore: %s, %llu requests, %llu replies, %llu errors, "
-           "%llu timeouts, %llu watch events (%llu lost)\n",
+           "%llu timeouts, %llu watch events (%llu coalesced)\n",
            xs.connected ? "connected" : "not connected",
            (unsigned long long)xs.requests, (unsigned long long)xs.replies,
            (unsigned long long)xs.errors, (unsigned long long)xs.timeouts,
            (unsigned long long)xs.watch_events,
-           (unsigned long long)xs.events_lost);
+           (unsigned long long)xs.events_coalesced);
 }
 
 static void print_suspend_stats(void)
@@ -183,6 +189,13 @@ static void cmd_sleep(int argc, char **argv)
     {
         printk("usage: sleep SECONDS: a number such as 2 or 0.5, at most %u\n",
                SHELL_DURATION_MAX_S);
+        return;
+    }
+    /* Nothing would ever end the wait: say so instead of hanging. */
+    if ( !timers_available() )
+    {
+        printk("sleep: no timer (VIRQ_TIMER could not be bound); not "
+               "sleeping\n");
         return;
     }
     timer_arm(&timer, monotonic_ns() + ns, sleep_done, &done);
@@ -283,7 +296,8 @@ static void cmd_crash(int argc, char **argv)
     const char *kind = argc > 1 ? argv[1] : "pagefault";
 
     if ( argc > 2 || !trigger_fault(kind) )
-        printk("usage: crash [KIND]: KIND is one of %s\n", fault_kinds);
+        printk("usage: crash [KIND]: KIND is one of %s%s\n", fault_kinds,
+               arch_fault_kinds);
 }
 
 static const struct command commands[] = {
@@ -419,11 +433,19 @@ static char queue_pop(void)
     return c;
 }
 
+/* Room left in the queue: the console never hands us more. */
+static size_t shell_room(void *ctx)
+{
+    return sizeof(queue) - queue_len;
+}
+
 /* Edit what is queued, unless a command is running (it will come back). */
 static void process_queue(void)
 {
     while ( queue_len && !command_running )
         edit_byte((uint8_t)queue_pop());
+    if ( queue_len < sizeof(queue) )
+        console_input_resume();     /* input held back in the ring: go on */
     if ( queue_dropped && !command_running )
     {
         printk("\nshell: %u typed bytes dropped: typeahead buffer full\n",
@@ -450,6 +472,7 @@ void shell_start(void)
 {
     line_editor_init(&editor, editor_echo, NULL);
     console_set_input_handler(shell_input, NULL);
+    console_set_input_room(shell_room);
     control_set_message_hook(shell_redraw);
 }
 

@@ -10,10 +10,18 @@
  *             -> xs_reply_read: the value from rx_buf into the caller's buffer
  *
  * The rsp ring carries more than answers: watch events may come at any
- * time, in between or before our answer. Those are copied into a small
- * queue and handed to the watch functions later, from the main loop
- * (xenstore_process), so that a watch function never runs inside another
- * call and may itself make calls.
+ * time, in between or before our answer. An event only sets its watch's
+ * "fired" flag; the main loop (xenstore_process) later calls the function
+ * of each watch that fired, once, so that a watch function never runs
+ * inside another call and may itself make calls. Events are coalesced,
+ * never queued: any number of them in a storm costs one flag per watch, no
+ * watch can be lost behind the others, and the function reads the node
+ * (the state, not the event, is what counts).
+ *
+ * Budgets: one pass of xenstore_process() reads at most
+ * XENSTORE_PUMP_BUDGET messages and then asks to be called again, and a
+ * call waiting for its answer checks its deadline at least that often: a
+ * xenstored that never stops talking cannot keep the kernel in here.
  *
  * Everything that touches the rings runs with upcalls masked. The upcall
  * handler does nothing but set work_pending, so it cannot interfere; the
@@ -40,25 +48,18 @@ static bool in_request;                 /* between a request and its answer */
 static uint32_t next_req_id = 1;        /* 0 is never used: it means "none" */
 static int our_domid = -ENOTCONN;
 static uint64_t write_deadline;
-static uint64_t lost_reported;
 static struct xenstore_stats stats;
 
 struct watch {
     bool used;
+    bool fired;                 /* an event came since fn last ran */
     char path[XENSTORE_WATCH_PATH_MAX];
     char token[XENSTORE_TOKEN_MAX];
     xs_watch_fn fn;
     void *ctx;
 };
 static struct watch watches[XENSTORE_MAX_WATCHES];
-
-/* Events waiting for xenstore_process(): a ring of copies. */
-struct queued_event {
-    char path[XENSTORE_EVENT_PATH_MAX];
-    char token[XENSTORE_TOKEN_MAX];
-};
-static struct queued_event queue[XENSTORE_EVENT_QUEUE];
-static unsigned int queue_head, queue_count;
+static bool any_fired;          /* some watch has fired set */
 
 /* --- talking to the ring -------------------------------------------------- */
 
@@ -129,11 +130,11 @@ static struct watch *find_watch(const char *token)
     return NULL;
 }
 
-/* Copy an event into the queue, if it is for one of our watches and fits. */
-static void queue_event(const struct xs_msg *m)
+/* Note an event on its watch, if it is for one of ours. */
+static void note_event(const struct xs_msg *m)
 {
     const char *path, *token;
-    struct queued_event *ev;
+    struct watch *w;
 
     stats.watch_events++;
     if ( xs_parse_watch_event(m, &path, &token) )
@@ -142,45 +143,36 @@ static void queue_event(const struct xs_msg *m)
         printk("xenstore: malformed watch event (%u bytes) dropped\n", m->len);
         return;
     }
-    if ( strlen(token) >= XENSTORE_TOKEN_MAX || !find_watch(token) )
+    w = strlen(token) < XENSTORE_TOKEN_MAX ? find_watch(token) : NULL;
+    if ( !w )
     {
         stats.events_unknown++;     /* normal just after an unwatch */
         return;
     }
-    /* Both losses are reported, once per burst, by xenstore_process(). */
-    if ( strlen(path) >= XENSTORE_EVENT_PATH_MAX ||
-         queue_count == XENSTORE_EVENT_QUEUE )
-    {
-        stats.events_lost++;
-        return;
-    }
-    ev = &queue[(queue_head + queue_count) % XENSTORE_EVENT_QUEUE];
-    memcpy(ev->path, path, strlen(path) + 1);
-    memcpy(ev->token, token, strlen(token) + 1);
-    queue_count++;
+    if ( w->fired )
+        stats.events_coalesced++;   /* one call will do for both */
+    w->fired = true;
+    any_fired = true;
 }
 
-/* Hand queued events to their watches, oldest first, outside any request. */
+/*
+ * Call the function of each watch that fired, outside any request. The
+ * flag is cleared before the call: an event during it (its own write, say)
+ * brings it back for another pass.
+ */
 static void deliver_events(void)
 {
-    struct queued_event ev;
     struct watch *w;
 
-    while ( queue_count )
+    any_fired = false;
+    for ( unsigned int i = 0; i < XENSTORE_MAX_WATCHES; i++ )
     {
-        /* A copy: the function may make calls that queue more events. */
-        ev = queue[queue_head];
-        queue_head = (queue_head + 1) % XENSTORE_EVENT_QUEUE;
-        queue_count--;
-
-        w = find_watch(ev.token);
-        if ( !w )
-        {
-            stats.events_unknown++;     /* unwatched since it was queued */
+        w = &watches[i];
+        if ( !w->used || !w->fired )
             continue;
-        }
+        w->fired = false;
         stats.events_delivered++;
-        w->fn(w->ctx, ev.path, ev.token);
+        w->fn(w->ctx, w->path, w->token);
     }
 }
 
@@ -188,6 +180,7 @@ static void deliver_events(void)
 
 enum pump_result {
     PUMP_EMPTY,         /* nothing more to read now */
+    PUMP_BUDGET,        /* XENSTORE_PUMP_BUDGET messages read; maybe more */
     PUMP_ANSWER,        /* the answer to want_id is in *answer (in rx_buf) */
     PUMP_FAULT,         /* the ring is given up on */
 };
@@ -197,7 +190,7 @@ static bool is_answer(const struct xs_msg *m, uint32_t want_id)
 {
     if ( m->type == XS_WATCH_EVENT )
     {
-        queue_event(m);
+        note_event(m);
         return false;
     }
     if ( want_id != 0 && m->req_id == want_id )
@@ -211,16 +204,19 @@ static bool is_answer(const struct xs_msg *m, uint32_t want_id)
 }
 
 /*
- * Read messages until the ring is empty or the answer to want_id (0: none
- * expected) arrives. The answer stays valid in rx_buf until the next pump.
+ * Read messages until the ring is empty, the answer to want_id (0: none
+ * expected) arrives, or XENSTORE_PUMP_BUDGET messages were read. The
+ * answer stays valid in rx_buf until the next pump.
  */
 static enum pump_result pump(uint32_t want_id, struct xs_msg *answer)
 {
     struct xs_msg m;
     size_t len;
 
-    for ( ;; )
+    for ( unsigned int budget = XENSTORE_PUMP_BUDGET; ; budget-- )
     {
+        if ( budget == 0 )
+            return PUMP_BUDGET;
         switch ( xs_ring_read(&ring, rx_buf, sizeof(rx_buf), &len) )
         {
         case XS_RX_NONE:
@@ -256,8 +252,14 @@ static bool store_wait(void *ctx, unsigned int attempt)
         write_deadline = now + XENSTORE_TIMEOUT_MS * NSEC_PER_MSEC;
     if ( now >= write_deadline )
         return false;
-    if ( pump(0, NULL) == PUMP_FAULT )
-        return true;                /* the writer sees the fault and stops */
+    switch ( pump(0, NULL) )
+    {
+    case PUMP_FAULT:                /* the writer sees the fault and stops */
+    case PUMP_BUDGET:               /* more to read: no sleeping yet */
+        return true;
+    default:
+        break;
+    }
     wait_for_store(write_deadline);
     return true;
 }
@@ -270,10 +272,11 @@ static bool store_wait(void *ctx, unsigned int attempt)
 static int wait_for_answer(uint32_t id, uint32_t type, struct xs_msg *answer)
 {
     uint64_t deadline = monotonic_ns() + XENSTORE_TIMEOUT_MS * NSEC_PER_MSEC;
+    enum pump_result got;
 
     for ( ;; )
     {
-        switch ( pump(id, answer) )
+        switch ( (got = pump(id, answer)) )
         {
         case PUMP_ANSWER:
             stats.replies++;
@@ -281,6 +284,7 @@ static int wait_for_answer(uint32_t id, uint32_t type, struct xs_msg *answer)
         case PUMP_FAULT:
             return -EIO;
         case PUMP_EMPTY:
+        case PUMP_BUDGET:
             break;
         }
         if ( monotonic_ns() >= deadline )
@@ -290,7 +294,8 @@ static int wait_for_answer(uint32_t id, uint32_t type, struct xs_msg *answer)
                    xs_type_name(type), id, XENSTORE_TIMEOUT_MS);
             return -ETIMEDOUT;
         }
-        wait_for_store(deadline);
+        if ( got == PUMP_EMPTY )
+            wait_for_store(deadline);   /* else read on, deadline checked */
     }
 }
 
@@ -332,8 +337,9 @@ static int send_request(size_t len, uint32_t type)
  * if value; wait for the answer. On success *answer points into rx_buf and
  * must be used before the next request.
  */
-static int request(uint32_t type, const char *path, const char *token,
-                   const char *value, struct xs_msg *answer)
+static int request_tx(xs_tx_t tx, uint32_t type, const char *path,
+                      const char *token, const char *value,
+                      struct xs_msg *answer)
 {
     struct xs_builder b;
     unsigned long flags;
@@ -348,6 +354,7 @@ static int request(uint32_t type, const char *path, const char *token,
 
     id = new_req_id();
     xs_build_start(&b, tx_buf, sizeof(tx_buf), type, id);
+    xs_build_set_tx(&b, tx);
     xs_build_string(&b, path);
     if ( token )
         xs_build_string(&b, token);
@@ -367,10 +374,16 @@ static int request(uint32_t type, const char *path, const char *token,
     return rc;
 }
 
-int xs_read(const char *path, char *buf, size_t size)
+static int request(uint32_t type, const char *path, const char *token,
+                   const char *value, struct xs_msg *answer)
+{
+    return request_tx(XS_NO_TX, type, path, token, value, answer);
+}
+
+int xs_tx_read(xs_tx_t tx, const char *path, char *buf, size_t size)
 {
     struct xs_msg answer;
-    int rc = request(XS_READ, path, NULL, NULL, &answer);
+    int rc = request_tx(tx, XS_READ, path, NULL, NULL, &answer);
 
     if ( rc == 0 )
         return result(xs_reply_read(&answer, buf, size));
@@ -379,15 +392,44 @@ int xs_read(const char *path, char *buf, size_t size)
     return result(rc);
 }
 
-int xs_write(const char *path, const char *value)
+int xs_read(const char *path, char *buf, size_t size)
+{
+    return xs_tx_read(XS_NO_TX, path, buf, size);
+}
+
+int xs_tx_write(xs_tx_t tx, const char *path, const char *value)
 {
     struct xs_msg answer;
     int rc;
 
     if ( !value )
         return result(-EINVAL);
-    rc = request(XS_WRITE, path, NULL, value, &answer);
+    rc = request_tx(tx, XS_WRITE, path, NULL, value, &answer);
     return result(rc ? rc : xs_reply_status(&answer, XS_WRITE));
+}
+
+int xs_write(const char *path, const char *value)
+{
+    return xs_tx_write(XS_NO_TX, path, value);
+}
+
+/* The answer is the new transaction's id, in decimal; never 0. */
+int xs_transaction_start(xs_tx_t *tx)
+{
+    struct xs_msg answer;
+    int rc = request(XS_TRANSACTION_START, "", NULL, NULL, &answer);
+
+    return result(rc ? rc : xs_reply_transaction(&answer, tx));
+}
+
+/* "T" commits, "F" throws the transaction away. */
+int xs_transaction_end(xs_tx_t tx, bool commit)
+{
+    struct xs_msg answer;
+    int rc = request_tx(tx, XS_TRANSACTION_END, commit ? "T" : "F", NULL,
+                        NULL, &answer);
+
+    return result(rc ? rc : xs_reply_status(&answer, XS_TRANSACTION_END));
 }
 
 int xs_rm(const char *path)
@@ -434,6 +476,7 @@ int xs_watch(const char *path, const char *token, xs_watch_fn fn, void *ctx)
     memcpy(w->token, token, strlen(token) + 1);
     w->fn = fn;
     w->ctx = ctx;
+    w->fired = false;
     w->used = true;
 
     rc = request(XS_WATCH, path, token, NULL, &answer);
@@ -456,8 +499,9 @@ int xs_unwatch(const char *path, const char *token)
     if ( !w || strcmp(w->path, path) != 0 )
         return result(-ENOENT);
 
-    /* Freed first: events still queued or in flight are now dropped. */
+    /* Freed first: events still in flight are now dropped. */
     w->used = false;
+    w->fired = false;
     rc = request(XS_UNWATCH, path, token, NULL, &answer);
     return result(rc ? rc : xs_reply_status(&answer, XS_UNWATCH));
 }
@@ -583,7 +627,7 @@ int xenstore_resume(const struct boot_ring *r, bool new_domain)
 
 bool xenstore_pending(void)
 {
-    return work_pending || queue_count > 0;
+    return work_pending || any_fired;
 }
 
 void xenstore_process(void)
@@ -596,19 +640,11 @@ void xenstore_process(void)
     if ( usable() == 0 )
     {
         flags = upcall_save_and_mask();
-        pump(0, NULL);
+        if ( pump(0, NULL) == PUMP_BUDGET )
+            work_pending = true;    /* the rest on the next pass */
         upcall_restore(flags);
     }
     deliver_events();
-
-    if ( stats.events_lost != lost_reported )
-    {
-        printk("xenstore: %llu watch events lost (the queue of %u was full, "
-               "or the path longer than %u bytes)\n",
-               (unsigned long long)(stats.events_lost - lost_reported),
-               XENSTORE_EVENT_QUEUE, XENSTORE_EVENT_PATH_MAX - 1);
-        lost_reported = stats.events_lost;
-    }
 }
 
 /* --- for `stats` and `info` ----------------------------------------------- */

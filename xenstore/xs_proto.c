@@ -33,6 +33,14 @@ void xs_build_start(struct xs_builder *b, void *buf, size_t size,
     b->len = HDR_SIZE;
 }
 
+void xs_build_set_tx(struct xs_builder *b, uint32_t tx_id)
+{
+    if ( b->overflow )
+        return;
+    memcpy(b->buf + offsetof(struct xsd_sockmsg, tx_id), &tx_id,
+           sizeof(tx_id));
+}
+
 void xs_build_bytes(struct xs_builder *b, const void *p, size_t n)
 {
     size_t room;
@@ -108,6 +116,24 @@ int xs_reply_status(const struct xs_msg *m, uint32_t expected_type)
     if ( m->type == XS_ERROR )
         return xs_error_from_name(m->body, m->len);
     if ( m->type != expected_type )
+        return -EBADMSG;
+    return 0;
+}
+
+int xs_reply_transaction(const struct xs_msg *m, uint32_t *tx_id)
+{
+    char digits[11];                    /* 4294967295 and a NUL */
+    size_t n;
+    int rc = xs_reply_status(m, XS_TRANSACTION_START);
+
+    if ( rc )
+        return rc;
+    n = strnlen(m->body, m->len);
+    if ( n == 0 || n >= sizeof(digits) )
+        return -EBADMSG;
+    memcpy(digits, m->body, n);
+    digits[n] = '\0';
+    if ( xs_parse_uint(digits, tx_id) || *tx_id == 0 )
         return -EBADMSG;
     return 0;
 }

@@ -11,6 +11,8 @@
 #include <tinypv/symbols.h>
 #include <tinypv/printk.h>
 #include <tinypv/shutdown.h>
+#include <tinypv/sections.h>
+#include <tinypv/console.h>
 #include <lib/string.h>
 
 /* Called from the stubs in exceptions.S. */
@@ -110,7 +112,18 @@ void do_trap(struct cpu_regs *regs)
 
 /* --- faulting on purpose ------------------------------------------------- */
 
-const char fault_kinds[] = "pagefault, divide, invalid, gp, panic";
+const char fault_kinds[] = "pagefault, divide, invalid, gp, stack, panic";
+
+/*
+ * A platform with kinds of its own provides both (PV: "failsafe"). These
+ * weak defaults stand in for a platform that has none.
+ */
+__attribute__((weak)) const char arch_fault_kinds[] = "";
+
+__attribute__((weak)) bool arch_trigger_fault(const char *kind)
+{
+    return false;
+}
 
 /*
  * Each fault has a function of its own, never inlined, so that the crash
@@ -137,6 +150,35 @@ static void __noinline fault_invalid(void)
     asm volatile ( "ud2" );
 }
 
+/*
+ * Recurse until the stack runs out. The guard page below it (PV: unmapped
+ * at boot) stops the overflow before it reaches the image. stop_depth is
+ * never reached; it keeps the compiler from seeing endless recursion.
+ */
+static volatile unsigned int stop_depth = ~0u;
+
+static unsigned int overflow_stack(unsigned int depth)
+{
+    volatile uint8_t frame[512];
+
+    frame[0] = (uint8_t)depth;
+    if ( depth == stop_depth )
+        return frame[0];
+    return overflow_stack(depth + 1) + frame[0];
+}
+
+static void __noinline fault_stack(void)
+{
+    unsigned long esp;
+
+    asm volatile ( "movl %%esp, %0" : "=r" (esp) );
+    printk("crash stack: recursing from esp 0x%08lx; the stack is "
+           "0x%08lx-0x%08lx\n", esp, (unsigned long)boot_stack,
+           (unsigned long)boot_stack_top);
+    console_flush();
+    overflow_stack(0);
+}
+
 static void __noinline fault_gp(void)
 {
     /* Loading a selector that is not in the GDT raises #GP. */
@@ -153,8 +195,12 @@ bool trigger_fault(const char *kind)
         fault_invalid();
     else if ( strcmp(kind, "gp") == 0 )
         fault_gp();
+    else if ( strcmp(kind, "stack") == 0 )
+        fault_stack();
     else if ( strcmp(kind, "panic") == 0 )
         panic("crash requested");
+    else if ( arch_trigger_fault(kind) )
+        return true;            /* it reported why it did not stop */
     else
         return false;
     /* Not reached: every fault above ends in do_trap(). */

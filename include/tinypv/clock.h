@@ -48,6 +48,15 @@ void wallclock_now(uint64_t *sec, uint32_t *nsec);
 /* The scaling step, separate so that host tests can check it. */
 uint64_t scale_tsc_delta(uint64_t delta, uint32_t mul_frac, int8_t shift);
 
+/*
+ * Xen system time from one vcpu_time_info snapshot (the seqlock read, the
+ * TSC taken inside it, a TSC below the stamp clamped to the stamp).
+ * monotonic_ns() is this with the CPU's ordered rdtsc; host tests pass
+ * their own TSC.
+ */
+uint64_t time_read_snapshot(const volatile struct vcpu_time_info *t,
+                            uint64_t (*read_tsc)(void));
+
 /* --- one-shot timers ------------------------------------------------------- */
 
 struct timer;
@@ -61,8 +70,17 @@ struct timer {
     bool armed;
 };
 
-/* Bind VIRQ_TIMER; timers work after this (and upcall_enable()). */
+/*
+ * Bind VIRQ_TIMER; timers work after this (and upcall_enable()). If Xen
+ * refuses, timers stay off: timer_arm() still queues, but nothing will
+ * ever fire them, so a caller that would wait for one must ask first.
+ * (A second call always fails: Xen binds a VIRQ once. The notimer test
+ * option uses that to reach the failure path under the real Xen.)
+ */
 void timers_init(void);
+
+/* Did timers_init() bind VIRQ_TIMER? */
+bool timers_available(void);
 
 /*
  * After a suspend: in a new domain bind VIRQ_TIMER again (the binding died

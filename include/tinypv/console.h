@@ -20,6 +20,19 @@
 /* How long the writer waits for a backend that makes no progress. */
 #define CONSOLE_STALL_TIMEOUT_MS    5000
 
+/*
+ * After that the backend is "stalled": output no longer waits, the newest
+ * CONSOLE_HOLD_SIZE bytes are kept (older ones are lost, and counted), and
+ * every CONSOLE_PROBE_MS a timer notifies the backend and looks whether it
+ * drains again. When it does, "[console: N bytes lost: ...]" is printed
+ * once and the held bytes follow (see console.c).
+ */
+#define CONSOLE_HOLD_SIZE           4096
+#define CONSOLE_PROBE_MS            250
+
+/* Input batches (of up to the in ring's 1 KiB) per pass of the main loop. */
+#define CONSOLE_INPUT_BUDGET        2
+
 /* Start writing to the ring the platform found (or stay on the early console). */
 void console_init(const struct boot_ring *ring);
 
@@ -65,15 +78,32 @@ void console_set_tap(struct cksum *tap);
 typedef void (*console_input_fn)(void *ctx, const char *buf, size_t n);
 void console_set_input_handler(console_input_fn fn, void *ctx);
 
+/*
+ * Backpressure: how many bytes the consumer can take now (ctx is the input
+ * handler's). The console never hands it more; at 0 it stops taking input
+ * from the ring (the backend then stops reading its side) until the
+ * consumer calls console_input_resume(). Without one, batches are not
+ * limited.
+ */
+typedef size_t (*console_room_fn)(void *ctx);
+void console_set_input_room(console_room_fn fn);
+void console_input_resume(void);
+
 /* Bind the console event channel and start taking input (needs upcalls). */
 void console_start_input(void);
 
-/* Has the backend signalled since input was last drained? */
+/*
+ * Has the backend signalled since input was last drained (or is a stall
+ * waiting for its probe to be armed)?
+ */
 bool console_input_pending(void);
 
 /*
  * Drain the in ring into the input handler, notifying the backend after
- * each batch consumed. Called by the main loop when input is pending.
+ * each batch consumed: at most CONSOLE_INPUT_BUDGET batches, then it asks
+ * to be called again, so the rest of the main loop runs in between. Also
+ * ends an output stall once the backend drains again. Called by the main
+ * loop when console_input_pending().
  */
 void console_process_input(void);
 

@@ -44,7 +44,7 @@ struct xencons_writer_stats {
     uint64_t bytes;             /* bytes placed in the out ring */
     uint64_t notifications;     /* notify() calls */
     uint64_t full_waits;        /* writes that found the ring full and waited */
-    uint64_t dropped;           /* bytes discarded while the backend was stalled */
+    uint64_t dropped;           /* bytes lost while the backend was stalled */
     uint32_t stalls;            /* times the backend was declared stalled */
 };
 
@@ -55,6 +55,8 @@ struct xencons_writer {
     bool unnotified;                /* published bytes not yet notified */
     XENCONS_RING_IDX stalled_cons;  /* out_cons when we gave up waiting */
     XENCONS_RING_IDX bad_prod, bad_cons;    /* what a corrupt ring held */
+    char *hold;                     /* the newest bytes written while stalled */
+    size_t hold_size, hold_start, hold_len;
     struct xencons_writer_stats stats;
 };
 
@@ -80,13 +82,43 @@ void xencons_writer_init(struct xencons_writer *w,
  * backend is notified when the ring fills up (so it can drain it); bytes
  * written since the last notification are announced by xencons_kick().
  *
- * Returns the number of bytes placed in the ring: len, unless the ring is
- * corrupt (the caller must find another way to say what it had to say) or
- * the backend is stalled: once a wait gives up, writes place what fits
- * without waiting and count the rest in stats.dropped, until the backend
- * consumes something again.
+ * A wait that gives up (the backend made no progress for the whole bound)
+ * marks the writer STALLED. From then on writes never wait: they keep the
+ * newest bytes in the hold buffer (xencons_writer_set_hold), pushing the
+ * oldest held ones out and counting those in stats.dropped; without a hold
+ * buffer every byte is dropped (and counted). A stall ends when the
+ * backend consumes something again: with nothing held the writer carries
+ * on by itself; with bytes held, the owner calls xencons_resume().
+ *
+ * Returns the number of bytes taken: placed in the ring or held. That is
+ * len, unless the ring is corrupt (the caller must find another way to say
+ * what it had to say) or the writer is stalled without a hold buffer.
  */
 size_t xencons_write(struct xencons_writer *w, const char *buf, size_t len);
+
+/* Give the writer size bytes at buf for what is written while stalled. */
+void xencons_writer_set_hold(struct xencons_writer *w, char *buf, size_t size);
+
+/*
+ * A stalled writer: has the backend consumed something since the stall
+ * (out_cons moved)? Reads the indices once; false unless stalled.
+ */
+bool xencons_stall_over(struct xencons_writer *w);
+
+/*
+ * End a stall: the writer is OK again, puts report[0..len) in the ring
+ * (the owner's account of what was lost, stats.dropped), then the held
+ * bytes, in order, waiting as any write does. Returns whether the writer
+ * is OK afterwards (false: corrupt, or stalled again, keeping the rest).
+ */
+bool xencons_resume(struct xencons_writer *w, const char *report, size_t len);
+
+/*
+ * Notify the backend whether or not anything new was published: while
+ * stalled, a backend that went away and came back does not know that a
+ * full ring waits for it until it hears from us.
+ */
+void xencons_announce(struct xencons_writer *w);
 
 /* Notify the backend if bytes were published since the last notification. */
 void xencons_kick(struct xencons_writer *w);

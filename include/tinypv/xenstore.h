@@ -17,10 +17,12 @@
  * xs_strerror() turns them into words.
  *
  * Watches: xenstored sends an event when a watched path (or anything below
- * it) changes, and once right after the watch is set. Events that arrive
- * while a call waits for its answer are queued (XENSTORE_EVENT_QUEUE deep;
- * overflow is counted and reported) and handed to the watch's function from
- * xenstore_process(), in the main loop, never from an upcall.
+ * it) changes, and once right after the watch is set. An event, whenever it
+ * arrives (while a call waits for its answer, too), only marks its watch
+ * as fired; xenstore_process(), in the main loop and never in an upcall,
+ * calls the function of each fired watch once. Events are coalesced: ten
+ * events before the main loop comes round make one call, none is ever
+ * lost, and the function must read the state it cares about.
  */
 #ifndef TINYPV_XENSTORE_H
 #define TINYPV_XENSTORE_H
@@ -34,10 +36,9 @@
 
 #define XENSTORE_TIMEOUT_MS     5000    /* longest wait for one answer */
 #define XENSTORE_MAX_WATCHES    8
-#define XENSTORE_EVENT_QUEUE    16      /* events held while a call waits */
 #define XENSTORE_WATCH_PATH_MAX 256     /* watched path, with its NUL */
 #define XENSTORE_TOKEN_MAX      32      /* watch token, with its NUL */
-#define XENSTORE_EVENT_PATH_MAX 256     /* event path, with its NUL */
+#define XENSTORE_PUMP_BUDGET    32      /* messages read per pass */
 
 /*
  * Connect: find the ring page, bind the event channel and learn our domid
@@ -68,6 +69,22 @@ int xs_write(const char *path, const char *value);
 int xs_rm(const char *path);
 
 /*
+ * Transactions: xenstored applies everything done under one id at once at
+ * xs_transaction_end(tx, true), or nothing, and that commit fails with
+ * -EAGAIN if anything the transaction read was changed meanwhile by
+ * somebody else: then start again. XS_NO_TX: outside any transaction.
+ */
+typedef uint32_t xs_tx_t;
+#define XS_NO_TX ((xs_tx_t)0)
+
+int xs_transaction_start(xs_tx_t *tx);
+int xs_transaction_end(xs_tx_t tx, bool commit);
+
+/* xs_read and xs_write, within transaction tx. */
+int xs_tx_read(xs_tx_t tx, const char *path, char *buf, size_t size);
+int xs_tx_write(xs_tx_t tx, const char *path, const char *value);
+
+/*
  * List a node's children into buf: each name NUL-terminated, then one more
  * NUL ending the list. Returns the number of names, or -errno; -EOVERFLOW:
  * not all fit, buf holds (terminated the same way) those that did.
@@ -75,10 +92,11 @@ int xs_rm(const char *path);
 int xs_directory(const char *path, char *buf, size_t size);
 
 /*
- * Called from xenstore_process() for each event of a watch: path is the
- * node that changed (the watched one or one below it), token the watch's.
- * The strings are copies, valid during the call. The function may make
- * xenstore calls, including xs_unwatch() of its own watch.
+ * Called from xenstore_process() when the watch fired (once for any number
+ * of events since the last call): path and token are the watch's own, as
+ * given to xs_watch(); what changed below path is for the function to read.
+ * The function may make xenstore calls, including xs_unwatch() of its own
+ * watch (the strings are then gone: copy them first if needed).
  */
 typedef void (*xs_watch_fn)(void *ctx, const char *path, const char *token);
 
@@ -92,7 +110,7 @@ int xs_watch(const char *path, const char *token, xs_watch_fn fn, void *ctx);
 
 /*
  * Remove the watch set with this path and token (-ENOENT if we have none).
- * Its queued events are dropped. The slot is freed even if xenstored
+ * If it had fired, its function is not called. The slot is freed even if xenstored
  * returns an error, which is then returned.
  */
 int xs_unwatch(const char *path, const char *token);
@@ -115,7 +133,11 @@ int xenstore_resume(const struct boot_ring *ring, bool new_domain);
 /* Is there anything for xenstore_process() to do? (For has_work.) */
 bool xenstore_pending(void);
 
-/* Read what xenstored sent, then hand queued events to their watches. */
+/*
+ * Read what xenstored sent (at most XENSTORE_PUMP_BUDGET messages; if
+ * there may be more, xenstore_pending() stays true), then call the
+ * functions of the watches that fired.
+ */
 void xenstore_process(void);
 
 /* --- for `stats` and `info` ----------------------------------------------- */
@@ -124,8 +146,8 @@ struct xenstore_stats {
     uint64_t requests;          /* requests sent */
     uint64_t replies;           /* answers matched to their request */
     uint64_t watch_events;      /* events received */
-    uint64_t events_delivered;  /* events handed to a watch function */
-    uint64_t events_lost;       /* events dropped: queue full */
+    uint64_t events_delivered;  /* calls of watch functions */
+    uint64_t events_coalesced;  /* events for a watch that had fired already */
     uint64_t events_unknown;    /* events for no watch of ours (e.g. after
                                    xs_unwatch), or with overlong strings */
     uint64_t stray_replies;     /* answers with an id nobody waits for */

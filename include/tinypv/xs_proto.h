@@ -79,6 +79,9 @@ struct xs_builder {
 void xs_build_start(struct xs_builder *b, void *buf, size_t size,
                     uint32_t type, uint32_t req_id);
 
+/* Make the request part of transaction tx_id (from XS_TRANSACTION_START). */
+void xs_build_set_tx(struct xs_builder *b, uint32_t tx_id);
+
 /* Append s and its terminating NUL. */
 void xs_build_string(struct xs_builder *b, const char *s);
 
@@ -123,6 +126,13 @@ int xs_error_from_name(const char *body, size_t len);
  * payload of a positive answer ("OK\0" for most types) is not examined.
  */
 int xs_reply_status(const struct xs_msg *m, uint32_t expected_type);
+
+/*
+ * An XS_TRANSACTION_START answer: the new transaction's id, in decimal,
+ * NUL-terminated (or ending at len). Returns 0 and the id (never 0), the
+ * XS_ERROR's errno, or -EBADMSG for anything else.
+ */
+int xs_reply_transaction(const struct xs_msg *m, uint32_t *tx_id);
 
 /*
  * An XS_READ answer: copy the value into buf and NUL-terminate it there.

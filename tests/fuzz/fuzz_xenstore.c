@@ -6,7 +6,7 @@
  *
  *   0  reply parsing. The rest is one message as received: xs_parse_msg(),
  *      then every reader of a parsed message (xs_reply_status, _read,
- *      _directory at several buffer sizes, xs_parse_watch_event,
+ *      _directory at several buffer sizes, _transaction, xs_parse_watch_event,
  *      xs_error_from_name) and the name/number helpers. Each is held
  *      against a reference written from xs_proto.h: the same result, and
  *      output buffers (allocated at their exact size) holding what the
@@ -96,6 +96,32 @@ static void check_read(const struct xs_msg *m, size_t size)
         FUZZ_ASSERT(memcmp(buf, m->body, n) == 0 && buf[n] == '\0');
     }
     free(buf);
+}
+
+/* A transaction id: 1-10 digits up to the first NUL, 1..UINT32_MAX. */
+static void check_transaction(const struct xs_msg *m)
+{
+    int status = ref_status(m, XS_TRANSACTION_START);
+    uint32_t tx = 0;
+    int r = xs_reply_transaction(m, &tx);
+    size_t n = strnlen(m->body, m->len);
+    uint64_t v = 0;
+    bool ok = n >= 1 && n <= 10;
+
+    if ( status )
+    {
+        FUZZ_ASSERT(r == status);
+        return;
+    }
+    for ( size_t i = 0; ok && i < n; i++ )
+    {
+        ok = m->body[i] >= '0' && m->body[i] <= '9';
+        v = v * 10 + (uint64_t)(m->body[i] - '0');
+    }
+    ok = ok && v != 0 && v <= UINT32_MAX;
+    FUZZ_ASSERT(r == (ok ? 0 : -EBADMSG));
+    if ( ok )
+        FUZZ_ASSERT(tx == v);
 }
 
 static void check_directory(const struct xs_msg *m, size_t size)
@@ -210,6 +236,7 @@ static void fuzz_reply(const uint8_t *data, size_t size)
             check_directory(&m, sizes[i]);
         }
         check_watch_event(&m);
+        check_transaction(&m);
 
         /* The same payload read as each type xenstored might have sent. */
         m.type = XS_ERROR;
@@ -219,6 +246,8 @@ static void fuzz_reply(const uint8_t *data, size_t size)
         check_directory(&m, m.len + 1);
         m.type = XS_WATCH_EVENT;
         check_watch_event(&m);
+        m.type = XS_TRANSACTION_START;
+        check_transaction(&m);
     }
 
     FUZZ_ASSERT(xs_type_name(h.type) != NULL);

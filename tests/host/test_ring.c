@@ -251,6 +251,121 @@ static void test_stalled_backend(void)
     CHECK(guards_intact());
 }
 
+/*
+ * A stall with a hold buffer: the ring keeps the oldest bytes, the hold
+ * the newest, what falls in between is counted; after xencons_resume()
+ * the backend sees ring, report, held bytes, in that order, and
+ * lost + arrived = written. (Before the hold existed, a stalled writer
+ * dropped everything after the ring, the end of the output included.)
+ */
+static void test_stall_hold_and_resume(void)
+{
+    static char buf[3000], stream[3000 + 12];
+    char hold[100];
+    struct xencons_writer w;
+    uint64_t written = sizeof(buf) + 12;
+
+    reset(0);
+    be.give_up_after = 3;
+    be.drain_per_wait = 0;
+    fill_pattern(buf, sizeof(buf), 9);
+    memcpy(stream, buf, sizeof(buf));
+    memcpy(stream + sizeof(buf), "abcdefghijXY", 12);
+    xencons_writer_init(&w, &page.intf, &ops);
+    xencons_writer_set_hold(&w, hold, sizeof(hold));
+
+    CHECK_EQ(xencons_write(&w, buf, sizeof(buf)), sizeof(buf));   /* taken */
+    CHECK(w.state == XENCONS_STALLED);
+    CHECK_EQ(w.stats.stalls, 1);
+    CHECK_EQ(w.hold_len, sizeof(hold));
+    CHECK_EQ(w.stats.dropped, sizeof(buf) - OUT_SIZE - sizeof(hold));
+    CHECK_EQ(xencons_write(&w, "abcdefghij", 10), 10);
+    CHECK_EQ(be.waits, 4);                  /* no wait while stalled */
+    CHECK(!xencons_stall_over(&w));
+    CHECK(!xencons_flush(&w));
+
+    /* The backend drains again; a write before the resume is held too. */
+    backend_drain(OUT_SIZE);
+    CHECK(xencons_stall_over(&w));
+    CHECK_EQ(xencons_write(&w, "XY", 2), 2);
+    CHECK(w.state == XENCONS_STALLED);      /* held bytes wait for resume */
+    CHECK_EQ(w.stats.dropped, written - OUT_SIZE - sizeof(hold));
+
+    be.drain_per_wait = OUT_SIZE;
+    CHECK(xencons_resume(&w, "[lost]", 6));
+    CHECK(w.state == XENCONS_OK);
+    CHECK_EQ(w.hold_len, 0);
+    CHECK(xencons_flush(&w));
+    CHECK_EQ(be.sunk, OUT_SIZE + 6 + sizeof(hold));
+    CHECK(memcmp(be.sink, stream, OUT_SIZE) == 0);
+    CHECK(memcmp(be.sink + OUT_SIZE, "[lost]", 6) == 0);
+    CHECK(memcmp(be.sink + OUT_SIZE + 6, stream + written - sizeof(hold),
+                 sizeof(hold)) == 0);
+    CHECK_EQ(w.stats.dropped + (be.sunk - 6), written);
+
+    /* Output carries on normally. */
+    CHECK_EQ(xencons_write(&w, "ok", 2), 2);
+    CHECK(xencons_flush(&w));
+    CHECK(memcmp(be.sink + be.sunk - 2, "ok", 2) == 0);
+    CHECK(!xencons_stall_over(&w));
+    CHECK(guards_intact());
+}
+
+/*
+ * A hold larger than the ring: the resume waits for room; a backend that
+ * stops again in the middle stalls the writer again with the rest held,
+ * and a later resume delivers it. Nothing is lost twice or repeated.
+ */
+static void test_stall_again_during_resume(void)
+{
+    static char buf[OUT_SIZE + 3000];
+    static char hold[4096];
+    struct xencons_writer w;
+
+    reset(7);
+    be.give_up_after = 2;
+    be.drain_per_wait = 0;
+    fill_pattern(buf, sizeof(buf), 3);
+    xencons_writer_init(&w, &page.intf, &ops);
+    xencons_writer_set_hold(&w, hold, sizeof(hold));
+    CHECK_EQ(xencons_write(&w, buf, sizeof(buf)), sizeof(buf));
+    CHECK_EQ(w.hold_len, 3000);
+    CHECK_EQ(w.stats.dropped, 0);
+
+    backend_drain(OUT_SIZE);                /* back, but only for one ring */
+    CHECK(xencons_stall_over(&w));
+    CHECK(!xencons_resume(&w, "", 0));
+    CHECK(w.state == XENCONS_STALLED);
+    CHECK_EQ(w.stats.stalls, 2);
+    CHECK_EQ(w.hold_len, 3000 - OUT_SIZE);
+    CHECK(!xencons_stall_over(&w));
+
+    backend_drain(OUT_SIZE);
+    be.drain_per_wait = OUT_SIZE;
+    CHECK(xencons_stall_over(&w));
+    CHECK(xencons_resume(&w, "", 0));
+    CHECK(xencons_flush(&w));
+    CHECK_EQ(be.sunk, sizeof(buf));
+    CHECK(memcmp(be.sink, buf, sizeof(buf)) == 0);
+    CHECK_EQ(w.stats.dropped, 0);
+    CHECK(guards_intact());
+}
+
+/* Announcing notifies even with nothing new: the stalled writer's probe. */
+static void test_announce(void)
+{
+    struct xencons_writer w;
+
+    reset(0);
+    xencons_writer_init(&w, &page.intf, &ops);
+    xencons_announce(&w);
+    xencons_announce(&w);
+    CHECK_EQ(be.notifies, 2);
+    CHECK_EQ(w.stats.notifications, 2);
+    xencons_kick(&w);
+    CHECK_EQ(be.notifies, 2);
+}
+
 /* Many writes of random sizes against a backend draining random amounts. */
 static void test_random_stream(void)
 {
@@ -360,6 +475,9 @@ int main(void)
     test_index_wrap();
     test_hostile_indices();
     test_stalled_backend();
+    test_stall_hold_and_resume();
+    test_stall_again_during_resume();
+    test_announce();
     test_random_stream();
     test_reader();
     test_reader_hostile();

@@ -64,6 +64,73 @@ static void test_scale(void)
     CHECK(1);
 }
 
+/*
+ * time_read_snapshot() against a snapshot we play Xen for. The fake TSC
+ * can rewrite the snapshot while the reader is inside its loop, as Xen
+ * does when our vCPU moves to another physical CPU.
+ */
+static struct vcpu_time_info snap;
+static uint64_t fake_tsc;
+static int tsc_reads;
+static int migrate_on_read;     /* rewrite the snapshot on this TSC read */
+
+static uint64_t read_fake_tsc(void)
+{
+    tsc_reads++;
+    if ( tsc_reads == migrate_on_read )
+    {
+        /* Xen's update (odd version while it writes, even after): a new
+         * stamp ahead of the TSC of the CPU we were on. */
+        snap.version |= 1;
+        snap.tsc_timestamp = fake_tsc + 5000;
+        snap.system_time += 7000;
+        snap.version++;
+        return fake_tsc;        /* the read that raced with it: old CPU */
+    }
+    return tsc_reads > migrate_on_read && migrate_on_read ?
+           snap.tsc_timestamp + 1000 : fake_tsc;
+}
+
+static void reset_snapshot(void)
+{
+    snap = (struct vcpu_time_info){
+        .version = 2, .tsc_timestamp = 1000000, .system_time = 5000000000ULL,
+        .tsc_to_system_mul = 0x80000000u, .tsc_shift = 0,   /* 0.5 ns/tick */
+    };
+    tsc_reads = 0;
+    migrate_on_read = 0;
+}
+
+static void test_snapshot(void)
+{
+    /* The plain case: 2000 ticks after the stamp are 1000 ns. */
+    reset_snapshot();
+    fake_tsc = snap.tsc_timestamp + 2000;
+    CHECK_EQ(time_read_snapshot(&snap, read_fake_tsc), 5000001000ULL);
+
+    /* A TSC below the stamp (another CPU's TSC, a little behind): the
+     * stamp's own time, not a delta of nearly 2^64 ticks. */
+    reset_snapshot();
+    fake_tsc = snap.tsc_timestamp - 3;
+    CHECK_EQ(time_read_snapshot(&snap, read_fake_tsc), 5000000000ULL);
+
+    /* Xen rewrites the snapshot while we read the TSC: the reader must
+     * retry and pair the new stamp with a TSC read in the new window
+     * (1000 ticks after it: 500 ns after the new system time). */
+    reset_snapshot();
+    fake_tsc = snap.tsc_timestamp + 10;
+    migrate_on_read = 1;
+    CHECK_EQ(time_read_snapshot(&snap, read_fake_tsc), 5000007500ULL);
+    CHECK(tsc_reads == 2);
+
+    /* An odd version (update in progress) is never used. */
+    reset_snapshot();
+    snap.version = 3;
+    migrate_on_read = 1;
+    fake_tsc = snap.tsc_timestamp;
+    CHECK_EQ(time_read_snapshot(&snap, read_fake_tsc), 5000007500ULL);
+}
+
 /* Returns whether unix_to_utc(s) agrees with gmtime (and says so if not). */
 static int date_agrees(uint64_t s)
 {
@@ -178,6 +245,7 @@ int main(void)
     srand(7);
     test_div();
     test_scale();
+    test_snapshot();
     test_calendar();
     test_suspend_clock();
     return check_summary("time");

@@ -76,6 +76,17 @@ static void test_build(void)
     CHECK_EQ(n, HDR + 17 + 1);
     CHECK(memcmp(buf + HDR, "control/shutdown\0", 18) == 0);
 
+    /* Inside a transaction: the id goes into the header. */
+    xs_build_start(&b, buf, sizeof(buf), XS_READ, 46);
+    xs_build_set_tx(&b, 17);
+    xs_build_string(&b, "control/shutdown");
+    n = xs_build_end(&b);
+    CHECK_EQ(n, HDR + 17);
+    h = header_of(buf);
+    CHECK_EQ(h.tx_id, 17);
+    CHECK_EQ(h.req_id, 46);
+    CHECK_EQ(h.len, 17);
+
     /* No payload at all. */
     xs_build_start(&b, buf, sizeof(buf), XS_RESET_WATCHES, 45);
     CHECK_EQ(xs_build_end(&b), HDR);
@@ -256,6 +267,35 @@ static void test_reply_read(void)
     free(out);
 }
 
+static void test_reply_transaction(void)
+{
+    static unsigned char buf[XENSTORE_PAYLOAD_MAX + 64];
+    struct xs_msg m;
+    uint32_t tx = 99;
+
+    CHECK(parse(buf, XS_TRANSACTION_START, "12\0", 3, &m) == 0);
+    CHECK_EQ(xs_reply_transaction(&m, &tx), 0);
+    CHECK_EQ(tx, 12);
+    CHECK(parse(buf, XS_TRANSACTION_START, "4294967295", 10, &m) == 0);
+    CHECK_EQ(xs_reply_transaction(&m, &tx), 0);     /* unterminated, at len */
+    CHECK_EQ(tx, 4294967295u);
+
+    CHECK(parse(buf, XS_TRANSACTION_START, "0\0", 2, &m) == 0);
+    CHECK_EQ(xs_reply_transaction(&m, &tx), -EBADMSG);   /* 0 is "none" */
+    CHECK(parse(buf, XS_TRANSACTION_START, "4294967296", 10, &m) == 0);
+    CHECK_EQ(xs_reply_transaction(&m, &tx), -EBADMSG);
+    CHECK(parse(buf, XS_TRANSACTION_START, "12x\0", 4, &m) == 0);
+    CHECK_EQ(xs_reply_transaction(&m, &tx), -EBADMSG);
+    CHECK(parse(buf, XS_TRANSACTION_START, "", 0, &m) == 0);
+    CHECK_EQ(xs_reply_transaction(&m, &tx), -EBADMSG);
+    CHECK(parse(buf, XS_TRANSACTION_START, "123456789012", 12, &m) == 0);
+    CHECK_EQ(xs_reply_transaction(&m, &tx), -EBADMSG);
+    CHECK(parse(buf, XS_ERROR, "EAGAIN\0", 7, &m) == 0);
+    CHECK_EQ(xs_reply_transaction(&m, &tx), -EAGAIN);
+    CHECK(parse(buf, XS_READ, "12\0", 3, &m) == 0);
+    CHECK_EQ(xs_reply_transaction(&m, &tx), -EBADMSG);
+}
+
 static void test_reply_directory(void)
 {
     unsigned char buf[HDR + 64];
@@ -428,6 +468,7 @@ int main(void)
     test_parse_msg();
     test_error_names();
     test_reply_read();
+    test_reply_transaction();
     test_reply_directory();
     test_watch_event();
     test_no_read_past_payload();

@@ -1,16 +1,79 @@
 # cases.sh: what each case of dom0/suite.sh must have shown (sourced by
 # tests/system/run after the boot). One function per case, same names.
+#
+# The cases run once per platform (suite.sh's run_platform); the checks are
+# the same, with the platform's own facts where the two differ: set_platform
+# picks them, and PREFIX finds that platform's result directories.
 
-check_boot_notes() {
-    use_case boot-notes || return
-    has "booted via ELF notes"
-    has_re '^Xen [0-9]+\.[0-9]+' "banner shows the Xen version"
+PREFIX=""
+
+set_platform() {
+    PLATFORM=$1
+    case $1 in
+        pv)
+            PREFIX=""
+            BANNER="a 32-bit PAE Xen PV kernel (booted via ELF notes)"
+            # The ring-1 kernel code segment Xen gives a 32-bit PV guest.
+            FAULT_CS_RE='^  cs  0xe019  eflags 0x[0-9a-f]{8}'
+            FAULT_CS_WHAT="cs is the ring-1 kernel code segment"
+            CAPS="capabilities  xen-3.0-x86_64 xen-3.0-x86_32p"
+            ;;
+        pvh)
+            PREFIX=pvh-
+            BANNER="a 32-bit Xen PVH kernel (booted via PVH entry)"
+            # Our own GDT's ring-0 code segment (arch/x86/pvh/boot.S).
+            FAULT_CS_RE='^  cs  0x0008  eflags 0x[0-9a-f]{8}  \(ring 0, '
+            FAULT_CS_WHAT="cs is the PVH trampoline's ring-0 code segment"
+            CAPS="hvm-3.0-x86_32 "
+            ;;
+    esac
+}
+
+# The banner's platform part: what start_info (PV) or hvm_start_info and
+# the HVM parameters (PVH) said.
+check_boot_platform_pv() {
     has 'magic "xen-3.0-x86_32p"'
     has_re '^  nr_pages +4096 ' "banner shows nr_pages"
     has_re '^  console +mfn 0x[0-9a-f]+, event channel [0-9]+' "banner shows the console mfn and port"
     has_re '^  xenstore +mfn 0x[0-9a-f]+, event channel [0-9]+' "banner shows the xenstore mfn and port"
     has_re '^  pt_base +0xc[0-9a-f]+, nr_pt_frames [0-9]+' "banner shows pt_base and nr_pt_frames"
     has 'cmd_line      "burst=256K frobnicate=1"'
+    after_prompt "info" "M2P table"
+}
+
+check_boot_platform_pvh() {
+    has_re '^hvm_start_info at 0x[0-9a-f]+: magic 0x336ec578, version [1-9]' "banner shows hvm_start_info and its magic"
+    has_re '^  nr_pages +4096 ' "banner shows nr_pages (RAM in the memory map)"
+    has_re '^  console +gfn 0x[0-9a-f]+, event channel [0-9]+' "banner shows the console gfn and port"
+    has_re '^  xenstore +gfn 0x[0-9a-f]+, event channel [0-9]+' "banner shows the xenstore gfn and port"
+    has 'cmd_line      "burst=256K frobnicate=1"'
+    after_prompt "info" "callback      vector 0xf3 (HVM_PARAM_CALLBACK_IRQ, no EOI)"
+    after_prompt "info" "page 0 unmapped"
+    check_debug_port
+}
+
+# PVH's early lines went to port 0xe9; Xen's log must show them as
+# "(dN) ..." for this guest's domain id.
+check_debug_port() {
+    local id dmesg=$CASE_DIR/xl-dmesg.txt
+    id=$(cat "$CASE_DIR/domid" 2>/dev/null)
+    if [ -n "$id" ] && tr -d '\r' <"$dmesg" | grep -a -q -E "^\(d$id\) tinypv: PVH entry, hvm_start_info at 0x[0-9a-f]+"; then
+        pass "xl dmesg shows the port 0xe9 line '(d$id) tinypv: PVH entry, ...'"
+    else
+        fail "xl dmesg shows the port 0xe9 line '(d$id) tinypv: PVH entry, ...' ($dmesg)"
+    fi
+    if [ -n "$id" ] && tr -d '\r' <"$dmesg" | grep -a -q -E "^\(d$id\) pvh: console ring at gfn 0x[0-9a-f]+, event channel [0-9]+"; then
+        pass "xl dmesg shows '(d$id) pvh: console ring at gfn ...'"
+    else
+        fail "xl dmesg shows '(d$id) pvh: console ring at gfn ...'"
+    fi
+}
+
+check_boot_notes() {
+    use_case "${PREFIX}boot-notes" || return
+    has "tinypv 0.1: $BANNER"
+    has_re '^Xen [0-9]+\.[0-9]+' "banner shows the Xen version"
+    "check_boot_platform_$PLATFORM"
     has "warning: unknown option 'frobnicate' on the command line, ignored"
     burst_matches
     has "burst: begin 262144 bytes"
@@ -18,8 +81,7 @@ check_boot_notes() {
     after_prompt "help" "echo     [WORDS]"
     after_prompt "echo hello world" "hello world"
     after_prompt "info" "console ring  0x"
-    after_prompt "info" "M2P table"
-    after_prompt "xen" "capabilities  xen-3.0-x86_64 xen-3.0-x86_32p"
+    after_prompt "xen" "$CAPS"
     after_prompt "stats" "console input: "
     after_prompt "stats" "port "
     after_prompt "evtchn" "console"
@@ -39,7 +101,7 @@ check_boot_legacy() {
 }
 
 check_input_flood() {
-    use_case input-flood || return
+    use_case "${PREFIX}input-flood" || return
     local sent typed stats_line read_bytes before after
     if python3 "$HERE/input_flood.py" check "$FILES" "$CASE_DIR/console.log" \
         >"$CASE_DIR/flood.check" 2>&1; then
@@ -74,12 +136,12 @@ check_input_flood() {
 
 check_fault() {
     local kind=$1 text=$2
-    use_case "fault-$kind" || return
+    use_case "${PREFIX}fault-$kind" || return
     has "tinypv> crash $kind"
     has "$text"
     if [ "$kind" != panic ]; then
         has_re '^  eax 0x[0-9a-f]{8}  ebx 0x[0-9a-f]{8}' "register dump"
-        has_re '^  cs  0xe019  eflags 0x[0-9a-f]{8}' "cs is the ring-1 kernel code segment"
+        has_re "$FAULT_CS_RE" "$FAULT_CS_WHAT"
         last_line_is "tinypv: stopping after an exception (shutdown reason: crash)"
     else
         last_line_is "panic: crash requested"
@@ -88,7 +150,7 @@ check_fault() {
 }
 
 check_bad_cmdline() {
-    use_case bad-cmdline || return
+    use_case "${PREFIX}bad-cmdline" || return
     has "warning: burst=lots: expected a size such as 262144 or 256K; no burst"
     has "warning: command line: "
     has "still here"
@@ -97,7 +159,7 @@ check_bad_cmdline() {
 }
 
 check_time() {
-    use_case time || return
+    use_case "${PREFIX}time" || return
     local values kernel_date kernel_s dom0_s diff ms
     values=$(sed -n 's/^up \([0-9]*\.[0-9]*\) s$/\1/p' "$CASE_DIR/console.txt")
     if [ "$(wc -l <<<"$values")" -eq 50 ] &&
@@ -115,11 +177,14 @@ check_time() {
     else
         fail "date '$kernel_date' within 2 s of dom0's date -u ($dom0_s)"
     fi
+    # dom0's stopwatch also runs while the command is typed and the prompt
+    # comes back, two round trips through xenconsoled that take a few
+    # hundred ms under emulation on a busy host: hence the upper bound.
     ms=$(cat "$CASE_DIR/sleep2_ms" 2>/dev/null || echo 0)
-    if [ "$ms" -ge 1600 ] && [ "$ms" -le 2400 ]; then
+    if [ "$ms" -ge 1600 ] && [ "$ms" -le 3000 ]; then
         pass "sleep 2 took $ms ms of dom0 wall time"
     else
-        fail "sleep 2 took $ms ms of dom0 wall time (1600-2400 wanted)"
+        fail "sleep 2 took $ms ms of dom0 wall time (1600-3000 wanted)"
     fi
     ms=$(cat "$CASE_DIR/sleep_interrupted_ms" 2>/dev/null || echo 99999)
     if [ "$ms" -lt 5000 ]; then
@@ -133,9 +198,9 @@ check_time() {
 }
 
 check_toolstack() {
-    use_case xl-shutdown || return
+    use_case "${PREFIX}xl-shutdown" || return
     local ms
-    after_prompt "xs read name" "xl-shutdown"
+    after_prompt "xs read name" "${PREFIX}xl-shutdown"
     if [ "$(cat "$CASE_DIR/dom0_data_x" 2>/dev/null)" = 42 ]; then
         pass "xs write data/x 42: dom0's xenstore-read prints 42"
     else
@@ -157,11 +222,11 @@ check_toolstack() {
     last_line_is "tinypv: the toolstack asked for poweroff; shutting down"
     reason_is poweroff
 
-    use_case xl-reboot || return
+    use_case "${PREFIX}xl-reboot" || return
     last_line_is "tinypv: the toolstack asked for a reboot; rebooting"
     reason_is reboot
 
-    use_case sysrq-crash || return
+    use_case "${PREFIX}sysrq-crash" || return
     has "sysrq: crash requested"
     last_line_is "panic: crash requested"
     reason_is crash
@@ -174,11 +239,11 @@ burst_figures() {
 
 check_output_floods() {
     local line bytes notes waits ms
-    use_case output-flood || return
+    use_case "${PREFIX}output-flood" || return
     burst_matches
     line=$(burst_figures)
     read -r bytes _ _ ms _ calls _ _ notes _ waits _ <<<"$line"
-    echo "  output flood: $line" >>"$RESULTS/figures.txt"
+    echo "  $PLATFORM output flood: $line" >>"$RESULTS/figures.txt"
     # At most one notification per write call (printk) plus one per
     # ring-full (2 KiB).
     if [ -n "$notes" ] && [ "$notes" -le $((calls + bytes / 2048)) ]; then
@@ -189,11 +254,11 @@ check_output_floods() {
     last_line_is "tinypv: shutting down (reason: poweroff)"
     reason_is poweroff
 
-    use_case output-throttled || return
+    use_case "${PREFIX}output-throttled" || return
     burst_matches
     line=$(burst_figures)
     read -r bytes _ _ ms _ calls _ _ notes _ waits _ <<<"$line"
-    echo "  throttled flood: $line" >>"$RESULTS/figures.txt"
+    echo "  $PLATFORM throttled flood: $line" >>"$RESULTS/figures.txt"
     # A full ring most of the time: a wait for most of the ring's 2 KiB.
     if [ -n "$waits" ] && [ "$waits" -ge $((bytes / 4096)) ]; then
         pass "throttled reader kept the ring full: $waits waits for $bytes bytes"
@@ -205,7 +270,7 @@ check_output_floods() {
 }
 
 check_input_flood_1m() {
-    use_case input-flood-1m || return
+    use_case "${PREFIX}input-flood-1m" || return
     local sent typed read_bytes
     if python3 "$HERE/input_flood.py" check "$FILES/flood1m" "$CASE_DIR/console.log" \
         >"$CASE_DIR/flood.check" 2>&1; then
@@ -355,27 +420,250 @@ check_suspend_flood() {
     sr_checks 1 "${PREFIX:-}sr-flood" 1
 }
 
+# --- issue 8, items 5-8: hardening ------------------------------------------
+
+check_failsafe() {
+    use_case failsafe || return
+    has "crash failsafe: %ds is 0x5, from an LDT that is gone; waiting for Xen to reload it"
+    has "*** failsafe callback: Xen could not reload our segment registers"
+    # Xen loaded NUL where the reload failed, and reports what it tried.
+    has_re '^  the selectors it tried: ds 0x0005  es 0x[0-9a-f]{4}  fs 0x[0-9a-f]{4}  gs 0x[0-9a-f]{4}$' \
+        "the report names the selector Xen failed to load (ds 0x0005)"
+    has_re '^  at eip 0x[0-9a-f]{8}  cs 0xe019  eflags 0x[0-9a-f]{8}  \(event mask saved by Xen: 1\)$' \
+        "the report skips the four selector words: cs is the kernel's"
+    # Xen left NUL in %ds; the entry code must have loaded flat ones
+    # before C ran (QEMU does not fault on a NUL %ds, so look).
+    has "  the entry code reloaded: ds 0xe021  es 0xe021  fs 0xe021  gs 0xe021"
+    last_line_is "tinypv: stopping after a failsafe callback (shutdown reason: crash)"
+    reason_is crash
+}
+
+check_stack_guard() {
+    use_case stack-guard || return
+    local range lo hi walk
+    range=$(sed -n 's/^  stack guard   0x\([0-9a-f]*\)-0x\([0-9a-f]*\) (unmapped)$/\1 \2/p' "$CASE_DIR/console.txt")
+    if [ -n "$range" ]; then pass "info: the stack guard page is unmapped ($range)"
+    else fail "info: the stack guard page is unmapped"; fi
+    has "crash stack: recursing from esp 0x"
+    read -r lo hi <<<"$range"
+    walk=$(sed -n 's/.*Pagetable walk from \([0-9a-f]*\):.*/\1/p' "$CASE_DIR/xen_dmesg" 2>/dev/null | head -n 1)
+    if [ -n "$walk" ] && [ -n "$lo" ] && (( 16#$walk >= 16#$lo && 16#$walk <= 16#$hi )); then
+        pass "Xen's report: the fault is in the guard page (0x$walk)"
+    else
+        fail "Xen's report: the fault is in the guard page (walk from '${walk:-none}', guard ${lo:-?}-${hi:-?})"
+    fi
+    if grep -q 'domain_crash_sync called from entry.S' "$CASE_DIR/xen_dmesg" 2>/dev/null; then
+        pass "Xen crashed the domain when it could not push the exception frame"
+    else
+        fail "Xen crashed the domain when it could not push the exception frame"
+    fi
+    reason_is crash
+}
+
+check_sleep_notimer() {
+    use_case notimer || return
+    has "timer: cannot bind VIRQ_TIMER (error -17); no timers"
+    after_prompt "sleep 1" "sleep: no timer (VIRQ_TIMER could not be bound); not sleeping"
+    after_prompt "echo alive" "alive"
+    reason_is poweroff
+}
+
+check_control_tx() {
+    use_case control-tx || return
+    local trace=$CASE_DIR/xs-trace.log conn seq
+    if [ ! -s "$trace" ]; then
+        fail "xenstored traced the case ($(cat "$CASE_DIR/xsctl_on.log" 2>/dev/null))"
+        return
+    fi
+    # The guest names the key relative to its home; xl uses the full path.
+    conn=$(grep -a -E '^IN [^ ]+ .* READ \(control/shutdown \)$' "$trace" | head -n 1 | cut -d' ' -f2)
+    if [ -z "$conn" ]; then
+        fail "the guest read control/shutdown (seen in xenstored's trace)"
+        return
+    fi
+    # Its requests from the last TRANSACTION_START before xl's poweroff ack.
+    seq=$(grep -a -F "IN $conn " "$trace" | sed -n 's/^IN [^ ]* [0-9]* [0-9:]* \([A-Z_]*\) (\(.*\))$/\1 \2/p' \
+        | awk '/^TRANSACTION_START/ { n = 0 } { s[n++] = $0 }
+               /^TRANSACTION_END T/ { for (i = 0; i < n; i++) print s[i]; print "--" }')
+    if grep -q -x -F 'WRITE control/shutdown ' <<<"$seq" &&
+       grep -q -x -F 'READ control/shutdown ' <<<"$seq"; then
+        pass "the guest read and cleared control/shutdown inside one committed transaction"
+    else
+        fail "the guest read and cleared control/shutdown inside one committed transaction (got: $(tr '\n' '|' <<<"$seq"))"
+    fi
+    last_line_is "tinypv: the toolstack asked for poweroff; shutting down"
+    reason_is poweroff
+}
+
+check_harden_cases() {
+    check_failsafe
+    check_stack_guard
+    check_sleep_notimer
+    check_control_tx
+}
+
+# --- issue 8: liveness
+
+# loss_figures: reports, lost, arrived and written bytes of the stalled
+# burst. arrived: what dom0 got between "burst: begin" and "burst: end",
+# without the loss report; written: the kernel's count on its cksum line.
+loss_figures() {
+    python3 - "$CASE_DIR/xclog/guest-console-stall.log" <<'EOF'
+import re, sys
+log = open(sys.argv[1], 'rb').read()
+begin = log.index(b'\n', log.index(b'burst: begin')) + 1
+end = log.index(b'burst: end', begin)
+part = log[begin:end]
+pattern = rb'\r\n\[console: (\d+) bytes lost[^]\r\n]*\]\r\n'
+reports = list(re.finditer(pattern, part))
+report_bytes = sum(len(m.group(0)) for m in reports)
+written = re.search(rb'burst: cksum \d+ (\d+)', log)
+print(len(reports), int(reports[0].group(1)) if reports else -1,
+      len(part) - report_bytes, int(written.group(1)) if written else -1)
+EOF
+}
+
+check_console_stall() {
+    use_case console-stall || return
+    local figures nreports lost arrived written ms stats_dropped
+    has "burst: end"
+    has_re '^burst: cksum [0-9]+ [0-9]+$' "the burst's cksum line arrived"
+    count_is "bytes lost: the backend stopped draining" 1
+    figures=$(loss_figures 2>&1)
+    read -r nreports lost arrived written <<<"$figures"
+    echo "  console stall: lost $lost + arrived $arrived = written $written" >>"$RESULTS/figures.txt"
+    # Exact, up to what the killed xenconsoled had taken from the ring but
+    # not yet logged: at most one ring (2048 bytes), never more, never
+    # bytes counted twice.
+    if [ "$nreports" = 1 ] && [ "$lost" -gt 0 ] &&
+       [ $((lost + arrived)) -le "$written" ] &&
+       [ $((written - lost - arrived)) -le 2048 ]; then
+        pass "loss report: $lost lost + $arrived arrived = $written written (less $((written - lost - arrived)) taken by the dying xenconsoled)"
+    else
+        fail "loss report: lost + arrived = written ($(tail -c 300 <<<"$figures"))"
+    fi
+    stats_dropped=$(sed -n 's/^console output: .* \([0-9]*\) bytes dropped$/\1/p' "$CASE_DIR/console.txt" | head -n 1)
+    if [ -n "$stats_dropped" ] && [ "$stats_dropped" = "$lost" ]; then
+        pass "stats: $stats_dropped bytes dropped, as reported"
+    else
+        fail "stats: bytes dropped '$stats_dropped' equals the report '$lost'"
+    fi
+    ms=$(( $(cat "$CASE_DIR/cksum_ms" 2>/dev/null || echo 999999) - $(cat "$CASE_DIR/restarted_ms" 2>/dev/null || echo 0) ))
+    echo "  console stall: cksum line $ms ms after xenconsoled restarted" >>"$RESULTS/figures.txt"
+    if [ "$ms" -le 3000 ]; then
+        pass "output resumed by itself: cksum line $ms ms after xenconsoled restarted"
+    else
+        fail "output resumed by itself: cksum line $ms ms after xenconsoled restarted (3 s allowed)"
+    fi
+    after_prompt "stats" "1 stalls"
+    reason_is poweroff
+}
+
+check_watch_storm() {
+    use_case watch-storm || return
+    local early ms
+    early=$(cat "$CASE_DIR/ends_before_requests_done" 2>/dev/null || echo missing)
+    if [ "$early" = 0 ]; then
+        pass "the storm of control/sysrq events and the shutdown request came during the burst"
+    else
+        fail "the storm of control/sysrq events and the shutdown request came during the burst ('$early')"
+    fi
+    echo "  watch storm: $(cat "$CASE_DIR/storm_rounds" 2>/dev/null) writes of control/sysrq and the shutdown request took $(cat "$CASE_DIR/requests_ms" 2>/dev/null) ms" >>"$RESULTS/figures.txt"
+    has "tinypv: the toolstack asked for poweroff; shutting down"
+    ms=$(( $(cat "$CASE_DIR/end_ms" 2>/dev/null || echo 999999) - $(cat "$CASE_DIR/burst_end_ms" 2>/dev/null || echo 0) ))
+    if [ "$ms" -le 10000 ]; then
+        pass "powered off $ms ms after the burst ended"
+    else
+        fail "powered off $ms ms after the burst ended (10 s allowed)"
+    fi
+    reason_is poweroff
+}
+
+check_input_storm() {
+    use_case input-storm || return
+    local ups ms
+    ups=$(tr -d '\r' <"$CASE_DIR/xclog/guest-input-storm.log" 2>/dev/null |
+          sed -n 's/^up \([0-9]*\.[0-9]*\) s$/\1/p' | head -n 2 | tr '\n' ' ')
+    if awk -v u="$ups" 'BEGIN { n = split(u, a, " "); d = a[2] - a[1]; exit !(n == 2 && d >= 0.95 && d <= 3) }'; then
+        pass "sleep 1 under endless input: uptime $ups"
+    else
+        fail "sleep 1 under endless input: uptime '$ups' (1-3 s apart wanted)"
+    fi
+    has "unknown command 'y'"
+    ms=$(cat "$CASE_DIR/shutdown_ms" 2>/dev/null || echo 99999)
+    if [ "$ms" -le 20000 ]; then
+        pass "xl shutdown -w under endless input returned after $ms ms"
+    else
+        fail "xl shutdown -w under endless input returned after $ms ms (20 s allowed)"
+    fi
+    # The guest's last lines are not checked: megabytes of answers to `y`
+    # still wait in xenconsoled for the slow console client when the
+    # domain goes, and die with it.
+    reason_is poweroff
+}
+
+check_typeahead() {
+    use_case typeahead || return
+    local answered
+    answered=$(grep -a -E '^P[0-9]{4} abcdefghijklmnopq$' "$CASE_DIR/console.txt" | sort -u | wc -l)
+    if [ "$answered" -eq 300 ]; then
+        pass "8 KiB pasted during sleep 3: all 300 lines answered"
+    else
+        fail "8 KiB pasted during sleep 3: $answered of 300 lines answered"
+    fi
+    if grep -a -q "typed bytes dropped" "$CASE_DIR/console.txt"; then
+        fail "no typed bytes dropped"
+    else
+        pass "no typed bytes dropped"
+    fi
+    reason_is poweroff
+}
+
+check_live_cases() {
+    check_console_stall
+    check_watch_storm
+    check_input_storm
+    check_typeahead
+}
+
+# check_all_cases PLATFORM [GROUP...]: the checks of every case that
+# platform's pass ran (all, or the groups named, as suite.sh's CASES).
 check_all_cases() {
-    check_boot_notes
-    check_boot_legacy
-    check_time
-    check_toolstack
-    check_input_flood
-    check_fault pagefault "*** exception 14: page fault at eip 0x"
-    check_fault pagefault "  cr2 0x00000010 (the address that faulted)"
-    check_fault invalid "*** exception 6: invalid opcode"
-    check_fault divide "*** exception 0: divide error"
-    check_fault gp "*** exception 13: general protection fault"
-    check_fault panic "panic: crash requested"
-    check_bad_cmdline
-    check_output_floods
-    check_input_flood_1m
-    check_hostile_cases
-    check_suspend_save_restore
-    check_suspend_checkpoint
-    check_suspend_migrate
-    check_suspend_three
-    check_suspend_flood
+    set_platform "$1"
+    shift
+    CHECK_GROUPS=$*
+    wanted_group boot && check_boot_notes
+    [ "$PLATFORM" = pv ] && wanted_group boot && check_boot_legacy
+    wanted_group time && check_time
+    wanted_group toolstack && check_toolstack
+    wanted_group input && check_input_flood
+    if wanted_group faults; then
+        check_fault pagefault "*** exception 14: page fault at eip 0x"
+        check_fault pagefault "  cr2 0x00000010 (the address that faulted)"
+        check_fault invalid "*** exception 6: invalid opcode"
+        check_fault divide "*** exception 0: divide error"
+        check_fault gp "*** exception 13: general protection fault"
+        check_fault panic "panic: crash requested"
+    fi
+    wanted_group cmdline && check_bad_cmdline
+    wanted_group floods && check_output_floods
+    wanted_group floods && check_input_flood_1m
+    # PV only, in a full pass (suite.sh runs them on the PV image).
+    [ "$PLATFORM" = pv ] && [ -z "$CHECK_GROUPS" ] && check_hostile_cases
+    [ "$PLATFORM" = pv ] && [ -z "$CHECK_GROUPS" ] && check_harden_cases
+    [ "$PLATFORM" = pv ] && [ -z "$CHECK_GROUPS" ] && check_live_cases
+    wanted_group suspend && check_suspend_save_restore
+    wanted_group suspend && check_suspend_checkpoint
+    wanted_group suspend && check_suspend_migrate
+    wanted_group suspend && check_suspend_three
+    wanted_group suspend && check_suspend_flood
+    return 0
+}
+
+wanted_group() {
+    [ -z "$CHECK_GROUPS" ] && return 0
+    case " $CHECK_GROUPS " in *" $1 "*) return 0 ;; esac
+    return 1
 }
 
 # --- a hostile backend (dom0/hostile.sh) ----------------------------------------

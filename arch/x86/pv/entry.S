@@ -47,11 +47,37 @@ ENTRY(hypervisor_callback)
 END(hypervisor_callback)
 
 /*
- * Xen calls this if it could not load our segment registers while returning
- * to us. tinypv never changes them, so this means something is badly wrong.
+ * The failsafe callback. Xen 4.17 (x86_64, 32-bit PV guest) reloads a PV
+ * guest's data segment registers only when it switches the vCPU back in
+ * after another vCPU ran on that CPU (load_segments() in
+ * xen/arch/x86/domain.c), not on every return. If one of the selectors it
+ * saved no longer loads (an LDT that went away, a GDT entry rewritten), it
+ * loads the NUL selector into that register instead and enters here, on
+ * the current kernel stack, with one frame:
+ *
+ *     ds, es, fs, gs   the four selectors it tried to load (low to high)
+ *     eip
+ *     cs               bits 16-23: the event mask saved by Xen
+ *     eflags
+ *
+ * A NUL %ds or %es faults on the first memory access through it, and C
+ * uses both: so flat kernel selectors go in first, with nothing touched
+ * but the stack (%ss is never NUL here: Xen enters on FLAT_KERNEL_SS).
+ * Events are masked already: the callback is registered with
+ * CALLBACKF_mask_events, so Xen masks them as it enters, before an upcall
+ * could run C on the NUL selectors. The C side reports the frame (it
+ * skips the four selector words to find eip) and stops the domain.
  */
 ENTRY(failsafe_callback)
+        pushl   %eax
+        movl    $FLAT_KERNEL_DS, %eax
+        movl    %eax, %ds
+        movl    %eax, %es
+        movl    %eax, %fs
+        movl    %eax, %gs
+        popl    %eax
         cld
+        pushl   %esp                    /* struct failsafe_frame * */
         call    do_failsafe_callback    /* does not return */
 1:      ud2
         jmp     1b

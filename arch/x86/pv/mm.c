@@ -12,6 +12,7 @@
  * In the bootstrap mapping, pfn N sits at virtual address VIRT_BASE + N * 4K.
  */
 #include "mm.h"
+#include "start_info_check.h"
 #include <arch/hypercall.h>
 #include <tinypv/printk.h>
 #include <tinypv/shutdown.h>
@@ -23,6 +24,7 @@
 #define PTE_ACCESSED    (1ULL << 5)
 #define PTE_DIRTY       (1ULL << 6)
 #define PTE_KERNEL_RW   (PTE_PRESENT | PTE_RW | PTE_ACCESSED | PTE_DIRTY)
+#define PTE_KERNEL_RO   (PTE_PRESENT | PTE_ACCESSED)
 
 /* A page of the image whose mapping is replaced by shared_info. */
 static uint8_t shared_info_page[PAGE_SIZE] __aligned(PAGE_SIZE)
@@ -31,6 +33,9 @@ static uint8_t shared_info_page[PAGE_SIZE] __aligned(PAGE_SIZE)
 static const start_info_t *boot_si;
 static const unsigned long *m2p;        /* Xen's machine-to-phys table */
 static unsigned long m2p_end, m2p_max_mfn;
+static const xen_pfn_t *p2m;            /* start_info's list; NULL: unusable */
+
+static unsigned long bootstrap_mapped_end(void);
 
 void mm_init(const start_info_t *si)
 {
@@ -43,7 +48,15 @@ void mm_init(const start_info_t *si)
         m2p_end = mapping.v_end;
         m2p_max_mfn = mapping.max_mfn;
     }
-    /* Without it, find_own_page() falls back to remapping. */
+    /* The P2M list must lie in the bootstrap mapping, all nr_pages of it. */
+    if ( p2m_list_ok(si->mfn_list, si->nr_pages, sizeof(xen_pfn_t),
+                     (unsigned long)_text, bootstrap_mapped_end()) )
+        p2m = (const xen_pfn_t *)si->mfn_list;
+    else
+        printk("mm: start_info's page-frame list (0x%lx, %lu pages) is not "
+               "inside the bootstrap mapping; not used\n", si->mfn_list,
+               si->nr_pages);
+    /* Without them, find_own_page() falls back to remapping. */
 }
 
 void mm_describe_m2p(unsigned long *start, unsigned long *end,
@@ -91,18 +104,43 @@ static unsigned long bootstrap_mapped_end(void)
     return boot_si->pt_base + boot_si->nr_pt_frames * PAGE_SIZE;
 }
 
-/* mfn -> pfn via the M2P, confirmed by our own P2M list; -1 if unsure. */
+/* The pfn our own P2M list gives mfn, or -1 if it is not one of ours. */
+static long p2m_find(xen_pfn_t mfn)
+{
+    if ( !p2m )
+        return -1;
+    for ( unsigned long pfn = 0; pfn < boot_si->nr_pages; pfn++ )
+        if ( p2m[pfn] == mfn )
+            return (long)pfn;
+    return -1;
+}
+
+/*
+ * mfn -> pfn, for a frame start_info named. The M2P is the classic answer,
+ * but the frame number is not to be trusted: one past Xen's table, or in
+ * one of its holes (the M2P is mapped only where the host has RAM), and
+ * the read faults. So the frame must first be found in our own P2M list
+ * (bounded by nr_pages, checked to be mapped): one of our pages has RAM
+ * behind it, hence an M2P entry, and that entry is read only if it is
+ * inside the table's bounds too. Then the two tables must agree. -1: not
+ * ours, or unsure.
+ */
 static long mfn_to_pfn_checked(xen_pfn_t mfn)
 {
-    const xen_pfn_t *p2m = (const xen_pfn_t *)boot_si->mfn_list;
-    unsigned long pfn;
+    long pfn = p2m_find(mfn);
 
-    if ( !m2p || mfn > m2p_max_mfn )
+    if ( pfn < 0 )
         return -1;
-    pfn = m2p[mfn];
-    if ( pfn >= boot_si->nr_pages || p2m[pfn] != mfn )
+    if ( !m2p_entry_ok(mfn, (unsigned long)m2p, m2p_end, m2p_max_mfn,
+                       sizeof(*m2p)) )
         return -1;
-    return (long)pfn;
+    if ( m2p[mfn] != (unsigned long)pfn )
+    {
+        printk("mm: the M2P says mfn 0x%lx is pfn 0x%lx, our P2M says 0x%lx\n",
+               (unsigned long)mfn, m2p[mfn], (unsigned long)pfn);
+        return -1;
+    }
+    return pfn;
 }
 
 long mm_mfn_to_pfn(xen_pfn_t mfn)
@@ -190,4 +228,35 @@ bool find_own_page(xen_pfn_t mfn, void *spare_page, struct page_lookup *out)
     out->remapped = true;
     out->va = spare_page;
     return map_machine_page(spare_page, (uint64_t)mfn << PAGE_SHIFT) == 0;
+}
+
+/* The machine frame behind a page of the image, from our P2M list. */
+static bool own_page_mfn(const void *va, xen_pfn_t *mfn)
+{
+    unsigned long offset = (unsigned long)va - (unsigned long)_text;
+    unsigned long pfn = offset / PAGE_SIZE;
+
+    if ( !p2m || (unsigned long)va < (unsigned long)_text ||
+         (unsigned long)va % PAGE_SIZE || pfn >= boot_si->nr_pages )
+        return false;
+    *mfn = p2m[pfn];
+    return true;
+}
+
+long mm_protect_own_page(void *va, bool writable)
+{
+    xen_pfn_t mfn;
+
+    if ( !own_page_mfn(va, &mfn) )
+        return -1;                  /* not a page of the image */
+    return HYPERVISOR_update_va_mapping((unsigned long)va,
+                                        ((uint64_t)mfn << PAGE_SHIFT) |
+                                        (writable ? PTE_KERNEL_RW
+                                                  : PTE_KERNEL_RO),
+                                        UVMF_INVLPG);
+}
+
+long mm_unmap_own_page(void *va)
+{
+    return HYPERVISOR_update_va_mapping((unsigned long)va, 0, UVMF_INVLPG);
 }

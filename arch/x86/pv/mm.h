@@ -37,6 +37,14 @@ shared_info_t *map_shared_info(unsigned long machine_addr);
  */
 bool find_own_page(xen_pfn_t mfn, void *spare_page, struct page_lookup *out);
 
+/*
+ * Change the mapping of one page of the image (in the bootstrap mapping):
+ * read-only (writable = false) or writable again; or no mapping at all.
+ * 0 or Xen's error.
+ */
+long mm_protect_own_page(void *va, bool writable);
+long mm_unmap_own_page(void *va);
+
 /* Undo map_shared_info(): the page-table entry becomes empty. */
 void unmap_shared_info(void);
 

@@ -7,13 +7,20 @@
  * page-frame list. This file reads that page and answers the platform
  * questions of <tinypv/platform.h> with it. It is the only file of the
  * kernel (with mm.c and its header) that knows start_info_t.
+ *
+ * The toolstack wrote that page, so nothing in it is used unchecked: the
+ * magic, the rings' event channels and the P2M list's bounds go through
+ * start_info_check.c first, and a ring that fails stays off.
  */
 #include <tinypv/platform.h>
 #include <tinypv/hypervisor.h>
 #include <tinypv/printk.h>
 #include <arch/hypercall.h>
+#include <tinypv/events.h>
+#include <tinypv/shutdown.h>
 #include "mm.h"
 #include "pv.h"
+#include "start_info_check.h"
 
 /* Writable: a suspend rewrites two of its frame numbers (suspend.c). */
 static start_info_t *start_info;
@@ -23,6 +30,20 @@ static uint8_t console_spare_page[PAGE_SIZE] __aligned(PAGE_SIZE)
     __section(".bss.page_aligned");
 static uint8_t store_spare_page[PAGE_SIZE] __aligned(PAGE_SIZE)
     __section(".bss.page_aligned");
+
+/* boot.S's page below the stack: unmapped, so an overflow faults there. */
+extern char boot_stack_guard[];
+static bool stack_guarded;
+
+static void guard_boot_stack(void)
+{
+    long rc = mm_unmap_own_page(boot_stack_guard);
+
+    stack_guarded = rc == 0;
+    if ( rc )
+        printk("warning: cannot unmap the stack's guard page (error %ld); "
+               "a stack overflow will go unnoticed\n", rc);
+}
 
 /* Called by _start (boot.S) with the page Xen prepared for us. */
 void pv_entry(start_info_t *si)
@@ -43,7 +64,12 @@ void arch_init_hypercalls(void)
 
 void arch_map_shared_info(struct boot_info *bi)
 {
+    /* Not a start_info for a 32-bit PAE guest: nothing in it can be read. */
+    if ( !start_info_magic_ok(start_info->magic) )
+        panic("start_info at %p has magic \"%.32s\", not \"%s\"",
+              (const void *)start_info, start_info->magic, START_INFO_MAGIC);
     mm_init(start_info);
+    guard_boot_stack();
     bi->platform = "PAE Xen PV";
     bi->loaded_via = xen_metadata_kind;
     bi->cmdline = (const char *)start_info->cmd_line;
@@ -59,9 +85,20 @@ static void find_ring(struct boot_ring *ring, const char *name,
                       xen_pfn_t mfn, evtchn_port_t port, void *spare_page)
 {
     struct page_lookup where;
+    const char *problem = start_info_port_problem(port, NR_EVENT_PORTS);
 
     ring->frame = mfn;
     ring->port = port;
+    ring->pfn = ~0UL;
+    ring->how = "refused";
+    ring->page = NULL;
+    ring->present = false;
+    if ( problem )
+    {
+        printk("%s: event channel %u refused: %s; the %s stays off\n", name,
+               port, problem, name);
+        return;
+    }
     ring->present = find_own_page(mfn, spare_page, &where);
     ring->page = where.va;
     ring->pfn = where.pfn;
@@ -112,4 +149,8 @@ void arch_print_mappings(void)
     mm_describe_m2p(&m2p_start, &m2p_end, &m2p_max);
     printk("  M2P table     0x%lx-0x%lx (max mfn 0x%lx)\n", m2p_start, m2p_end,
            m2p_max);
+    printk("  stack guard   0x%08lx-0x%08lx (%s)\n",
+           (unsigned long)boot_stack_guard,
+           (unsigned long)boot_stack_guard + PAGE_SIZE - 1,
+           stack_guarded ? "unmapped" : "mapped: no guard");
 }

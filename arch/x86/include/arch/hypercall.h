@@ -123,10 +123,26 @@ static inline long HYPERVISOR_set_trap_table(const void *table)
     return _hypercall1(__HYPERVISOR_set_trap_table, table);
 }
 
+/* Extended MMU operations (struct mmuext_op[]): pinning, TLB, the LDT. */
+static inline long HYPERVISOR_mmuext_op(void *ops, unsigned int count,
+                                        unsigned int *done, domid_t domid)
+{
+    return _hypercall4(__HYPERVISOR_mmuext_op, ops, count, done, domid);
+}
+
 /* Per-vCPU operations. */
 static inline long HYPERVISOR_vcpu_op(int cmd, unsigned int vcpu, void *arg)
 {
     return _hypercall3(__HYPERVISOR_vcpu_op, cmd, vcpu, arg);
+}
+
+/*
+ * HVM operations (PVH): read and write HVM parameters (HVMOP_get_param,
+ * HVMOP_set_param), which name a PVH guest's rings and its event callback.
+ */
+static inline long HYPERVISOR_hvm_op(int op, void *arg)
+{
+    return _hypercall2(__HYPERVISOR_hvm_op, op, arg);
 }
 
 /*

@@ -50,4 +50,11 @@ bool trigger_fault(const char *kind);
 /* The names trigger_fault() accepts, for help texts. */
 extern const char fault_kinds[];
 
+/*
+ * The platform's own kinds (", failsafe" on PV; "" where none): tried by
+ * trigger_fault() after its own. Returns false for a kind it does not know.
+ */
+extern const char arch_fault_kinds[];
+bool arch_trigger_fault(const char *kind);
+
 #endif /* TINYPV_ARCH_TRAPS_H */

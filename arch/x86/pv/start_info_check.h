@@ -1,0 +1,48 @@
+/*
+ * start_info_check.h: the checks tinypv makes on what Xen's domain builder
+ * handed over, before it uses any of it.
+ *
+ * start_info is written by the toolstack's domain builder, not by Xen
+ * itself, and the M2P table covers every machine frame of the host, with
+ * holes. A wrong value there should stop one driver with a message, not
+ * send the kernel through a wild pointer. These functions are pure (no
+ * hypercalls, no globals) so that host tests can give them bad values.
+ */
+#ifndef TINYPV_ARCH_PV_START_INFO_CHECK_H
+#define TINYPV_ARCH_PV_START_INFO_CHECK_H
+
+#include <tinypv/types.h>
+
+/* What a 32-bit PAE guest must find in start_info->magic. */
+#define START_INFO_MAGIC    "xen-3.0-x86_32p"
+#define START_INFO_MAGIC_SIZE 32    /* sizeof(start_info_t.magic) */
+
+/* Is magic (START_INFO_MAGIC_SIZE bytes, maybe unterminated) ours? */
+bool start_info_magic_ok(const char *magic);
+
+/*
+ * Why port cannot be a ring's event channel, or NULL if it can: 0 is
+ * never allocated to a guest, and the 2-level ABI has nr_ports ports.
+ */
+const char *start_info_port_problem(uint32_t port, uint32_t nr_ports);
+
+/*
+ * May m2p[mfn] be read? The M2P is Xen's table at [m2p_start, m2p_end)
+ * (XENMEM_machphys_mapping), valid up to max_mfn. An entry outside both
+ * bounds is not read. (Holes inside them are not mapped either: see
+ * mfn_to_pfn_checked in mm.c for why that is safe for our own frames.)
+ */
+bool m2p_entry_ok(unsigned long mfn, unsigned long m2p_start,
+                  unsigned long m2p_end, unsigned long max_mfn,
+                  size_t entry_size);
+
+/*
+ * Does the P2M list (nr_pages entries of entry_size bytes at list) lie
+ * inside [map_start, map_end), the part of the bootstrap mapping that is
+ * sure to be there? Reading p2m[pfn] for pfn < nr_pages is then safe.
+ */
+bool p2m_list_ok(unsigned long list, unsigned long nr_pages,
+                 size_t entry_size, unsigned long map_start,
+                 unsigned long map_end);
+
+#endif /* TINYPV_ARCH_PV_START_INFO_CHECK_H */

@@ -1,0 +1,66 @@
+/*
+ * mm.c: the PVH guest's page tables: an identity map with a hole at 0.
+ *
+ * A PVH kernel starts with paging off, and could stay that way: every
+ * physical address below 4 GiB is then reachable as is, including the
+ * console and xenstore pages Xen puts just below 0xff000000 and the
+ * shared_info page we choose. tinypv turns paging on anyway, for one
+ * reason: with paging off nothing faults on a NULL pointer, and a kernel
+ * that teaches (and tests) its crash path wants `crash pagefault` and
+ * every stray NULL dereference to end in a page fault, as on PV.
+ *
+ * The map is the plainest there is: 32-bit (non-PAE) paging, one page
+ * directory whose entries map 4 MiB pages 1:1 (CR4.PSE), except the first,
+ * which points to one page table of 4 KiB pages with page 0 not present.
+ * Virtual == physical everywhere else, so pointers Xen gives us (physical
+ * addresses) are used as they are, and the switch needs no jump.
+ * Two pages of memory, no allocator.
+ */
+#include <tinypv/types.h>
+#include <tinypv/printk.h>
+#include <arch/processor.h>
+#include "pvh.h"
+
+#define PTE_PRESENT     0x001
+#define PTE_WRITABLE    0x002
+#define PDE_LARGE       0x080           /* a 4 MiB page (needs CR4.PSE) */
+#define NR_ENTRIES      1024
+#define LARGE_PAGE_SHIFT 22
+
+static uint32_t page_directory[NR_ENTRIES] __aligned(PAGE_SIZE)
+    __section(".bss.page_aligned");
+static uint32_t low_page_table[NR_ENTRIES] __aligned(PAGE_SIZE)
+    __section(".bss.page_aligned");
+
+/* Called from pvh_entry() before anything else: no printk yet. */
+void pvh_paging_init(void)
+{
+    unsigned int i;
+
+    low_page_table[0] = 0;              /* page 0: not present */
+    for ( i = 1; i < NR_ENTRIES; i++ )
+        low_page_table[i] = (i << PAGE_SHIFT) | PTE_PRESENT | PTE_WRITABLE;
+
+    page_directory[0] = (uint32_t)(unsigned long)low_page_table |
+                        PTE_PRESENT | PTE_WRITABLE;
+    for ( i = 1; i < NR_ENTRIES; i++ )
+        page_directory[i] = (i << LARGE_PAGE_SHIFT) | PDE_LARGE |
+                            PTE_PRESENT | PTE_WRITABLE;
+
+    write_cr4(read_cr4() | X86_CR4_PSE);
+    write_cr3((unsigned long)page_directory);
+    /* WP: even ring 0 honours read-only entries (none today, but cheap). */
+    write_cr0(read_cr0() | X86_CR0_PG | X86_CR0_WP);
+}
+
+bool pvh_phys_mapped(uint64_t paddr, uint64_t size)
+{
+    return paddr >= PAGE_SIZE && size <= (1ULL << 32) &&
+           paddr <= (1ULL << 32) - size;
+}
+
+void pvh_print_paging(void)
+{
+    printk("  paging        identity map of 4 GiB (4 MiB pages), page 0 "
+           "unmapped; cr3 0x%08lx\n", read_cr3());
+}

@@ -73,6 +73,7 @@ COMMON_SRCS := \
     kernel/timer.c \
     kernel/shutdown.c \
     kernel/control.c \
+    kernel/suspend.c \
     kernel/symbols.c \
     lib/format.c \
     lib/string.c \
@@ -112,7 +113,8 @@ pv_SRCS := \
     arch/x86/pv/mm.c \
     arch/x86/pv/start_info_check.c \
     arch/x86/pv/traps.c \
-    arch/x86/pv/upcall.c
+    arch/x86/pv/upcall.c \
+    arch/x86/pv/suspend.c
 pv_LOAD_BASE := 0xC0000000
 pv_DEFS      := -DPLATFORM_PV
 
@@ -128,6 +130,7 @@ pvh_SRCS := \
     arch/x86/pvh/mm.c \
     arch/x86/pvh/traps.c \
     arch/x86/pvh/upcall.c \
+    arch/x86/pvh/suspend.c \
     arch/x86/pvh/xen_notes.S
 pvh_LOAD_BASE := 0x00100000
 pvh_DEFS      := -DPLATFORM_PVH

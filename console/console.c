@@ -298,6 +298,31 @@ void console_start_input(void)
     input_pending = true;       /* input may have arrived before we listened */
 }
 
+void console_resume(const struct boot_ring *ring, bool new_domain)
+{
+    if ( !new_domain || !ring_ready )
+    {
+        input_pending = true;
+        return;
+    }
+    ring_where = *ring;
+    if ( !ring->present )
+    {
+        ring_ready = false;
+        printk("console: no console ring after the restore; on the early "
+               "console now\n");
+        return;
+    }
+    console_port = ring->port;
+    writer.intf = ring->page;
+    reader.intf = ring->page;
+    writer.unnotified = true;   /* the new backend hears from us at once */
+    if ( evtchn_bind_handler(console_port, console_event, NULL, "console") )
+        printk("console: cannot bind event channel %u; no input\n",
+               console_port);
+    input_pending = true;       /* input typed before the save is still there */
+}
+
 bool console_input_pending(void)
 {
     return input_pending || probe_wanted;

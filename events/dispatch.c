@@ -58,6 +58,12 @@ void evtchn_unbind_handler(evtchn_port_t port)
     bindings[port].handler = NULL;
 }
 
+void evtchn_forget_all(void)
+{
+    for ( evtchn_port_t port = 0; port < NR_EVENT_PORTS; port++ )
+        bindings[port].handler = NULL;
+}
+
 uint64_t evtchn_event_count(evtchn_port_t port)
 {
     return port < NR_EVENT_PORTS ? bindings[port].count : 0;

@@ -6,6 +6,7 @@
 #include <arch/hypercall.h>
 #include <tinypv/hypervisor.h>
 #include <tinypv/barrier.h>
+#include <tinypv/clock.h>
 
 static xen_ulong_t port_bit(evtchn_port_t port)
 {
@@ -71,13 +72,16 @@ void evtchn_unmask(evtchn_port_t port)
 }
 
 /*
- * Sleep until the port is pending or Xen system time reaches deadline (ns,
- * 0 = no deadline). Works with upcalls masked: Xen looks at the pending bit
+ * Sleep until the port is pending or the kernel's clock reaches deadline
+ * (ns, 0 = no deadline). Works with upcalls masked: Xen looks at the pending bit
  * only. Returns at once if the bit is already set, hence evtchn_wait().
  */
 static void evtchn_poll(evtchn_port_t port, uint64_t deadline)
 {
-    struct sched_poll poll = { .nr_ports = 1, .timeout = deadline };
+    struct sched_poll poll = {
+        .nr_ports = 1,
+        .timeout = clock_to_xen(deadline),
+    };
 
     set_xen_guest_handle(poll.ports, &port);
     HYPERVISOR_sched_op(SCHEDOP_poll, &poll);

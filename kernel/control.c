@@ -3,7 +3,8 @@
  *
  *   xl shutdown  ->  control/shutdown = "poweroff"   (or "halt")
  *   xl reboot    ->  control/shutdown = "reboot"
- *   xl save      ->  control/shutdown = "suspend"    (not supported here)
+ *   xl save      ->  control/shutdown = "suspend"    (kernel/suspend.c;
+ *   xl migrate                                         also xl save -c)
  *   xl sysrq D K ->  control/sysrq = "K"
  *
  * xenstored fires our watch, the event reaches the main loop through the
@@ -19,15 +20,18 @@
  * withdrawn. In one, xenstored refuses our commit (EAGAIN) if the key
  * changed after we read it, and we read again.
  *
- * A request tinypv cannot honour (suspend) is not acknowledged at all:
- * that is how the toolstack learns it was refused (libxl gives up after
- * its 60 s wait, "guest didn't acknowledge suspend", instead of waiting
+ * A request tinypv cannot honour would not be acknowledged at all: that
+ * is how the toolstack learns it was refused (libxl gives up after its
+ * 60 s wait, "guest didn't acknowledge suspend", instead of waiting
  * another 60 s for a suspend that an acknowledgement would promise).
+ * Today every request is honoured; suspend acknowledges first, as libxl
+ * waits for that before it waits for the domain to suspend.
  */
 #include <tinypv/control.h>
 #include <tinypv/xenstore.h>
 #include <tinypv/printk.h>
 #include <tinypv/shutdown.h>
+#include <tinypv/suspend.h>
 #include <tinypv/clock.h>
 #include <lib/calendar.h>
 #include <tinypv/console.h>
@@ -117,18 +121,13 @@ static bool take_request(const char *key, char *buf, size_t size,
 }
 
 /*
- * Suspend (issue 11 makes it work): tinypv cannot suspend, so it leaves
- * the request unacknowledged and says so; the toolstack times out on it.
+ * Every request is taken: suspend too (kernel/suspend.c). The accept()
+ * hook stays for requests a port of tinypv cannot honour: those are left
+ * unacknowledged, which is how the toolstack learns it was refused.
  */
 static bool can_honour(const char *request)
 {
-    return strcmp(request, "suspend") != 0;
-}
-
-static void suspend_requested(void)
-{
-    printk("\ncontrol: the toolstack asked to suspend; tinypv cannot "
-           "suspend, request left unacknowledged\n");
+    return true;
 }
 
 static void shutdown_requested(void *ctx, const char *path, const char *token)
@@ -148,7 +147,14 @@ static void shutdown_requested(void *ctx, const char *path, const char *token)
         reboot();
     }
     if ( strcmp(request, "suspend") == 0 )
-        suspend_requested();
+    {
+        /*
+         * Acknowledged above (the key is empty again): libxl waits for
+         * that, then for the domain to shut down with reason suspend.
+         */
+        printk("\n");
+        suspend_domain();
+    }
     else
         printk("\ncontrol: unknown shutdown request '%s' ignored\n", request);
     after_message();
@@ -208,6 +214,7 @@ static void announce_features(void)
 {
     static const char *const features[] = {
         "control/feature-poweroff", "control/feature-reboot",
+        "control/feature-suspend",
     };
 
     for ( size_t i = 0; i < ARRAY_SIZE(features); i++ )

@@ -29,6 +29,13 @@
 
 shared_info_t *shared_info;
 const struct boot_info *boot_info;
+static struct boot_info boot;
+
+/* A suspend changes the record: only kernel/suspend.c asks for this. */
+struct boot_info *boot_info_writable(void)
+{
+    return &boot;
+}
 
 /* What the command line (domain_config's `extra=`) asked for. */
 struct boot_options {
@@ -93,7 +100,6 @@ static void stop_periodic_timer(void)
 
 void start_kernel(void)
 {
-    static struct boot_info boot;
     static struct boot_options opts;
 
     /* 1. Nothing works without hypercalls: can we make them? */

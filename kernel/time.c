@@ -8,6 +8,14 @@
  * before and an even value after. A reader copies the snapshot and retries
  * if the version was odd or changed meanwhile: a lock-free seqlock. The
  * wall clock in shared_info follows the same protocol with wc_version.
+ *
+ * Xen's system time belongs to the host, not to the domain: after `xl
+ * restore` or a migration it is another host's clock (or the same one, a
+ * long time later). tinypv's own clock is therefore Xen's plus an offset,
+ * which time_resume() sets so that the kernel's clock carries on from
+ * where it stopped, advanced by the time the domain was away as the wall
+ * clock measures it. Deadlines handed to Xen (set_timer_op, SCHEDOP_poll)
+ * go back through clock_to_xen().
  */
 #include <tinypv/clock.h>
 #include <tinypv/barrier.h>
@@ -17,6 +25,11 @@
 static const volatile struct vcpu_time_info *vcpu_time;
 static const volatile shared_info_t *shared;
 static uint64_t boot_ns;
+static int64_t clock_offset;            /* kernel clock minus Xen's */
+
+/* Kept by time_suspend() for time_resume(). */
+static uint64_t suspend_ns, suspend_wall_sec;
+static uint32_t suspend_wall_nsec;
 
 void time_init(shared_info_t *si)
 {
@@ -82,9 +95,27 @@ uint64_t time_read_snapshot(const volatile struct vcpu_time_info *t,
     return system_time + scale_tsc_delta(tsc - tsc_stamp, mul_frac, shift);
 }
 
-uint64_t monotonic_ns(void)
+/* Xen's system time of this host, as the domain sees it now. */
+static uint64_t xen_system_ns(void)
 {
     return time_read_snapshot(vcpu_time, rdtsc_ordered);
+}
+
+uint64_t monotonic_ns(void)
+{
+    return xen_system_ns() + (uint64_t)clock_offset;
+}
+
+uint64_t clock_to_xen(uint64_t deadline)
+{
+    uint64_t xen = deadline - (uint64_t)clock_offset;
+
+    if ( deadline == 0 )
+        return 0;               /* "no deadline" stays that */
+    /* A deadline before Xen's time 0 is simply due: ask for the earliest. */
+    if ( (int64_t)xen <= 0 )
+        return 1;
+    return xen;
 }
 
 uint64_t uptime_ns(void)
@@ -95,7 +126,7 @@ uint64_t uptime_ns(void)
 void wallclock_now(uint64_t *sec, uint32_t *nsec)
 {
     uint32_t version, wc_nsec, extra_nsec;
-    uint64_t wc_sec, sys = monotonic_ns(), total;
+    uint64_t wc_sec, sys = xen_system_ns(), total;
 
     do {
         version = shared->wc_version;
@@ -108,4 +139,36 @@ void wallclock_now(uint64_t *sec, uint32_t *nsec)
     total = sys + wc_nsec;
     *sec = wc_sec + div_u64_rem(total, (uint32_t)NSEC_PER_SEC, &extra_nsec);
     *nsec = extra_nsec;
+}
+
+/* The wall clock in nanoseconds since 1970: fits 64 bits until 2554. */
+static uint64_t wallclock_ns(void)
+{
+    uint64_t sec;
+    uint32_t nsec;
+
+    wallclock_now(&sec, &nsec);
+    return sec * NSEC_PER_SEC + nsec;
+}
+
+void time_suspend(void)
+{
+    suspend_ns = monotonic_ns();
+    wallclock_now(&suspend_wall_sec, &suspend_wall_nsec);
+}
+
+uint64_t time_resume(void)
+{
+    uint64_t before = suspend_wall_sec * NSEC_PER_SEC + suspend_wall_nsec;
+    uint64_t after = wallclock_ns();
+    uint64_t away = after > before ? after - before : 0;
+
+    /*
+     * Whatever Xen's clock reads now (another host's, or ours much later),
+     * the kernel's clock resumes at its value at suspend plus the time
+     * away. A wall clock that stepped back counts as no time away: the
+     * kernel's clock never runs backwards.
+     */
+    clock_offset = (int64_t)(suspend_ns + away - xen_system_ns());
+    return away;
 }

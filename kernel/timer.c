@@ -47,7 +47,7 @@ bool timers_available(void)
 /* Tell Xen about the earliest deadline (or that there is none). */
 static void program_next(void)
 {
-    HYPERVISOR_set_timer_op(armed ? armed->deadline : 0);
+    HYPERVISOR_set_timer_op(armed ? clock_to_xen(armed->deadline) : 0);
 }
 
 static void list_remove(struct timer *t)
@@ -88,6 +88,23 @@ void timer_cancel(struct timer *t)
     if ( !t->armed )
         return;
     list_remove(t);
+    if ( timers_ready )
+        program_next();
+}
+
+void timers_resume(bool new_domain)
+{
+    long rc;
+
+    if ( new_domain )
+    {
+        rc = HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
+        if ( rc )
+            printk("timer: cannot stop the periodic timer (error %ld)\n", rc);
+        timers_ready = false;
+        timers_init();
+    }
+    timer_fired = true;
     if ( timers_ready )
         program_next();
 }

@@ -13,6 +13,7 @@
 #include <tinypv/events.h>
 #include <tinypv/hypervisor.h>
 #include <monitor/info.h>
+#include <tinypv/suspend.h>
 #include <monitor/lab.h>
 #include <tinypv/printk.h>
 #include <tinypv/shutdown.h>
@@ -106,6 +107,16 @@ static void print_xenstore_stats(void)
            (unsigned long long)xs.events_coalesced);
 }
 
+static void print_suspend_stats(void)
+{
+    struct suspend_stats ss;
+
+    suspend_get_stats(&ss);
+    printk("suspend: %u suspends, %u restored in a new domain, %u resumed "
+           "after a checkpoint or cancel, %u refused\n", ss.suspends,
+           ss.restored, ss.cancelled, ss.refused);
+}
+
 static void cmd_stats(int argc, char **argv)
 {
     struct console_stats st;
@@ -123,6 +134,7 @@ static void cmd_stats(int argc, char **argv)
     printk("corrupt rings reported: %u%s\n", st.corrupt_reports,
            st.ring_in_use ? "" : " (output is on Xen's debug console)");
     print_xenstore_stats();
+    print_suspend_stats();
     printk("events: %llu upcalls\n", (unsigned long long)upcall_count());
     evtchn_for_each_bound(print_port_stats, NULL);
 }

@@ -44,6 +44,7 @@ static struct boot_ring ring_where;
 static evtchn_port_t store_port;
 static bool connected;                  /* init found the page and the port */
 static volatile bool work_pending;      /* set by the upcall handler */
+static bool in_request;                 /* between a request and its answer */
 static uint32_t next_req_id = 1;        /* 0 is never used: it means "none" */
 static int our_domid = -ENOTCONN;
 static uint64_t write_deadline;
@@ -364,9 +365,11 @@ static int request_tx(xs_tx_t tx, uint32_t type, const char *path,
         return -E2BIG;
 
     flags = upcall_save_and_mask();
+    in_request = true;
     rc = send_request(len, type);
     if ( rc == 0 )
         rc = wait_for_answer(id, type, answer);
+    in_request = false;
     upcall_restore(flags);
     return rc;
 }
@@ -561,6 +564,63 @@ int xenstore_init(const struct boot_ring *r)
 int xs_domid(void)
 {
     return our_domid;
+}
+
+/* --- suspend and resume --------------------------------------------------- */
+
+bool xenstore_idle(void)
+{
+    return !in_request;
+}
+
+/* xenstored keeps watches per domain: a new domain has none of ours. */
+static void rewatch_all(void)
+{
+    struct xs_msg answer;
+    int rc;
+
+    for ( unsigned int i = 0; i < XENSTORE_MAX_WATCHES; i++ )
+    {
+        struct watch *w = &watches[i];
+
+        if ( !w->used )
+            continue;
+        rc = request(XS_WATCH, w->path, w->token, NULL, &answer);
+        if ( rc == 0 )
+            rc = xs_reply_status(&answer, XS_WATCH);
+        if ( rc < 0 )
+            printk("xenstore: cannot watch %s again: %s\n", w->path,
+                   xs_strerror(result(rc)));
+    }
+}
+
+int xenstore_resume(const struct boot_ring *r, bool new_domain)
+{
+    if ( !connected )
+        return -ENOTCONN;
+    work_pending = true;        /* whatever came while away */
+    if ( !new_domain )
+        return 0;
+
+    ring_where = *r;
+    if ( !r->present )
+    {
+        connected = false;
+        printk("xenstore: no xenstore ring after the restore; no xenstore\n");
+        return -EIO;
+    }
+    /* The indices are in the page, copied with it: only its address moves. */
+    store_port = r->port;
+    ring.intf = r->page;
+    if ( evtchn_bind_handler(store_port, store_event, NULL, "xenstore") )
+    {
+        connected = false;
+        printk("xenstore: cannot bind event channel %u; no xenstore\n",
+               store_port);
+        return -EBUSY;
+    }
+    rewatch_all();
+    return learn_domid();
 }
 
 /* --- the main loop -------------------------------------------------------- */

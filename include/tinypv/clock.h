@@ -24,6 +24,21 @@ void time_init(shared_info_t *si);
 /* Monotonic Xen system time in nanoseconds. */
 uint64_t monotonic_ns(void);
 
+/*
+ * A deadline of the kernel's clock in Xen's system time, for set_timer_op
+ * and SCHEDOP_poll (the two differ after a restore or a migration). 0, "no
+ * deadline", stays 0.
+ */
+uint64_t clock_to_xen(uint64_t deadline);
+
+/*
+ * Around a suspend (kernel/suspend.c): note the clocks just before, and
+ * just after (shared_info mapped again) make the kernel's clock continue
+ * from where it stopped plus the wall-clock time away, which is returned.
+ */
+void time_suspend(void);
+uint64_t time_resume(void);
+
 /* Nanoseconds since tinypv started. */
 uint64_t uptime_ns(void);
 
@@ -66,6 +81,14 @@ void timers_init(void);
 
 /* Did timers_init() bind VIRQ_TIMER? */
 bool timers_available(void);
+
+/*
+ * After a suspend: in a new domain bind VIRQ_TIMER again (the binding died
+ * with the old domain) and stop the periodic timer the new vCPU starts
+ * with; in both cases program Xen for the earliest deadline again, in the
+ * new clock offset, and let the main loop run whatever fell due meanwhile.
+ */
+void timers_resume(bool new_domain);
 
 /* Arm t to call fn(t, ctx) from the main loop at or after deadline. */
 void timer_arm(struct timer *t, uint64_t deadline, timer_fn fn, void *ctx);

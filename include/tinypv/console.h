@@ -37,6 +37,14 @@
 void console_init(const struct boot_ring *ring);
 
 /*
+ * After a suspend. The ring's indices live in the page itself, which the
+ * save copied with everything else, so nothing is reset: in a new domain
+ * only the page's address and the event channel change (bind it again);
+ * in the same domain everything holds. Must come before any printk.
+ */
+void console_resume(const struct boot_ring *ring, bool new_domain);
+
+/*
  * Write n bytes, "\n" becoming "\r\n", and notify the backend once (more
  * only if the ring fills up). Never drops output while the backend drains
  * the ring; waits without spinning when it is full.

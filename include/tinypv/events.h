@@ -66,6 +66,13 @@ int evtchn_bind_handler(evtchn_port_t port, evtchn_handler_t handler,
 /* Mask the port and forget its handler. */
 void evtchn_unbind_handler(evtchn_port_t port);
 
+/*
+ * Forget every handler without touching shared_info: after a restore the
+ * old ports are gone (the new domain starts with all of them closed and
+ * masked), and each driver binds its new port again.
+ */
+void evtchn_forget_all(void);
+
 /* Events delivered to a port's handler so far. */
 uint64_t evtchn_event_count(evtchn_port_t port);
 

@@ -35,6 +35,19 @@ void arch_init_traps(void);
  */
 void arch_early_write(const char *s, size_t n);
 
+/*
+ * Suspend the domain for xl save / xl migrate (kernel/suspend.c calls it
+ * with upcalls masked, the console flushed and xenstore idle): do what the
+ * toolstack needs of this platform, make the suspend hypercall, and on
+ * return have shared_info mapped again (bi->shared_info) and, in a new
+ * domain, bi's rings found again. Returns SUSPEND_NEW_DOMAIN (the
+ * hypercall's 0), SUSPEND_CANCELLED (its 1: the same domain goes on), or
+ * -errno: nothing was suspended, the domain is as it was.
+ */
+#define SUSPEND_NEW_DOMAIN  0
+#define SUSPEND_CANCELLED   1
+int arch_suspend(struct boot_info *bi);
+
 /* For `info`: the platform's own boot data, and what it mapped where. */
 void arch_print_boot_info(void);
 void arch_print_mappings(void);

@@ -115,6 +115,19 @@ int xs_watch(const char *path, const char *token, xs_watch_fn fn, void *ctx);
  */
 int xs_unwatch(const char *path, const char *token);
 
+/* --- suspend and resume -------------------------------------------------- */
+
+/* No request is waiting for its answer (a suspend may go ahead). */
+bool xenstore_idle(void);
+
+/*
+ * After a suspend. Same domain: nothing changed; look at the ring again.
+ * New domain: take the ring at its new address and port, set every watch
+ * again (each fires once, as a new watch does) and learn the new domid.
+ * 0 or -errno.
+ */
+int xenstore_resume(const struct boot_ring *ring, bool new_domain);
+
 /* --- the main loop -------------------------------------------------------- */
 
 /* Is there anything for xenstore_process() to do? (For has_work.) */

@@ -187,6 +187,59 @@ static void test_calendar(void)
     CHECK(t.month >= 1 && t.month <= 12 && t.day >= 1 && t.day <= 31);
 }
 
+/*
+ * The kernel's clock across a suspend (time_suspend / time_resume): with
+ * tsc_to_system_mul = 0 the TSC adds nothing, so the fake shared_info's
+ * system_time is exactly Xen's clock, and the test moves it by hand, as a
+ * restore on another host would.
+ */
+static void set_xen_time(shared_info_t *s, uint64_t sys_ns, uint64_t wc_sec)
+{
+    s->vcpu_info[0].time.version += 2;
+    s->vcpu_info[0].time.system_time = sys_ns;
+    s->wc_version += 2;
+    s->wc_sec = (uint32_t)wc_sec;
+    s->wc_nsec = 0;
+}
+
+static void test_suspend_clock(void)
+{
+    static shared_info_t s;
+    const uint64_t sec = 1000000000ULL, wc = 1700000000ULL;
+    uint64_t wall_sec, up;
+    uint32_t wall_nsec;
+
+    set_xen_time(&s, 1000 * sec, wc);
+    time_init(&s);
+    CHECK_EQ(monotonic_ns(), 1000 * sec);
+    CHECK_EQ(clock_to_xen(1001 * sec), 1001 * sec);
+    CHECK_EQ(clock_to_xen(0), 0);
+
+    /* 10 s later, suspend; the wall clock reads wc + 1010 s. */
+    set_xen_time(&s, 1010 * sec, wc);
+    time_suspend();
+
+    /* Restored on a host that booted 5 s ago, 30 s of wall time later. */
+    set_xen_time(&s, 5 * sec, wc + 1010 + 30 - 5);
+    CHECK_EQ(time_resume(), 30 * sec);
+    CHECK_EQ(uptime_ns(), 40 * sec);                /* 10 s up + 30 s away */
+    CHECK_EQ(monotonic_ns(), 1040 * sec);
+    /* A deadline 1 s ahead of the kernel's clock is 1 s ahead of Xen's. */
+    CHECK_EQ(clock_to_xen(monotonic_ns() + sec), 6 * sec);
+    /* One that fell due while away is due at once, never "no deadline". */
+    CHECK_EQ(clock_to_xen(1020 * sec), 1);
+    /* date reads the new host's wall clock: right at once. */
+    wallclock_now(&wall_sec, &wall_nsec);
+    CHECK_EQ(wall_sec, wc + 1010 + 30);
+
+    /* A wall clock that went back counts as no time away. */
+    up = uptime_ns();
+    time_suspend();
+    set_xen_time(&s, 2 * sec, wc + 900);
+    CHECK_EQ(time_resume(), 0);
+    CHECK(uptime_ns() >= up);
+}
+
 int main(void)
 {
     srand(7);
@@ -194,5 +247,6 @@ int main(void)
     test_scale();
     test_snapshot();
     test_calendar();
+    test_suspend_clock();
     return check_summary("time");
 }

@@ -16,6 +16,7 @@
 #include <arch/hypercall.h>
 #include <tinypv/printk.h>
 #include <tinypv/shutdown.h>
+#include <tinypv/xs_proto.h>       /* errno values */
 
 /* Page table entry bits (x86 PAE). */
 #define PTE_PRESENT     (1ULL << 0)
@@ -83,6 +84,16 @@ shared_info_t *map_shared_info(unsigned long machine_addr)
     return (shared_info_t *)shared_info_page;
 }
 
+void unmap_shared_info(void)
+{
+    /* A zero entry: not present. Nothing may touch the page until remapped. */
+    long rc = HYPERVISOR_update_va_mapping((unsigned long)shared_info_page, 0,
+                                           UVMF_INVLPG);
+
+    if ( rc )
+        panic("cannot unmap shared_info: error %ld", rc);
+}
+
 /*
  * The last address the bootstrap mapping is sure to cover: Xen maps the
  * bootstrap page tables themselves, and everything it placed before them
@@ -130,6 +141,69 @@ static long mfn_to_pfn_checked(xen_pfn_t mfn)
         return -1;
     }
     return pfn;
+}
+
+long mm_mfn_to_pfn(xen_pfn_t mfn)
+{
+    return mfn_to_pfn_checked(mfn);
+}
+
+xen_pfn_t mm_virt_to_mfn(const void *va)
+{
+    const xen_pfn_t *p2m = (const xen_pfn_t *)boot_si->mfn_list;
+    unsigned long pfn = ((unsigned long)va - (unsigned long)_text) >> PAGE_SHIFT;
+
+    if ( (unsigned long)va < (unsigned long)_text || pfn >= boot_si->nr_pages )
+        return 0;
+    return p2m[pfn];
+}
+
+/*
+ * The 3-level P2M tree of the PV save ABI (libxenguest's map_p2m_tree):
+ *
+ *   shared_info->arch.pfn_to_mfn_frame_list_list = MFN of p2m_fll
+ *   p2m_fll[i]  = MFN of the i-th frame list page (we need one: it covers
+ *                 1024 * 1024 pages, 4 GiB, more than a 32-bit guest maps)
+ *   p2m_fl[j]   = MFN of the j-th page of the P2M list itself
+ *   shared_info->arch.max_pfn = the number of P2M entries (despite its name)
+ *
+ * Entries are guest words: 4 bytes for us, 1024 per page.
+ */
+#define P2M_PER_PAGE    (PAGE_SIZE / sizeof(xen_pfn_t))
+
+static xen_pfn_t p2m_fll[P2M_PER_PAGE] __aligned(PAGE_SIZE)
+    __section(".bss.page_aligned");
+static xen_pfn_t p2m_fl[P2M_PER_PAGE] __aligned(PAGE_SIZE)
+    __section(".bss.page_aligned");
+
+int mm_publish_p2m(shared_info_t *s)
+{
+    unsigned long list = boot_si->mfn_list, nr = boot_si->nr_pages;
+    unsigned long pages = (nr + P2M_PER_PAGE - 1) / P2M_PER_PAGE;
+
+    /* The save code maps the list page by page: it must start a page. */
+    if ( list & (PAGE_SIZE - 1) )
+    {
+        printk("suspend: the P2M list at 0x%lx is not page aligned; xl save "
+               "cannot work\n", list);
+        return -EINVAL;
+    }
+    if ( pages > P2M_PER_PAGE )
+    {
+        printk("suspend: %lu pages need more than one P2M frame list; xl save "
+               "cannot work\n", nr);
+        return -E2BIG;
+    }
+    for ( unsigned long i = 0; i < P2M_PER_PAGE; i++ )
+        p2m_fl[i] = i < pages ?
+            mm_virt_to_mfn((const void *)(list + i * PAGE_SIZE)) : 0;
+    p2m_fll[0] = mm_virt_to_mfn(p2m_fl);
+
+    /* No virtually mapped linear P2M (p2m_cr3 = 0): the tree is used. */
+    s->arch.p2m_cr3 = 0;
+    s->arch.max_pfn = nr;
+    s->arch.pfn_to_mfn_frame_list_list = mm_virt_to_mfn(p2m_fll);
+    return 0;
 }
 
 bool find_own_page(xen_pfn_t mfn, void *spare_page, struct page_lookup *out)

@@ -45,6 +45,25 @@ bool find_own_page(xen_pfn_t mfn, void *spare_page, struct page_lookup *out);
 long mm_protect_own_page(void *va, bool writable);
 long mm_unmap_own_page(void *va);
 
+/* Undo map_shared_info(): the page-table entry becomes empty. */
+void unmap_shared_info(void);
+
+/* Our pseudo-physical frame of a machine frame (M2P, checked); -1: not ours. */
+long mm_mfn_to_pfn(xen_pfn_t mfn);
+
+/* The machine frame of a page of the bootstrap mapping; 0: not in it. */
+xen_pfn_t mm_virt_to_mfn(const void *va);
+
+/*
+ * Publish our P2M for the toolstack's save code: build the frame list
+ * (the MFNs of the P2M's pages) and the frame list list (the MFN of that
+ * list), and store it and the number of entries in shared_info->arch.
+ * Needed before any save starts (a live migration reads it while the
+ * domain still runs) and again after a restore, where every MFN is new.
+ * Returns 0, or -errno after saying why.
+ */
+int mm_publish_p2m(shared_info_t *s);
+
 /* Describe the M2P table's location for the `info` command. */
 void mm_describe_m2p(unsigned long *start, unsigned long *end,
                      unsigned long *max_mfn);

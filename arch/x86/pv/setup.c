@@ -22,7 +22,8 @@
 #include "pv.h"
 #include "start_info_check.h"
 
-static const start_info_t *start_info;
+/* Writable: a suspend rewrites two of its frame numbers (suspend.c). */
+static start_info_t *start_info;
 
 /* Where the console and xenstore pages go if not in the bootstrap mapping. */
 static uint8_t console_spare_page[PAGE_SIZE] __aligned(PAGE_SIZE)
@@ -51,6 +52,11 @@ void pv_entry(start_info_t *si)
     start_kernel();
 }
 
+start_info_t *pv_start_info(void)
+{
+    return start_info;
+}
+
 void arch_init_hypercalls(void)
 {
     hypercall_page_check();
@@ -70,6 +76,8 @@ void arch_map_shared_info(struct boot_info *bi)
     bi->cmdline_max = MAX_GUEST_CMDLINE;
     bi->nr_pages = start_info->nr_pages;
     bi->shared_info = map_shared_info(start_info->shared_info);
+    /* For xl save and xl migrate, which read it before we suspend. */
+    mm_publish_p2m(bi->shared_info);
 }
 
 /* A ring named by machine frame: find where our own mapping has it. */

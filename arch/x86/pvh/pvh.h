@@ -28,5 +28,13 @@ void pvh_early_stop(const char *msg) __noreturn;
 
 /* traps.c */
 extern uint8_t pvh_callback_vector_nr;
+/* HVM_PARAM_CALLBACK_IRQ: events on our vector (again after a restore). */
+void pvh_register_callback_vector(void);
+
+/* setup.c: shared_info onto our reserved frame (again after a restore). */
+struct boot_info;
+void pvh_map_shared_info(struct boot_info *bi);
+/* setup.c: the rings from the HVM parameters, without arch_find_rings' banner. */
+void pvh_find_rings(struct boot_info *bi);
 
 #endif /* TINYPV_ARCH_PVH_H */

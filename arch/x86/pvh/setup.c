@@ -132,8 +132,11 @@ static const char *find_cmdline(void)
     return pvh_phys_to_virt(paddr);
 }
 
-/* Step 2: shared_info onto our reserved page, and the basic facts. */
-void arch_map_shared_info(struct boot_info *bi)
+/*
+ * Put Xen's shared_info page at our reserved frame. After a restore the
+ * new domain's page is in nobody's physmap: this is done again then.
+ */
+void pvh_map_shared_info(struct boot_info *bi)
 {
     struct xen_add_to_physmap xatp = {
         .domid = DOMID_SELF,
@@ -145,12 +148,18 @@ void arch_map_shared_info(struct boot_info *bi)
 
     if ( rc )
         panic("cannot map shared_info (XENMEM_add_to_physmap: error %ld)", rc);
+    bi->shared_info = (shared_info_t *)shared_info_page;
+}
+
+/* Step 2: shared_info onto our reserved page, and the basic facts. */
+void arch_map_shared_info(struct boot_info *bi)
+{
+    pvh_map_shared_info(bi);
     bi->platform = "Xen PVH";
     bi->loaded_via = "PVH entry";
     bi->cmdline = find_cmdline();
     bi->cmdline_max = PVH_CMDLINE_MAX;
     bi->nr_pages = count_ram_pages();
-    bi->shared_info = (shared_info_t *)shared_info_page;
 }
 
 static bool get_param(uint32_t index, uint64_t *value)
@@ -194,15 +203,21 @@ static void find_ring(struct boot_ring *ring, const char *name,
            (unsigned long long)gfn, ring->port);
 }
 
+/* The rings from the HVM parameters (again after a restore: new ports). */
+void pvh_find_rings(struct boot_info *bi)
+{
+    find_ring(&bi->console, "console", HVM_PARAM_CONSOLE_PFN,
+              HVM_PARAM_CONSOLE_EVTCHN);
+    find_ring(&bi->xenstore, "xenstore", HVM_PARAM_STORE_PFN,
+              HVM_PARAM_STORE_EVTCHN);
+}
+
 /* Step 3: the console and xenstore rings, from HVM parameters. */
 void arch_find_rings(struct boot_info *bi)
 {
     printk("tinypv: PVH entry, hvm_start_info at 0x%x; console ring next\n",
            start_info_paddr);
-    find_ring(&bi->console, "console", HVM_PARAM_CONSOLE_PFN,
-              HVM_PARAM_CONSOLE_EVTCHN);
-    find_ring(&bi->xenstore, "xenstore", HVM_PARAM_STORE_PFN,
-              HVM_PARAM_STORE_EVTCHN);
+    pvh_find_rings(bi);
 }
 
 void arch_print_boot_info(void)

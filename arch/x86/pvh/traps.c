@@ -82,7 +82,7 @@ static void set_gate(unsigned int vector, void (*fn)(void), unsigned int dpl)
     };
 }
 
-static void register_callback_vector(void)
+void pvh_register_callback_vector(void)
 {
     struct xen_hvm_param p = {
         .domid = DOMID_SELF,
@@ -111,7 +111,7 @@ void arch_init_traps(void)
     asm volatile ( "lidt %0" :: "m" (desc) );
 
     /* IF is still clear: the first event waits for upcall_enable(). */
-    register_callback_vector();
+    pvh_register_callback_vector();
 }
 
 /* Ring 0, and whether interrupts (event delivery) were on. */

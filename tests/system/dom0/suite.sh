@@ -12,6 +12,7 @@
 # their own directories: boot-notes, pvh-boot-notes, ...).
 
 . /tinypv/lib.sh
+. /tinypv/suspend.sh
 . /tinypv/hostile.sh
 
 PLATFORMS=pv
@@ -119,13 +120,7 @@ case_toolstack() {
     guest_wait_text "sysrq: time" 1 20
     xl sysrq "$GUEST" h
     guest_wait_text "sysrq: h help" 1 20
-    # What `xl save` would ask: tinypv must refuse it plainly and leave it
-    # unacknowledged (case_save_refused has xl itself ask).
-    xenstore-write "/local/domain/$id/control/shutdown" suspend
-    guest_wait_text "does not support suspend" 1 20
-    sleep 1
-    xenstore-read "/local/domain/$id/control/shutdown" >"$GDIR/after_suspend" 2>&1
-    guest_command "echo still here after suspend"
+    # Suspend is no longer refused: the suspend cases (suspend.sh) run it.
     start=$(now_ms)
     timeout 60 xl shutdown -w "$GUEST" >"$GDIR/xl_shutdown.log" 2>&1
     echo $(($(now_ms) - start)) >"$GDIR/shutdown_ms"
@@ -230,31 +225,11 @@ case_control_tx() {
     rm -f /tmp/xs-trace.log
 }
 
-# xl save of a tinypv that cannot suspend: it must fail at once and leave
-# the guest running. (Debian's save helper stops before it asks for the
-# suspend: tinypv publishes no P2M frame list in shared_info. The
-# unacknowledged request itself is checked in case_toolstack.)
-case_save_refused() {
-    guest_start save-refused tinypv "" || return
-    guest_wait_text "tinypv> " 1 30
-    id=$(cat "$GDIR/domid")
-    start=$(now_ms)
-    timeout 150 xl save save-refused /tmp/save-refused.img >"$GDIR/xl_save.log" 2>&1
-    echo $? >"$GDIR/xl_save_rc"
-    echo $(($(now_ms) - start)) >"$GDIR/save_ms"
-    rm -f /tmp/save-refused.img
-    xenstore-read "/local/domain/$id/control/shutdown" >"$GDIR/after_save" 2>&1
-    guest_command "echo alive after save" 30
-    guest_type 'poweroff\r'
-    guest_wait_end 30
-}
-
 harden_cases() {
     case_failsafe
     case_stack_guard
     case_sleep_notimer
     case_control_tx
-    case_save_refused
 }
 
 # --- issue 8: liveness (console stall, watch storm, input storm, typeahead)
@@ -498,6 +473,7 @@ run_platform() {
     wanted floods && case_output_flood
     wanted floods && case_output_flood_throttled
     wanted floods && case_input_flood_1m
+    wanted suspend && suspend_cases
 }
 
 host_facts

@@ -59,6 +59,20 @@ static inline long HYPERVISOR_sched_op(int cmd, void *arg)
     return _hypercall2(__HYPERVISOR_sched_op, cmd, arg);
 }
 
+/*
+ * SCHEDOP_shutdown with SHUTDOWN_suspend takes one more argument (Xen's
+ * public sched.h): for a PV guest the MFN of its start_info page, which
+ * stays in %edx while the domain is suspended, where the toolstack reads
+ * it (PVH guests pass nothing there). Returns 0 when resumed in a new
+ * domain, 1 when the suspend was cancelled (same domain), or -errno.
+ */
+static inline long HYPERVISOR_suspend(struct sched_shutdown *request,
+                                      unsigned long extra)
+{
+    return _hypercall3(__HYPERVISOR_sched_op, SCHEDOP_shutdown, request,
+                       extra);
+}
+
 /* Event channels: bind, send, close, status, ... */
 static inline long HYPERVISOR_event_channel_op(int cmd, void *arg)
 {

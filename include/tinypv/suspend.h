@@ -1,0 +1,37 @@
+/*
+ * suspend.h: xl save, xl restore, xl save -c and xl migrate.
+ *
+ * The toolstack asks for a suspend by writing "suspend" to control/shutdown
+ * (kernel/control.c acknowledges it and calls suspend_domain()). The
+ * domain then quiesces, hands itself to the toolstack in a state it can
+ * copy, and continues either in a new domain (restored, or migrated) or,
+ * if the suspend was cancelled or was a checkpoint, in the same one.
+ * docs/10-suspend.md tells the whole story.
+ */
+#ifndef TINYPV_SUSPEND_H
+#define TINYPV_SUSPEND_H
+
+#include <tinypv/types.h>
+#include <tinypv/boot_info.h>
+
+/*
+ * Suspend now. Returns once the domain runs again: SUSPEND_NEW_DOMAIN or
+ * SUSPEND_CANCELLED (<tinypv/platform.h>), or -errno if it did not suspend
+ * at all (said why on the console). Must not be called from an upcall or
+ * in the middle of a xenstore request: a watch function is the place.
+ */
+int suspend_domain(void);
+
+struct suspend_stats {
+    uint32_t suspends;          /* suspend hypercalls made */
+    uint32_t restored;          /* ... that returned in a new domain */
+    uint32_t cancelled;         /* ... that returned "cancelled" (same domain) */
+    uint32_t refused;           /* requests not carried out */
+    uint64_t last_away_ns;      /* wall-clock time away, the last time */
+};
+void suspend_get_stats(struct suspend_stats *st);
+
+/* The boot record, for the resume path to update (kernel/main.c). */
+struct boot_info *boot_info_writable(void);
+
+#endif /* TINYPV_SUSPEND_H */

@@ -1,0 +1,119 @@
+/*
+ * suspend.c: the generic half of suspend and resume.
+ *
+ *   quiesce     no xenstore request in flight, the console drained, upcalls
+ *               masked: nothing half-done may be copied, and nothing may
+ *               arrive that the copy would lose
+ *   clocks      note the kernel's clock and the wall clock
+ *   platform    arch_suspend(): make the image portable, suspend, and
+ *               return with shared_info mapped again
+ *   clocks      continue the kernel's clock from where it stopped
+ *   reconnect   new domain: every event channel is new and closed, so bind
+ *               VIRQ_TIMER again, re-arm the timers, take the console and
+ *               xenstore rings at their new ports, set every watch again
+ *               (xenstored forgot them with the old domain), and learn the
+ *               new domid. Same domain: all of that still holds; only the
+ *               timer is programmed again.
+ *   report      one line: what happened and how long the domain was away
+ */
+#include <tinypv/suspend.h>
+#include <tinypv/platform.h>
+#include <tinypv/hypervisor.h>
+#include <tinypv/events.h>
+#include <tinypv/console.h>
+#include <tinypv/xenstore.h>
+#include <tinypv/clock.h>
+#include <tinypv/printk.h>
+
+static struct suspend_stats stats;
+
+void suspend_get_stats(struct suspend_stats *st)
+{
+    *st = stats;
+}
+
+/* The new domain: every connection to Xen and dom0 made again. */
+static void reconnect_new_domain(struct boot_info *bi)
+{
+    shared_info = bi->shared_info;
+    evtchn_forget_all();
+    console_resume(&bi->console, true);     /* first: printk needs it */
+    timers_resume(true);
+    xenstore_resume(&bi->xenstore, true);
+}
+
+/* The same domain: ports, watches and rings are as they were. */
+static void reconnect_same_domain(struct boot_info *bi)
+{
+    shared_info = bi->shared_info;
+    console_resume(&bi->console, false);
+    timers_resume(false);
+    xenstore_resume(&bi->xenstore, false);
+}
+
+static void report(int rc, uint64_t away_ns)
+{
+    uint32_t ms;
+    uint64_t s = div_u64_rem(away_ns, (uint32_t)NSEC_PER_SEC, &ms);
+
+    ms /= 1000000;
+    if ( rc == SUSPEND_NEW_DOMAIN )
+        printk("resume: restored in a new domain (domid %d) after %llu.%03u s "
+               "away\n", xs_domid(), (unsigned long long)s, ms);
+    else if ( rc == SUSPEND_CANCELLED )
+        printk("resume: checkpoint resumed in the same domain (domid %d) "
+               "after %llu.%03u s away\n", xs_domid(), (unsigned long long)s,
+               ms);
+    else
+        printk("resume: the domain did not suspend (error %d); carrying on\n",
+               rc);
+}
+
+int suspend_domain(void)
+{
+    struct boot_info *bi = boot_info_writable();
+    unsigned long flags;
+    uint64_t away;
+    int rc;
+
+    if ( !xenstore_idle() )
+    {
+        stats.refused++;
+        printk("suspend: a xenstore request is in flight; not suspending\n");
+        return -EBUSY;
+    }
+    printk("suspend: the toolstack asked to suspend; suspending\n");
+    /*
+     * Drained, so that no byte is left for the old backend to read after
+     * the memory was copied (it would then appear twice after a migration).
+     */
+    if ( !console_flush() )
+        console_debug_write("suspend: the console did not drain; output may "
+                            "be repeated after the restore\n");
+
+    flags = upcall_save_and_mask();
+    time_suspend();
+    rc = arch_suspend(bi);     /* < 0: refused, and the platform said why */
+    away = time_resume();
+    if ( rc == SUSPEND_NEW_DOMAIN )
+    {
+        reconnect_new_domain(bi);
+        stats.suspends++;
+        stats.restored++;
+    }
+    else
+    {
+        reconnect_same_domain(bi);
+        if ( rc == SUSPEND_CANCELLED )
+        {
+            stats.suspends++;
+            stats.cancelled++;
+        }
+        else
+            stats.refused++;
+    }
+    stats.last_away_ns = away;
+    upcall_restore(flags);
+    report(rc, away);
+    return rc;
+}

@@ -8,34 +8,7 @@
  * When these notes are present Xen ignores any legacy __xen_guest string,
  * so this object and xen_guest_legacy.S are never linked together.
  */
-#include <xen/elfnote.h>
-
-/*
- * One ELF note: name size, descriptor size, type, then the name "Xen" and
- * the descriptor, each padded to 4 bytes (the ELF note layout). The
- * descriptor is a string (xen_note_str) or a 32-bit number (xen_note_num).
- */
-.macro xen_note_header type
-        .balign 4
-        .long   2f - 1f                 /* name size, with its NUL */
-        .long   4f - 3f                 /* descriptor size */
-        .long   \type
-1:      .asciz  "Xen"
-2:      .balign 4
-3:
-.endm
-
-.macro xen_note_str type, text
-        xen_note_header \type
-        .asciz  "\text"
-4:      .balign 4
-.endm
-
-.macro xen_note_num type, value
-        xen_note_header \type
-        .long   \value
-4:      .balign 4
-.endm
+#include <arch/xen_elfnote.h>   /* the note types and xen_note_str/_num */
 
         .section .note.Xen, "a", @note
 

@@ -12,29 +12,7 @@
  *
  * GUEST_OS and GUEST_VERSION are only informative (xl's log shows them).
  */
-#include <xen/elfnote.h>
-
-.macro xen_note_header type
-        .balign 4
-        .long   2f - 1f                 /* name size, with its NUL */
-        .long   4f - 3f                 /* descriptor size */
-        .long   \type
-1:      .asciz  "Xen"
-2:      .balign 4
-3:
-.endm
-
-.macro xen_note_str type, text
-        xen_note_header \type
-        .asciz  "\text"
-4:      .balign 4
-.endm
-
-.macro xen_note_num type, value
-        xen_note_header \type
-        .long   \value
-4:      .balign 4
-.endm
+#include <arch/xen_elfnote.h>   /* the note types and xen_note_str/_num */
 
         .section .note.Xen, "a", @note
 

@@ -149,6 +149,15 @@ check_fault() {
     reason_is crash
 }
 
+# PVH: the overflow ends the domain as crashed, at the guard page info names.
+check_pvh_stack_guard() {
+    use_case "${PREFIX}stack-guard" || return
+    has_re '^  stack guard   0x[0-9a-f]{8}-0x[0-9a-f]{8} \(unmapped\)$' "info: the stack guard page is unmapped"
+    has "crash stack: recursing from esp 0x"
+    last_line_is "$(grep -a '^crash stack: recursing' "$CASE_DIR/console.txt" | head -n 1)"
+    reason_is crash
+}
+
 check_bad_cmdline() {
     use_case "${PREFIX}bad-cmdline" || return
     has "warning: burst=lots: expected a size such as 262144 or 256K; no burst"
@@ -654,6 +663,7 @@ check_all_cases() {
         check_fault divide "*** exception 0: divide error"
         check_fault gp "*** exception 13: general protection fault"
         check_fault panic "panic: crash requested"
+        [ "$PLATFORM" = pvh ] && check_pvh_stack_guard
     fi
     wanted_group cmdline && check_bad_cmdline
     wanted_group floods && check_output_floods

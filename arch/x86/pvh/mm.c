@@ -32,6 +32,9 @@ static uint32_t page_directory[NR_ENTRIES] __aligned(PAGE_SIZE)
 static uint32_t low_page_table[NR_ENTRIES] __aligned(PAGE_SIZE)
     __section(".bss.page_aligned");
 
+/* boot.S: the page below the stack, not mapped either. */
+extern char boot_stack_guard[];
+
 /* Called from pvh_entry() before anything else: no printk yet. */
 void pvh_paging_init(void)
 {
@@ -40,6 +43,16 @@ void pvh_paging_init(void)
     low_page_table[0] = 0;              /* page 0: not present */
     for ( i = 1; i < NR_ENTRIES; i++ )
         low_page_table[i] = (i << PAGE_SHIFT) | PTE_PRESENT | PTE_WRITABLE;
+    /*
+     * The stack's guard page (the image is linked at 1 MiB, so it lies in
+     * the first 4 MiB, which this table maps). An overflow faults there;
+     * the CPU then cannot push the fault's frame on the same stack either,
+     * and the double fault that follows has no handler: Xen crashes the
+     * domain (reason crash) instead of letting it corrupt itself.
+     */
+    i = (unsigned long)boot_stack_guard >> PAGE_SHIFT;
+    if ( i < NR_ENTRIES )
+        low_page_table[i] = 0;
 
     page_directory[0] = (uint32_t)(unsigned long)low_page_table |
                         PTE_PRESENT | PTE_WRITABLE;
@@ -63,4 +76,7 @@ void pvh_print_paging(void)
 {
     printk("  paging        identity map of 4 GiB (4 MiB pages), page 0 "
            "unmapped; cr3 0x%08lx\n", read_cr3());
+    printk("  stack guard   0x%08lx-0x%08lx (unmapped)\n",
+           (unsigned long)boot_stack_guard,
+           (unsigned long)boot_stack_guard + PAGE_SIZE - 1);
 }

@@ -74,6 +74,15 @@ case_fault() {
     guest_wait_end 30
 }
 
+# PVH: a stack overflow runs into the guard page below the stack. In ring
+# 0 the CPU cannot push the page fault's frame there either, the double
+# fault has no handler, and Xen ends the domain as crashed: nothing below
+# the stack is overwritten first. (PV's version is case_stack_guard.)
+case_pvh_stack_guard() {
+    guest_start "${PREFIX}stack-guard" "$IMAGE" 'run=\"info; crash stack\"' || return
+    guest_wait_end 30
+}
+
 # A bad command line is reported, and the kernel carries on.
 case_bad_cmdline() {
     guest_start "${PREFIX}bad-cmdline" "$IMAGE" 'burst=lots run=\"echo still here; reboot\" x=\"open' || return
@@ -468,6 +477,7 @@ run_platform() {
         for kind in pagefault invalid divide gp panic; do
             case_fault "$kind"
         done
+        [ "$1" = pvh ] && case_pvh_stack_guard
     fi
     wanted cmdline && case_bad_cmdline
     wanted floods && case_output_flood

@@ -99,6 +99,7 @@ COMMON_SRCS := \
 # What every x86 platform shares.
 X86_SRCS := \
     arch/x86/hypercall_page.S \
+    arch/x86/boot_stack.S \
     arch/x86/exceptions.S \
     arch/x86/traps.c \
     arch/x86/backtrace.c

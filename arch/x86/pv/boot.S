@@ -27,16 +27,3 @@ ENTRY(_start)
 1:      ud2
         jmp     1b
 END(_start)
-
-        .section .bss.page_aligned, "aw", @nobits
-        .balign PAGE_SIZE
-/*
- * The page below the stack is unmapped at boot (arch/x86/pv/setup.c): a
- * stack that outgrows BOOT_STACK_SIZE faults there instead of overwriting
- * whatever the linker put below it.
- */
-GLOBAL(boot_stack_guard)
-        .skip   PAGE_SIZE
-GLOBAL(boot_stack)
-        .skip   BOOT_STACK_SIZE
-GLOBAL(boot_stack_top)

@@ -63,16 +63,3 @@ boot_gdt_end:
 boot_gdt_desc:
         .word   boot_gdt_end - boot_gdt - 1
         .long   boot_gdt
-
-        .section .bss.page_aligned, "aw", @nobits
-        .balign PAGE_SIZE
-/*
- * The page below the stack is left out of the page tables (mm.c): a stack
- * that outgrows BOOT_STACK_SIZE faults there instead of overwriting what
- * the linker put below it.
- */
-GLOBAL(boot_stack_guard)
-        .skip   PAGE_SIZE
-GLOBAL(boot_stack)
-        .skip   BOOT_STACK_SIZE
-GLOBAL(boot_stack_top)

@@ -75,9 +75,9 @@ case_fault() {
 }
 
 # PVH: a stack overflow runs into the guard page below the stack. In ring
-# 0 the CPU cannot push the page fault's frame there either, the double
-# fault has no handler, and Xen ends the domain as crashed: nothing below
-# the stack is overwritten first. (PV's version is case_stack_guard.)
+# 0 the CPU cannot push the page fault's frame there either, nor the double
+# fault's: the vCPU triple-faults (an x86 reset) before anything below the
+# stack is overwritten. (PV's version is case_stack_guard.)
 case_pvh_stack_guard() {
     guest_start "${PREFIX}stack-guard" "$IMAGE" 'run=\"info; crash stack\"' || return
     guest_wait_end 30

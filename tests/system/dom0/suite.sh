@@ -490,16 +490,18 @@ host_facts
 for platform in $PLATFORMS; do
     run_platform "$platform"
 done
-# PV only, in a full pass: the hostile backend (its checks read the PV
-# banner) and the lab's -ENOSYS trace, both on the PV image.
+# PV only: the hostile backend (its checks read the PV banner), the lab's
+# -ENOSYS trace, the hardening and the liveness cases, on the PV image.
 case " $PLATFORMS " in
     *" pv "*)
-        if [ -z "$CASES" ]; then
-            IMAGE=tinypv CONFIG=/tinypv/domain_config PREFIX=""
-            hostile_cases
+        IMAGE=tinypv CONFIG=/tinypv/domain_config PREFIX=""
+        wanted hostile && hostile_cases
+        if wanted lab; then
             . /tinypv/lab_cases.sh
             case_lab_enosys_trace
-            harden_cases
+        fi
+        wanted harden && harden_cases
+        if wanted live; then
             case_console_stall
             case_watch_storm
             case_input_storm

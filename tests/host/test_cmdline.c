@@ -239,13 +239,27 @@ static void test_max(void)
     CHECK(parse_bounded(line, 20, &l, &why) < 0);
     CHECK_STR(l.text, "alpha=<1>");
 
-    /* Every cut: no crash, no read past max (ASan watches). */
+    /*
+     * Every cut: no read past max (ASan watches), and a cut at max parses
+     * exactly as the same prefix ended by a NUL does.
+     */
     {
         size_t max;
+        unsigned int same = 0;
 
         for ( max = 0; max <= strlen(line); max++ )
-            parse_bounded(line, max, &l, &why);
-        CHECK(1);
+        {
+            char *prefix = strndup(line, max);
+            struct log want;
+            int want_rc, rc;
+
+            memset(&want, 0, sizeof(want));
+            want_rc = cmdline_parse(prefix, max + 1, record, &want, NULL);
+            rc = parse_bounded(line, max, &l, &why);
+            free(prefix);
+            same += rc == want_rc && strcmp(l.text, want.text) == 0;
+        }
+        CHECK_EQ(same, strlen(line) + 1);
     }
 
     /* A NUL inside ends the line even when max goes further. */

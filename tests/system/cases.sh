@@ -102,7 +102,7 @@ check_boot_legacy() {
 
 check_input_flood() {
     use_case "${PREFIX}input-flood" || return
-    local sent typed stats_line read_bytes before after
+    local typed stats_line read_bytes before after
     if python3 "$HERE/input_flood.py" check "$FILES" "$CASE_DIR/console.log" \
         >"$CASE_DIR/flood.check" 2>&1; then
         pass "$(cat "$CASE_DIR/flood.check")"
@@ -110,10 +110,9 @@ check_input_flood() {
         fail "input flood answers: $(tr '\n' ' ' <"$CASE_DIR/flood.check")"
     fi
     after_prompt "echo alive" "alive"
-    # Every byte typed before the first `stats` ran was read: the flood,
-    # "echo alive\r" (11 bytes) and "stats\r" (6 bytes).
-    sent=$(cat "$CASE_DIR/flood_bytes" 2>/dev/null || echo 0)
-    typed=$((sent + 11 + 6))
+    # Every byte typed before the first `stats` ran was read (dom0 counted
+    # them as it typed, the stats command included).
+    typed=$(cat "$CASE_DIR/typed_bytes" 2>/dev/null || echo 0)
     stats_line=$(grep -a -m 1 '^console input: ' "$CASE_DIR/console.txt")
     read_bytes=$(sed -n 's/^console input: \([0-9]*\) bytes.*/\1/p' <<<"$stats_line")
     if [ "$read_bytes" = "$typed" ]; then
@@ -271,8 +270,16 @@ check_output_floods() {
     line=$(burst_figures)
     read -r bytes _ _ ms _ calls _ _ notes _ waits _ <<<"$line"
     echo "  $PLATFORM throttled flood: $line" >>"$RESULTS/figures.txt"
-    # A full ring most of the time: a wait for most of the ring's 2 KiB.
-    if [ -n "$waits" ] && [ "$waits" -ge $((bytes / 4096)) ]; then
+    # What the case proves: the writer waited on a full ring, again and
+    # again, and lost nothing. Once the buffers downstream of the ring are
+    # full (xenconsoled's 4 KiB limit, the pty, the 64 KiB pipe to the
+    # reader, the reader's 4 KiB: under 128 KiB in all), the writer moves
+    # only as the reader does, and each full-ring wait frees at most the
+    # ring's 2 KiB; the reader (at most 80 KiB/s) is half as fast as the
+    # slowest writer, so the bound is one wait per 4 KiB of the rest:
+    # half of the ideal, never the edge of what a machine produces.
+    if [ -n "$waits" ] && [ "$bytes" -gt 131072 ] &&
+       [ "$waits" -ge $(((bytes - 131072) / 4096)) ]; then
         pass "throttled reader kept the ring full: $waits waits for $bytes bytes"
     else
         fail "throttled reader kept the ring full: '$line'"
@@ -283,15 +290,14 @@ check_output_floods() {
 
 check_input_flood_1m() {
     use_case "${PREFIX}input-flood-1m" || return
-    local sent typed read_bytes
+    local typed read_bytes
     if python3 "$HERE/input_flood.py" check "$FILES/flood1m" "$CASE_DIR/console.log" \
         >"$CASE_DIR/flood.check" 2>&1; then
         pass "1 MiB: $(cat "$CASE_DIR/flood.check")"
     else
         fail "1 MiB input flood answers: $(tr '\n' ' ' <"$CASE_DIR/flood.check")"
     fi
-    sent=$(cat "$CASE_DIR/flood_bytes" 2>/dev/null || echo 0)
-    typed=$((sent + 6))
+    typed=$(cat "$CASE_DIR/typed_bytes" 2>/dev/null || echo 0)
     read_bytes=$(sed -n 's/^console input: \([0-9]*\) bytes.*/\1/p' "$CASE_DIR/console.txt" | head -n 1)
     if [ "$read_bytes" = "$typed" ]; then
         pass "stats: every byte typed was read ($typed)"
@@ -691,12 +697,19 @@ wanted_group() {
 
 # --- a hostile backend (dom0/hostile.sh) ----------------------------------------
 
-# program_ran: the dom0 program mapped the page and did every step.
+# program_ran: the dom0 program ran, and every step it started ended well
+# (hostile.sh logs "+ hostile ..." before a step and "= done" after one
+# that succeeded).
 program_ran() {
+    local started done_
+    started=$(grep -c '^+ hostile ' "$CASE_DIR/hostile.log" 2>/dev/null)
+    done_=$(grep -c '^= done$' "$CASE_DIR/hostile.log" 2>/dev/null)
     if [ -f "$CASE_DIR/error" ]; then
         fail "dom0's hostile program: $(tr '\n' ';' <"$CASE_DIR/error") (see hostile.log)"
+    elif [ "${started:-0}" -gt 0 ] && [ "$started" = "$done_" ]; then
+        pass "dom0's hostile program mapped the page and did all $started steps"
     else
-        pass "dom0's hostile program mapped the page and wrote the garbage"
+        fail "dom0's hostile program: ${done_:-0} of ${started:-0} steps done (see hostile.log)"
     fi
 }
 
@@ -738,19 +751,6 @@ not_crashed() {
     fi
 }
 
-# debug_console_reports TEXT: Xen's log shows the guest's debug console only
-# on debug builds; if it does show it, it must show the report once.
-debug_console_reports() {
-    local n
-    n=$(grep -a -c -F -- "$1" "$RESULTS/serial.log" 2>/dev/null)
-    echo "  $CASE: '$1' on Xen's debug console: ${n:-0} times" >>"$RESULTS/figures.txt"
-    if [ "${n:-0}" -le 1 ]; then
-        pass "Xen's log shows '$1' at most once (${n:-0}; a release Xen drops a domU's debug console)"
-    else
-        fail "Xen's log shows '$1' $n times"
-    fi
-}
-
 check_hostile_console() {
     CASE=$1
     use_case "$1" || return
@@ -775,7 +775,9 @@ check_hostile_console() {
     else
         fail "no output after the out ring went bad ($(cat "$CASE_DIR/bytes.corrupt" 2>/dev/null) -> $(wc -c <"$CASE_DIR/console.log") bytes)"
     fi
-    debug_console_reports "console: ring indices corrupt"
+    # The report itself went to Xen's debug console, which this release
+    # Xen drops for a domU; the lab boot's breakring case checks that it is
+    # made, once (cases_lab.sh, check_lab_xen).
     not_crashed
     expect "xl shutdown -w through xenstore returned 0" \
         test "$(cat "$CASE_DIR/xl_shutdown.rc" 2>/dev/null)" = 0

@@ -30,6 +30,7 @@ hostile() {
         echo "hostile $ring $* failed" >>"$GDIR/error"
         return 1
     fi
+    echo "= done" >>"$GDIR/hostile.log"
 }
 
 # hostile_compare RING SAVED: what changed in the page since SAVED was

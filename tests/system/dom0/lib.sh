@@ -51,11 +51,14 @@ THROTTLE=0
 # the new domain's id) while the domain is still paused.
 BEFORE_UNPAUSE=""
 
-# throttle: copy stdin to stdout, 4 KiB at a time with a pause in between.
+# throttle: copy stdin to stdout, 4 KiB at a time with a pause in between:
+# at most 80 KiB/s, about half of what the slowest guest writes (PVH under
+# TCG, ~150 KiB/s), so the writer is always ahead of the reader and the
+# check on full-ring waits (cases.sh) is not a race between the two.
 throttle() {
     while dd bs=4096 count=1 2>"$GDIR/throttle.err"; do
         grep -q '^0+0 records in' "$GDIR/throttle.err" && break
-        sleep 0.02
+        sleep 0.05
     done
 }
 
@@ -114,14 +117,21 @@ guest_start() {
 }
 
 # guest_type FORMAT [ARGS...]: printf into the console (\r is Enter).
+# Every byte typed is also kept in $GDIR/typed, so a check can count what
+# the guest was given instead of assuming what a case types.
 guest_type() {
     # shellcheck disable=SC2059 # the format is the point
-    printf "$@" >&3
+    printf "$@" | tee -a "$GDIR/typed" >&3
 }
 
 # guest_type_file FILE: send a file's bytes in one go.
 guest_type_file() {
-    cat "$1" >&3
+    tee -a "$GDIR/typed" <"$1" >&3
+}
+
+# typed_bytes: how many bytes were typed into this guest so far.
+typed_bytes() {
+    wc -c <"$GDIR/typed" 2>/dev/null || echo 0
 }
 
 # count_text PATTERN: how many console lines contain PATTERN (fixed string).

@@ -57,7 +57,7 @@ case_input_flood() {
     guest_wait_text "$last" 2 120
     guest_command "echo alive" 30
     guest_command "stats" 30
-    wc -c </tinypv/flood.bin >"$GDIR/flood_bytes"
+    typed_bytes >"$GDIR/typed_bytes"
 
     # Idle at the prompt: CPU time over 5 s, as xl reports it.
     guest_cpu_seconds >"$GDIR/cpu_before"
@@ -181,7 +181,7 @@ case_input_flood_1m() {
     last=$(tail -n 1 /tinypv/flood1m/flood.expected | cut -d' ' -f1)
     guest_wait_text "$last" 2 300
     guest_command "stats" 60
-    wc -c </tinypv/flood1m/flood.bin >"$GDIR/flood_bytes"
+    typed_bytes >"$GDIR/typed_bytes"
     guest_type 'poweroff\r'
     guest_wait_end 60
 }

@@ -266,9 +266,16 @@ include tests/stress/stress.mk
 include tests/fuzz/fuzz.mk
 include bench/bench.mk
 
-.PHONY: check-host check-system test run testbed deps clean bench which-config
+.PHONY: check-host check-system check-docs test run testbed deps clean bench which-config
 check-host: $(HOST_BINS)
 	$(Q)tests/host/run-all $(HOST_BINS)
+
+# The docs cite functions, paths and make targets that exist; the chapters'
+# exercises say how they are checked; the readelf sample is the image's.
+# The self-test plants errors and shows each is reported.
+check-docs: $(BUILD)/tinypv
+	$(Q)tools/check-docs --self-test $(BUILD)
+	$(Q)tools/check-docs $(BUILD)
 
 # --- under real Xen in QEMU --------------------------------------------------
 
@@ -283,7 +290,7 @@ deps:
 	$(Q)tools/install-deps
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory check-host fuzz-smoke stress check-system
+	$(Q)$(MAKE) --no-print-directory check-host check-docs fuzz-smoke stress check-system
 	@echo "make test: all tests passed"
 
 # Figures: the host ring benchmark, then the system figures under Xen.

@@ -52,9 +52,10 @@ THROTTLE=0
 BEFORE_UNPAUSE=""
 
 # throttle: copy stdin to stdout, 4 KiB at a time with a pause in between:
-# at most 80 KiB/s, about half of what the slowest guest writes (PVH under
-# TCG, ~150 KiB/s), so the writer is always ahead of the reader and the
-# check on full-ring waits (cases.sh) is not a race between the two.
+# at most 80 KiB/s (seen: 35 KiB/s in the emulated dom0), well under what
+# the slowest guest writes (PVH under TCG, ~150 KiB/s), so the writer is
+# always ahead of the reader and the check on full-ring waits (cases.sh)
+# is not a race between the two.
 throttle() {
     while dd bs=4096 count=1 2>"$GDIR/throttle.err"; do
         grep -q '^0+0 records in' "$GDIR/throttle.err" && break

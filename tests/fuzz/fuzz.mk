@@ -22,7 +22,8 @@ FUZZ_CC            ?= clang
 FUZZ_SECONDS       ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_SMOKE_SEED    ?= 1
-FUZZ_TARGETS       ?= console_ring line_editor shell_parse format cmdline xenstore
+FUZZ_TARGETS       ?= console_ring line_editor shell_parse format cmdline xenstore \
+                      page_alloc memmap
 
 # As HOST_CFLAGS, with libFuzzer's instrumentation and entry point.
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
@@ -39,12 +40,14 @@ fuzz_shell_parse_SRCS  := monitor/shell_parse.c
 fuzz_format_SRCS       := lib/format.c
 fuzz_cmdline_SRCS      := lib/cmdline.c
 fuzz_xenstore_SRCS     := xenstore/xs_proto.c xenstore/xs_ring.c
+fuzz_page_alloc_SRCS   := mm/page_alloc.c
+fuzz_memmap_SRCS       := mm/memmap.c
 
 FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 
 # One compiler run builds each target from several sources, and -MMD would
 # record the headers of the last source only; so every target simply
-# depends on all the kernel's headers (six small binaries, quickly rebuilt).
+# depends on all the kernel's headers (small binaries, quickly rebuilt).
 FUZZ_HEADERS := $(wildcard include/*/*.h arch/x86/include/*/*.h) tests/fuzz/fuzz.h
 
 define fuzz_rule

@@ -9,8 +9,9 @@
  * kernel (with mm.c and its header) that knows start_info_t.
  *
  * The toolstack wrote that page, so nothing in it is used unchecked: the
- * magic, the rings' event channels and the P2M list's bounds go through
- * start_info_check.c first, and a ring that fails stays off.
+ * magic and the P2M list's bounds go through start_info_check.c first, the
+ * rings' frames and event channels through ring_check.c (shared with PVH),
+ * and a ring that fails stays off.
  */
 #include <tinypv/platform.h>
 #include <tinypv/hypervisor.h>
@@ -21,6 +22,15 @@
 #include "mm.h"
 #include "pv.h"
 #include "start_info_check.h"
+#include <arch/ring_check.h>
+
+/*
+ * The last machine frame a PAE page-table entry can name (52-bit machine
+ * addresses): the ring's page is mapped through one if it is not in the
+ * bootstrap mapping. (A 32-bit xen_pfn_t never exceeds it; the check is
+ * the shared one all the same.)
+ */
+#define PV_MAX_MFN      ((1ULL << (52 - PAGE_SHIFT)) - 1)
 
 /* Writable: a suspend rewrites two of its frame numbers (suspend.c). */
 static start_info_t *start_info;
@@ -80,12 +90,16 @@ void arch_map_shared_info(struct boot_info *bi)
     mm_publish_p2m(bi->shared_info);
 }
 
-/* A ring named by machine frame: find where our own mapping has it. */
+/*
+ * A ring named by machine frame: find where our own mapping has it. The
+ * frame and the port go through ring_problem() first, the same check PVH
+ * makes (arch/x86/ring_check.c).
+ */
 static void find_ring(struct boot_ring *ring, const char *name,
                       xen_pfn_t mfn, evtchn_port_t port, void *spare_page)
 {
     struct page_lookup where;
-    const char *problem = start_info_port_problem(port, NR_EVENT_PORTS);
+    const char *problem = ring_problem(mfn, port, PV_MAX_MFN, NR_EVENT_PORTS);
 
     ring->frame = mfn;
     ring->port = port;
@@ -95,8 +109,9 @@ static void find_ring(struct boot_ring *ring, const char *name,
     ring->present = false;
     if ( problem )
     {
-        printk("%s: event channel %u refused: %s; the %s stays off\n", name,
-               port, problem, name);
+        printk("%s: ring at mfn 0x%lx, event channel %u refused: %s; "
+               "the %s stays off\n", name, (unsigned long)mfn, port,
+               problem, name);
         return;
     }
     ring->present = find_own_page(mfn, spare_page, &where);

@@ -13,15 +13,6 @@ bool start_info_magic_ok(const char *magic)
     return memcmp(magic, START_INFO_MAGIC, sizeof(START_INFO_MAGIC)) == 0;
 }
 
-const char *start_info_port_problem(uint32_t port, uint32_t nr_ports)
-{
-    if ( port == 0 )
-        return "port 0 is never a guest's";
-    if ( port >= nr_ports )
-        return "beyond the ports of the 2-level event channel ABI";
-    return NULL;
-}
-
 bool m2p_entry_ok(unsigned long mfn, unsigned long m2p_start,
                   unsigned long m2p_end, unsigned long max_mfn,
                   size_t entry_size)

@@ -20,11 +20,7 @@
 /* Is magic (START_INFO_MAGIC_SIZE bytes, maybe unterminated) ours? */
 bool start_info_magic_ok(const char *magic);
 
-/*
- * Why port cannot be a ring's event channel, or NULL if it can: 0 is
- * never allocated to a guest, and the 2-level ABI has nr_ports ports.
- */
-const char *start_info_port_problem(uint32_t port, uint32_t nr_ports);
+/* The rings' frames and event channels: <arch/ring_check.h>, shared with PVH. */
 
 /*
  * May m2p[mfn] be read? The M2P is Xen's table at [m2p_start, m2p_end)

@@ -68,8 +68,8 @@ void pvh_paging_init(void)
 
 bool pvh_phys_mapped(uint64_t paddr, uint64_t size)
 {
-    return paddr >= PAGE_SIZE && size <= (1ULL << 32) &&
-           paddr <= (1ULL << 32) - size;
+    return paddr >= PAGE_SIZE && size <= PVH_MAPPED_END &&
+           paddr <= PVH_MAPPED_END - size;
 }
 
 void pvh_print_paging(void)

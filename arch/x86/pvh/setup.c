@@ -21,7 +21,9 @@
 #include <tinypv/hypervisor.h>
 #include <tinypv/printk.h>
 #include <tinypv/shutdown.h>
+#include <tinypv/events.h>
 #include <arch/hypercall.h>
+#include <arch/ring_check.h>
 #include <arch/processor.h>
 #include <xen/hvm/params.h>
 #include <xen/hvm/hvm_op.h>
@@ -176,29 +178,40 @@ static bool get_param(uint32_t index, uint64_t *value)
     return true;
 }
 
-/* A ring named by HVM parameters: its frame is ours, identity-mapped. */
+/*
+ * A ring named by HVM parameters: its frame is ours, identity-mapped. Both
+ * parameters are 64-bit values the toolstack set; ring_problem() (shared
+ * with PV) checks them as they are, before the port is narrowed to an
+ * evtchn_port_t or the frame shifted into an address.
+ */
 static void find_ring(struct boot_ring *ring, const char *name,
                       uint32_t pfn_param, uint32_t port_param)
 {
     uint64_t gfn = 0, port = 0;
+    const char *problem;
 
     ring->present = false;
+    ring->page = NULL;
     ring->pfn = ~0UL;
+    ring->frame = 0;
+    ring->port = 0;
+    ring->how = "refused";
     if ( !get_param(pfn_param, &gfn) || !get_param(port_param, &port) )
         return;
     ring->frame = gfn;
-    ring->port = port;
-    if ( gfn == 0 || !pvh_phys_mapped(gfn << PAGE_SHIFT, PAGE_SIZE) )
+    problem = ring_problem(gfn, port, PVH_MAX_GFN, NR_EVENT_PORTS);
+    if ( problem )
     {
-        printk("%s: no usable ring page (gfn 0x%llx)\n", name,
-               (unsigned long long)gfn);
+        printk("%s: ring at gfn 0x%llx, event channel %llu refused: "
+               "%s; the %s stays off\n", name, (unsigned long long)gfn,
+               (unsigned long long)port, problem, name);
         return;
     }
+    ring->port = (evtchn_port_t)port;
     ring->page = pvh_phys_to_virt(gfn << PAGE_SHIFT);
     ring->pfn = gfn;
     ring->how = "identity map";
     ring->present = true;
-    /* Before console_init(): this line goes to port 0xe9 (xl dmesg). */
     printk("pvh: %s ring at gfn 0x%llx, event channel %u\n", name,
            (unsigned long long)gfn, ring->port);
 }

@@ -53,9 +53,9 @@ void mm_init(const start_info_t *si)
                      (unsigned long)_text, bootstrap_mapped_end()) )
         p2m = (const xen_pfn_t *)si->mfn_list;
     else
-        printk("mm: start_info's page-frame list (0x%lx, %lu pages) is not "
-               "inside the bootstrap mapping; not used\n", si->mfn_list,
-               si->nr_pages);
+        early_printk("mm: start_info's page-frame list (0x%lx, %lu pages) is "
+                     "not inside the bootstrap mapping; not used\n",
+                     si->mfn_list, si->nr_pages);
     /* Without them, find_own_page() falls back to remapping. */
 }
 

@@ -94,6 +94,10 @@ void arch_map_shared_info(struct boot_info *bi)
  * A ring named by machine frame: find where our own mapping has it. The
  * frame and the port go through ring_problem() first, the same check PVH
  * makes (arch/x86/ring_check.c).
+ *
+ * What this says goes to the early console (early_printk): at boot the
+ * console ring is not set up yet, and after a restore (arch_suspend()) the
+ * console driver still holds the old domain's port until console_resume().
  */
 static void find_ring(struct boot_ring *ring, const char *name,
                       xen_pfn_t mfn, evtchn_port_t port, void *spare_page)
@@ -109,9 +113,9 @@ static void find_ring(struct boot_ring *ring, const char *name,
     ring->present = false;
     if ( problem )
     {
-        printk("%s: ring at mfn 0x%lx, event channel %u refused: %s; "
-               "the %s stays off\n", name, (unsigned long)mfn, port,
-               problem, name);
+        early_printk("%s: ring at mfn 0x%lx, event channel %u refused: %s; "
+                     "the %s stays off\n", name, (unsigned long)mfn, port,
+                     problem, name);
         return;
     }
     ring->present = find_own_page(mfn, spare_page, &where);
@@ -119,8 +123,8 @@ static void find_ring(struct boot_ring *ring, const char *name,
     ring->pfn = where.pfn;
     ring->how = where.remapped ? "remapped" : "bootstrap mapping";
     if ( !ring->present )
-        printk("%s: cannot map the ring (mfn 0x%lx)\n", name,
-               (unsigned long)mfn);
+        early_printk("%s: cannot map the ring (mfn 0x%lx)\n", name,
+                     (unsigned long)mfn);
 }
 
 void arch_find_rings(struct boot_info *bi)

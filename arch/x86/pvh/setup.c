@@ -164,6 +164,7 @@ void arch_map_shared_info(struct boot_info *bi)
     bi->nr_pages = count_ram_pages();
 }
 
+/* Said on port 0xe9: see find_ring() for why. */
 static bool get_param(uint32_t index, uint64_t *value)
 {
     struct xen_hvm_param p = { .domid = DOMID_SELF, .index = index };
@@ -171,7 +172,7 @@ static bool get_param(uint32_t index, uint64_t *value)
 
     if ( rc )
     {
-        printk("pvh: HVMOP_get_param(%u): error %ld\n", index, rc);
+        early_printk("pvh: HVMOP_get_param(%u): error %ld\n", index, rc);
         return false;
     }
     *value = p.value;
@@ -183,6 +184,13 @@ static bool get_param(uint32_t index, uint64_t *value)
  * parameters are 64-bit values the toolstack set; ring_problem() (shared
  * with PV) checks them as they are, before the port is narrowed to an
  * evtchn_port_t or the frame shifted into an address.
+ *
+ * Everything here is said with early_printk(), on port 0xe9: at boot that
+ * is where printk goes anyway (the console ring is not set up yet), and
+ * after a restore (pvh_find_rings() from arch_suspend()) the console
+ * driver still holds the old domain's port until console_resume(), so a
+ * printk would write the ring and notify a port that is no longer the
+ * console's.
  */
 static void find_ring(struct boot_ring *ring, const char *name,
                       uint32_t pfn_param, uint32_t port_param)
@@ -202,9 +210,9 @@ static void find_ring(struct boot_ring *ring, const char *name,
     problem = ring_problem(gfn, port, PVH_MAX_GFN, NR_EVENT_PORTS);
     if ( problem )
     {
-        printk("%s: ring at gfn 0x%llx, event channel %llu refused: "
-               "%s; the %s stays off\n", name, (unsigned long long)gfn,
-               (unsigned long long)port, problem, name);
+        early_printk("%s: ring at gfn 0x%llx, event channel %llu refused: "
+                     "%s; the %s stays off\n", name, (unsigned long long)gfn,
+                     (unsigned long long)port, problem, name);
         return;
     }
     ring->port = (evtchn_port_t)port;
@@ -212,8 +220,8 @@ static void find_ring(struct boot_ring *ring, const char *name,
     ring->pfn = gfn;
     ring->how = "identity map";
     ring->present = true;
-    printk("pvh: %s ring at gfn 0x%llx, event channel %u\n", name,
-           (unsigned long long)gfn, ring->port);
+    early_printk("pvh: %s ring at gfn 0x%llx, event channel %u\n", name,
+                 (unsigned long long)gfn, ring->port);
 }
 
 /* The rings from the HVM parameters (again after a restore: new ports). */

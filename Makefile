@@ -47,6 +47,9 @@ endif
 #   every function, leaf or not, keeps
 #   its frame and every call its return address, so that crash reports can
 #   walk the call chain (arch/x86/backtrace.c).
+# -Wshadow: a local that hides a global of the same name is an error (one
+#   made mm_virt_to_mfn() read the unchecked P2M list); the host, fuzz,
+#   stress and bench builds use it too.
 # Includes are namespaced: <tinypv/...> and <lib/...> from include/,
 #   <monitor/...> too, <arch/...> from arch/x86/include; a platform's private
 #   headers are included with quotes from its own folder.
@@ -55,7 +58,7 @@ KERNEL_CFLAGS := -m32 -march=i686 -std=gnu11 -O2 -g \
     -fno-asynchronous-unwind-tables -fno-strict-aliasing -fno-common \
     -mgeneral-regs-only -mno-red-zone \
     -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls \
-    -Wall -Wextra -Werror -Wno-unused-parameter \
+    -Wall -Wextra -Wshadow -Werror -Wno-unused-parameter \
     -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
     -Iinclude -Iarch/x86/include -I$(BUILD)/include \
     -D__XEN_INTERFACE_VERSION__=0x00040e00 \
@@ -226,7 +229,7 @@ $(BUILD)/include/xen/xen.h:
 # renamed so that they do not collide with the host's libc.
 HOST_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
     -fsanitize=address,undefined -fno-sanitize-recover=all \
-    -Wall -Wextra -Werror -Wno-unused-parameter \
+    -Wall -Wextra -Wshadow -Werror -Wno-unused-parameter \
     -Iinclude -Iarch/x86/include -I$(BUILD)/include -Itests/host \
     -D__XEN_INTERFACE_VERSION__=0x00040e00 \
     -Dsnprintf=k_snprintf -Dvsnprintf=k_vsnprintf

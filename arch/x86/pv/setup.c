@@ -74,6 +74,8 @@ void arch_init_hypercalls(void)
 
 void arch_map_shared_info(struct boot_info *bi)
 {
+    const char *problem;
+
     /* Not a start_info for a 32-bit PAE guest: nothing in it can be read. */
     if ( !start_info_magic_ok(start_info->magic) )
         panic("start_info at %p has magic \"%.32s\", not \"%s\"",
@@ -87,7 +89,10 @@ void arch_map_shared_info(struct boot_info *bi)
     bi->nr_pages = start_info->nr_pages;
     bi->shared_info = map_shared_info(start_info->shared_info);
     /* For xl save and xl migrate, which read it before we suspend. */
-    mm_publish_p2m(bi->shared_info);
+    problem = mm_publish_p2m(bi->shared_info);
+    if ( problem )
+        printk("mm: the P2M is not published (%s); xl save and xl migrate "
+               "will not work\n", problem);
 }
 
 /*

@@ -35,3 +35,38 @@ bool p2m_list_ok(unsigned long list, unsigned long nr_pages,
         return false;
     return nr_pages <= (map_end - list) / entry_size;
 }
+
+unsigned long p2m_lookup(const unsigned long *p2m, unsigned long nr_pages,
+                         unsigned long base, unsigned long va)
+{
+    unsigned long pfn;
+
+    if ( !p2m || va < base )
+        return 0;
+    pfn = (va - base) / PAGE_SIZE;
+    return pfn < nr_pages ? p2m[pfn] : 0;
+}
+
+const char *p2m_frame_list(const unsigned long *p2m, unsigned long nr_pages,
+                           unsigned long base, unsigned long *fl,
+                           size_t fl_len)
+{
+    unsigned long list = (unsigned long)p2m;
+    unsigned long per_page = PAGE_SIZE / sizeof(*p2m);
+    unsigned long pages = nr_pages / per_page + (nr_pages % per_page != 0);
+
+    if ( !p2m )
+        return "start_info's page-frame list was refused at boot";
+    /* The save code maps the list page by page: it must start a page. */
+    if ( list % PAGE_SIZE )
+        return "the P2M list is not page aligned";
+    if ( pages > fl_len )
+        return "the P2M list needs more than one frame list page";
+    for ( unsigned long i = 0; i < pages; i++ )
+        if ( !p2m_lookup(p2m, nr_pages, base, list + i * PAGE_SIZE) )
+            return "a page of the P2M list is not in the P2M";
+    for ( unsigned long i = 0; i < fl_len; i++ )
+        fl[i] = i < pages ? p2m_lookup(p2m, nr_pages, base,
+                                       list + i * PAGE_SIZE) : 0;
+    return NULL;
+}

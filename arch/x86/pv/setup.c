@@ -140,7 +140,12 @@ void arch_find_rings(struct boot_info *bi)
               start_info->store_evtchn, store_spare_page);
 }
 
-/* Xen's own console: shown for a domU by debug builds of Xen only. */
+/*
+ * Xen's own console. For a domU Xen accepts it only when built with
+ * CONFIG_VERBOSE_DEBUG (on by default in debug builds; -EPERM otherwise,
+ * from XSM's console_io check), and logs each line at guest debug level:
+ * a release build with that option still needs guest_loglvl=all to show it.
+ */
 void arch_early_write(const char *s, size_t n)
 {
     HYPERVISOR_console_io(CONSOLEIO_write, n, s);

@@ -43,10 +43,18 @@ static uint8_t shared_info_page[PAGE_SIZE] __aligned(PAGE_SIZE)
 
 /*
  * Every byte written to I/O port 0xe9 by an HVM or PVH domain is caught by
- * Xen (release builds too), collected per line and printed in Xen's own
- * log as "(dN) line": `xl dmesg` shows it. Xen drops unprintable bytes
- * itself; the '\r' of the console's "\r\n" is dropped here too, so that
- * the line stays clean.
+ * Xen (every build: hvm_print_line() in xen/arch/x86/hvm/hvm.c), collected
+ * per line and logged as "(dN) line" at guest *debug* level
+ * (XENLOG_G_DEBUG). Whether anybody sees it depends on Xen's guest_loglvl:
+ * a debug build of Xen prints everything, but a release build (what
+ * distributions ship) defaults to guest_loglvl=none/warning and drops it,
+ * so on a stock host these lines reach neither `xl dmesg` nor the serial
+ * console. Xen's command-line option guest_loglvl=all shows them (or, at
+ * run time, `xl set-parameters guest_loglvl=all` in dom0); "info" is not
+ * enough. The test bed boots Xen with it (tools/testbed/boot), which hides
+ * the default; the case pvh-quiet-log shows it. Xen drops unprintable
+ * bytes itself; the '\r' of the console's "\r\n" is dropped here too, so
+ * that the line stays clean.
  */
 void pvh_debug_write(const char *s, size_t n)
 {
@@ -63,7 +71,9 @@ void arch_early_write(const char *s, size_t n)
 /*
  * Before hypercalls work there is no way to tell Xen "crash": say why on
  * port 0xe9 and halt with interrupts off, which Xen takes as the vCPU going
- * down (and the domain, its only vCPU gone, as powered off).
+ * down (and the domain, its only vCPU gone, as powered off). The reason is
+ * visible only where port 0xe9 is (guest_loglvl=all on a release Xen, see
+ * pvh_debug_write()); elsewhere the domain just powers off, silently.
  */
 void pvh_early_stop(const char *msg)
 {
@@ -91,6 +101,7 @@ void arch_init_hypercalls(void)
 {
     pvh_hypercall_init();
 
+    /* These stops are said on port 0xe9 too (the ring is not known yet). */
     if ( !pvh_phys_mapped(start_info_paddr, sizeof(*start_info)) )
     {
         printk("tinypv: no hvm_start_info (%%ebx = 0x%x): not started "
@@ -233,7 +244,10 @@ void pvh_find_rings(struct boot_info *bi)
               HVM_PARAM_STORE_EVTCHN);
 }
 
-/* Step 3: the console and xenstore rings, from HVM parameters. */
+/*
+ * Step 3: the console and xenstore rings, from HVM parameters. Like every
+ * line before console_init(), these go to port 0xe9 only.
+ */
 void arch_find_rings(struct boot_info *bi)
 {
     printk("tinypv: PVH entry, hvm_start_info at 0x%x; console ring next\n",

@@ -47,6 +47,9 @@ endif
 #   every function, leaf or not, keeps
 #   its frame and every call its return address, so that crash reports can
 #   walk the call chain (arch/x86/backtrace.c).
+# -Wshadow: a local that hides a global of the same name is an error (one
+#   made mm_virt_to_mfn() read the unchecked P2M list); the host, fuzz,
+#   stress and bench builds use it too.
 # Includes are namespaced: <tinypv/...> and <lib/...> from include/,
 #   <monitor/...> too, <arch/...> from arch/x86/include; a platform's private
 #   headers are included with quotes from its own folder.
@@ -55,7 +58,7 @@ KERNEL_CFLAGS := -m32 -march=i686 -std=gnu11 -O2 -g \
     -fno-asynchronous-unwind-tables -fno-strict-aliasing -fno-common \
     -mgeneral-regs-only -mno-red-zone \
     -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls \
-    -Wall -Wextra -Werror -Wno-unused-parameter \
+    -Wall -Wextra -Wshadow -Werror -Wno-unused-parameter \
     -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
     -Iinclude -Iarch/x86/include -I$(BUILD)/include \
     -D__XEN_INTERFACE_VERSION__=0x00040e00 \
@@ -104,7 +107,8 @@ X86_SRCS := \
     arch/x86/boot_stack.S \
     arch/x86/exceptions.S \
     arch/x86/traps.c \
-    arch/x86/backtrace.c
+    arch/x86/backtrace.c \
+    arch/x86/ring_check.c
 
 # Per platform (XTF style): its sources, its link base, its images.
 # 32-bit PV: Xen builds the page tables and enters at 0xC0000000 in ring 1.
@@ -227,14 +231,14 @@ $(BUILD)/include/xen/xen.h:
 # renamed so that they do not collide with the host's libc.
 HOST_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
     -fsanitize=address,undefined -fno-sanitize-recover=all \
-    -Wall -Wextra -Werror -Wno-unused-parameter \
+    -Wall -Wextra -Wshadow -Werror -Wno-unused-parameter \
     -Iinclude -Iarch/x86/include -I$(BUILD)/include -Itests/host \
     -D__XEN_INTERFACE_VERSION__=0x00040e00 \
     -Dsnprintf=k_snprintf -Dvsnprintf=k_vsnprintf
 
 # Each test: tests/host/test_NAME.c plus the kernel sources listed here.
 HOST_TESTS := format string cksum cmdline ring line_editor shell_parse time \
-    xs_ring xs_proto symbols start_info dispatch page_alloc memmap
+    xs_ring xs_proto symbols start_info dispatch page_alloc memmap ring_check
 test_format_SRCS  := lib/format.c
 test_string_SRCS  := lib/string.c
 test_cksum_SRCS   := lib/cksum.c
@@ -250,6 +254,7 @@ test_start_info_SRCS := arch/x86/pv/start_info_check.c lib/string.c
 test_dispatch_SRCS := events/dispatch.c
 test_page_alloc_SRCS := mm/page_alloc.c
 test_memmap_SRCS  := mm/memmap.c
+test_ring_check_SRCS := arch/x86/ring_check.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 

@@ -11,7 +11,7 @@ BENCH_RUNS          ?= 7
 BENCH_MODEL_SECONDS ?= 2
 
 BENCH_CFLAGS := -std=gnu11 -O2 -g -pthread \
-    -Wall -Wextra -Werror -Wno-unused-parameter \
+    -Wall -Wextra -Wshadow -Werror -Wno-unused-parameter \
     -Iinclude -Iarch/x86/include -I$(BUILD)/include -Itests/stress \
     -D__XEN_INTERFACE_VERSION__=0x00040e00 -DTINYPV_HOST_TEST
 

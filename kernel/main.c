@@ -113,8 +113,13 @@ void start_kernel(void)
     time_init(shared_info);
 
     /* 3. The console ring: from here on printk reaches xenconsoled. */
+    /*
+     * On the early console: Xen logs it at guest debug level, so a release
+     * Xen shows it (in `xl dmesg`) only with guest_loglvl=all, and on PV
+     * only if built with CONFIG_VERBOSE_DEBUG (see arch_early_write()).
+     */
     printk("tinypv: early console until the ring is found "
-           "(Xen's console_io: `xl dmesg` of a verbose-debug Xen)\n");
+           "(Xen's log at guest debug level: xl dmesg with guest_loglvl=all)\n");
     arch_find_rings(&boot);
     console_init(&boot.console);
 

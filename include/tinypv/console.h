@@ -4,8 +4,10 @@
  * Output goes into the shared ring page the platform found; xenconsoled in
  * dom0 drains it into `xl console` and its logs. Before the ring is found
  * (and if it is ever found corrupt) output goes to the platform's early
- * console instead (arch_early_write: Xen's debug console on PV, which only
- * debug builds of Xen show for a domU).
+ * console instead (arch_early_write: Xen's debug console on PV, port 0xe9
+ * on PVH; Xen logs both at guest debug level, which a release Xen drops
+ * unless booted with guest_loglvl=all, and takes PV's only when built with
+ * CONFIG_VERBOSE_DEBUG).
  */
 #ifndef TINYPV_CONSOLE_H
 #define TINYPV_CONSOLE_H

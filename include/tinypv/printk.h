@@ -26,4 +26,12 @@
 void vprintk(const char *fmt, va_list ap);
 void printk(const char *fmt, ...) __printf(1, 2);
 
+/*
+ * The same, on the platform's early console only (arch_early_write), never
+ * on the console ring: for what the platform says while the ring is not
+ * ours to use, such as after a restore and before console_resume(), when
+ * the ring's event channel is still the old domain's port.
+ */
+void early_printk(const char *fmt, ...) __printf(1, 2);
+
 #endif /* TINYPV_PRINTK_H */

@@ -28,7 +28,7 @@ FUZZ_TARGETS       ?= console_ring line_editor shell_parse format cmdline xensto
 # As HOST_CFLAGS, with libFuzzer's instrumentation and entry point.
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-    -Wall -Wextra -Werror -Wno-unused-parameter \
+    -Wall -Wextra -Wshadow -Werror -Wno-unused-parameter \
     -Iinclude -Iarch/x86/include -I$(BUILD)/include -Itests/fuzz \
     -D__XEN_INTERFACE_VERSION__=0x00040e00 -DTINYPV_HOST_TEST \
     -Dsnprintf=k_snprintf -Dvsnprintf=k_vsnprintf

@@ -278,12 +278,12 @@ static void test_strings_and_chars(void)
 
     /* %c of NUL stores a NUL and counts it. */
     {
-        char got[8];
-        int n = k_snprintf(got, sizeof(got), "a%cb", 0);
+        char nul[8];
+        int n = k_snprintf(nul, sizeof(nul), "a%cb", 0);
 
         CHECK_EQ(n, 3);
-        CHECK(got[0] == 'a' && got[1] == '\0' && got[2] == 'b'
-              && got[3] == '\0');
+        CHECK(nul[0] == 'a' && nul[1] == '\0' && nul[2] == 'b'
+              && nul[3] == '\0');
     }
 }
 

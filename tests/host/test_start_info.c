@@ -1,7 +1,9 @@
 /*
  * test_start_info.c: the start_info and M2P checks
- * (arch/x86/pv/start_info_check.c) with good and bad values.
+ * (arch/x86/pv/start_info_check.c) with good and bad values. The rings'
+ * ports and frames are test_ring_check.c's.
  */
+#include <stdlib.h>
 #include <string.h>
 #include "../../arch/x86/pv/start_info_check.h"
 #include "check.h"
@@ -24,16 +26,6 @@ static void test_magic(void)
     CHECK(!start_info_magic_ok(magic));             /* garbage, unterminated */
     memcpy(magic, "xen-3.0-x86_32p-and-more", 25);  /* a longer string */
     CHECK(!start_info_magic_ok(magic));
-}
-
-static void test_ports(void)
-{
-    CHECK(start_info_port_problem(1, 1024) == NULL);
-    CHECK(start_info_port_problem(1023, 1024) == NULL);
-    CHECK(start_info_port_problem(0, 1024) != NULL);
-    CHECK(start_info_port_problem(1024, 1024) != NULL);
-    CHECK(start_info_port_problem(4095, 1024) != NULL);
-    CHECK(start_info_port_problem(0xffffffffu, 1024) != NULL);
 }
 
 static void test_m2p(void)
@@ -67,11 +59,75 @@ static void test_p2m(void)
     CHECK(!p2m_list_ok(0xc0100000ul, 0, 4, map_start, map_end));    /* empty */
 }
 
+/*
+ * The P2M list as mm.c reads it: an "image" of pages at base, the list in
+ * one of them. NULL stands for a list mm_init() refused: mm_virt_to_mfn()
+ * once read start_info's list anyway (a local shadowed the checked one),
+ * and a bogus mfn_list then faulted at boot, before the trap table.
+ */
+#define HOST_PAGE 4096ul
+
+static void fill_list(unsigned long *list, unsigned long n, unsigned long first)
+{
+    for ( unsigned long i = 0; i < n; i++ )
+        list[i] = first + i;
+}
+
+static void test_p2m_lookup(void)
+{
+    unsigned long *image = aligned_alloc(HOST_PAGE, 8 * HOST_PAGE);
+    unsigned long base = (unsigned long)image;
+    unsigned long *list = image + 2 * HOST_PAGE / sizeof(*image);
+
+    fill_list(list, 8, 0x1000);
+    CHECK_EQ(p2m_lookup(list, 8, base, base), 0x1000);
+    CHECK_EQ(p2m_lookup(list, 8, base, base + HOST_PAGE - 1), 0x1000);
+    CHECK_EQ(p2m_lookup(list, 8, base, base + 7 * HOST_PAGE + 5), 0x1007);
+    CHECK_EQ(p2m_lookup(list, 8, base, base + 8 * HOST_PAGE), 0);  /* past */
+    CHECK_EQ(p2m_lookup(list, 8, base, base - 1), 0);              /* below */
+    CHECK_EQ(p2m_lookup(list, 8, base, ~0ul), 0);
+    /* Refused: nothing read, nothing known. */
+    CHECK_EQ(p2m_lookup(NULL, 8, base, base), 0);
+    CHECK_EQ(p2m_lookup(NULL, ~0ul, base, base + HOST_PAGE), 0);
+    free(image);
+}
+
+static void test_p2m_frame_list(void)
+{
+    /* 1100 entries: three pages of 8-byte host words (two in the guest). */
+    unsigned long nr = 1100, per_page = HOST_PAGE / sizeof(unsigned long);
+    unsigned long *image = aligned_alloc(HOST_PAGE, nr * HOST_PAGE);
+    unsigned long base = (unsigned long)image;
+    unsigned long *list = image + 10 * per_page;   /* page 10 of the image */
+    unsigned long fl[per_page];
+
+    fill_list(list, nr, 0x5000);
+    memset(fl, 0xee, sizeof(fl));
+    CHECK(p2m_frame_list(list, nr, base, fl, per_page) == NULL);
+    CHECK_EQ(fl[0], 0x500a);
+    CHECK_EQ(fl[1], 0x500b);
+    CHECK_EQ(fl[2], 0x500c);
+    CHECK_EQ(fl[3], 0);
+    CHECK_EQ(fl[per_page - 1], 0);
+
+    /* Every refusal leaves fl alone. */
+    memset(fl, 0xee, sizeof(fl));
+    CHECK(p2m_frame_list(NULL, nr, base, fl, per_page) != NULL);
+    CHECK(p2m_frame_list(list + 1, nr - 1, base, fl, per_page) != NULL);
+    CHECK(p2m_frame_list(list, nr, base, fl, 2) != NULL);  /* needs 3 */
+    /* The list's pages must be pages the list covers: here it lies below
+     * the first page it describes. */
+    CHECK(p2m_frame_list(list, 4, base + 11 * HOST_PAGE, fl, per_page) != NULL);
+    CHECK_EQ(fl[0], 0xeeeeeeeeeeeeeeeeul);
+    free(image);
+}
+
 int main(void)
 {
     test_magic();
-    test_ports();
     test_m2p();
     test_p2m();
+    test_p2m_lookup();
+    test_p2m_frame_list();
     return check_summary("start_info");
 }

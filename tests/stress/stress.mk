@@ -18,7 +18,7 @@ STRESS_CANARY_BYTES ?= 64M
 export STRESS_SEED
 
 STRESS_CFLAGS := -std=gnu11 -g -pthread \
-    -Wall -Wextra -Werror -Wno-unused-parameter \
+    -Wall -Wextra -Wshadow -Werror -Wno-unused-parameter \
     -Iinclude -Iarch/x86/include -I$(BUILD)/include -Itests/host -Itests/stress \
     -D__XEN_INTERFACE_VERSION__=0x00040e00 -DTINYPV_HOST_TEST
 

@@ -309,6 +309,21 @@ check_input_flood_1m() {
 
 # --- suspend and resume (dom0/suspend.sh) ------------------------------------
 
+# PVH, in a new domain: the platform's resume half writes nothing into the
+# console ring. Until console_resume() the console driver still holds the
+# old domain's port; pvh_find_rings() says what it found on port 0xe9
+# instead (early_printk), so its "pvh: ... ring at gfn" lines, which at
+# boot go to port 0xe9 too, never reach the console. (Before: both lines
+# were written into the ring and the old port notified after each restore.)
+check_pvh_resume_quiet() {
+    local name
+    for name in pvh-sr-save pvh-sr-migrate pvh-sr-three; do
+        use_case "$name" || continue
+        count_is "pvh: console ring at gfn" 0
+        count_is "pvh: xenstore ring at gfn" 0
+    done
+}
+
 # sr_checks N NAME [READINGS]: what must hold after N resumes of guest NAME
 # (each followed by sr_after): the shell answered every time, the clocks
 # stayed right (at least READINGS uptime lines, default N + 1: one before
@@ -686,6 +701,8 @@ check_all_cases() {
     wanted_group suspend && check_suspend_migrate
     wanted_group suspend && check_suspend_three
     wanted_group suspend && check_suspend_flood
+    [ "$PLATFORM" = pvh ] && wanted_group suspend && check_pvh_resume_quiet
+    [ "$PLATFORM" = pvh ] && wanted_group early && check_early_cases
     return 0
 }
 
@@ -693,6 +710,99 @@ wanted_group() {
     [ -z "$CHECK_GROUPS" ] && return 0
     case " $CHECK_GROUPS " in *" $1 "*) return 0 ;; esac
     return 1
+}
+
+# --- PVH's early output and refused rings (dom0/early.sh) ----------------------
+
+# dmesg_count REGEX: this guest's lines in the case's xl dmesg that match
+# REGEX (an extended regex for what follows the "(dN) " prefix).
+dmesg_count() {
+    local id
+    id=$(cat "$CASE_DIR/domid" 2>/dev/null)
+    [ -n "$id" ] || { echo 0; return; }
+    tr -d '\r' <"$CASE_DIR/xl-dmesg.txt" 2>/dev/null |
+        grep -a -c -E -- "^\(d$id\) $1"
+}
+
+# dmesg_count_is REGEX N DESCRIPTION
+dmesg_count_is() {
+    local n
+    n=$(dmesg_count "$1")
+    if [ "${n:-0}" -eq "$2" ]; then pass "xl dmesg: $3 ($2)"
+    else fail "xl dmesg: $3 ($2 wanted, got ${n:-0})"; fi
+}
+
+# hvmparam_ran: dom0's program read and rewrote the parameter.
+hvmparam_ran() {
+    if [ -f "$CASE_DIR/error" ]; then
+        fail "dom0's hvmparam: $(tr '\n' ';' <"$CASE_DIR/error")"
+    elif [ "$(grep -c '^+ hvmparam ' "$CASE_DIR/hvmparam.log" 2>/dev/null)" -eq 2 ]; then
+        pass "dom0's hvmparam: $(grep -v '^+' "$CASE_DIR/hvmparam.log" | tr '\n' ' ')(before, after)"
+    else
+        fail "dom0's hvmparam did not run (see hvmparam.log)"
+    fi
+}
+
+# The console's port was 2^32 + the real one: refused, said once on port
+# 0xe9, nothing in the console ring, and xenstore still serves xl shutdown.
+check_pvh_bad_port() {
+    CASE_DIR=$RESULTS/pvh-bad-port
+    section "case pvh-bad-port"
+    hvmparam_ran
+    dmesg_count_is 'console: ring at gfn 0x[0-9a-f]+, event channel 42949672[0-9][0-9] refused: event channel beyond the ports of the 2-level event channel ABI; the console stays off$' \
+        1 "the console's port 2^32 + N is refused once, not taken as port N"
+    dmesg_count_is 'console: no console ring; staying on the early console$' 1 \
+        "the console driver stays off"
+    dmesg_count_is 'tinypv 0\.1: a 32-bit Xen PVH kernel' 1 \
+        "the banner went to port 0xe9"
+    if grep -a -q -F "tinypv 0.1:" "$CASE_DIR/console.log" 2>/dev/null; then
+        fail "nothing reached the console ring (the banner is in console.log)"
+    else
+        pass "nothing reached the console ring"
+    fi
+    if [ "$(cat "$CASE_DIR/xl_shutdown.rc" 2>/dev/null)" = 0 ]; then
+        pass "xl shutdown -w returned 0: xenstore and the kernel carried on"
+    else
+        fail "xl shutdown -w returned 0 (got '$(cat "$CASE_DIR/xl_shutdown.rc" 2>/dev/null)')"
+    fi
+    reason_is poweroff
+}
+
+# The xenstore ring's gfn was 2^52 + the real one (gfn << 12 wraps back to
+# the real page): refused once, xenstore off, the console and monitor on.
+check_pvh_bad_store_gfn() {
+    use_case pvh-bad-store-gfn || return
+    hvmparam_ran
+    dmesg_count_is 'xenstore: ring at gfn 0x100000000[0-9a-f]{5}, event channel [0-9]+ refused: ring page beyond the memory this kernel can map; the xenstore stays off$' \
+        1 "the xenstore gfn 2^52 + N is refused once, not wrapped to N"
+    has "xenstore: no xenstore ring; no xenstore"
+    after_prompt "xs read name" "xenstore is not connected"
+    count_is_exact "pvh-bad-store-gfn" 0
+    after_prompt "echo carrying on without xenstore" "carrying on without xenstore"
+    reason_is poweroff
+}
+
+# Xen's default guest_loglvl of a release build (none/warning): port 0xe9
+# is logged at guest debug level, so none of the early lines shows. (The
+# boot case's check_debug_port shows them under guest_loglvl=all.)
+check_pvh_quiet_log() {
+    use_case pvh-quiet-log || return
+    if grep -q '^set guest_loglvl=none/warning: exit 0$' "$CASE_DIR/set-parameters.log" 2>/dev/null &&
+       grep -q '^set guest_loglvl=all: exit 0$' "$CASE_DIR/set-parameters.log"; then
+        pass "xl set-parameters guest_loglvl=none/warning, then back to all"
+    else
+        fail "xl set-parameters guest_loglvl: $(tr '\n' ' ' <"$CASE_DIR/set-parameters.log" 2>/dev/null)"
+    fi
+    has "tinypv 0.1: $BANNER"
+    dmesg_count_is 'tinypv: PVH entry' 0 "no port 0xe9 line under guest_loglvl=none/warning"
+    dmesg_count_is 'pvh: console ring at gfn' 0 "no port 0xe9 ring line either"
+    reason_is poweroff
+}
+
+check_early_cases() {
+    check_pvh_bad_port
+    check_pvh_bad_store_gfn
+    check_pvh_quiet_log
 }
 
 # --- a hostile backend (dom0/hostile.sh) ----------------------------------------

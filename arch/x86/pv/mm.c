@@ -10,13 +10,16 @@
  *                                                    into every PV guest)
  *
  * In the bootstrap mapping, pfn N sits at virtual address VIRT_BASE + N * 4K.
+ *
+ * What this file says goes to the early console (early_printk): it runs at
+ * boot, before the console ring is set up, and after a restore, before
+ * console_resume() (the console driver still holds the old domain's port).
  */
 #include "mm.h"
 #include "start_info_check.h"
 #include <arch/hypercall.h>
 #include <tinypv/printk.h>
 #include <tinypv/shutdown.h>
-#include <tinypv/xs_proto.h>       /* errno values */
 
 /* Page table entry bits (x86 PAE). */
 #define PTE_PRESENT     (1ULL << 0)
@@ -30,18 +33,34 @@
 static uint8_t shared_info_page[PAGE_SIZE] __aligned(PAGE_SIZE)
     __section(".bss.page_aligned");
 
+/* start_info_check.c reads P2M entries as unsigned long. */
+_Static_assert(sizeof(xen_pfn_t) == sizeof(unsigned long),
+               "a P2M entry is a guest word");
+
 static const start_info_t *boot_si;
 static const unsigned long *m2p;        /* Xen's machine-to-phys table */
 static unsigned long m2p_end, m2p_max_mfn;
-static const xen_pfn_t *p2m;            /* start_info's list; NULL: unusable */
+/*
+ * start_info's list, once p2m_list_ok() accepted it; NULL: refused, and
+ * then never read. Every P2M read in this file goes through this pointer,
+ * never through start_info->mfn_list.
+ */
+static const xen_pfn_t *p2m;
 
 static unsigned long bootstrap_mapped_end(void);
 
+/*
+ * At boot, and again after a restore (a new M2P, maybe a new nr_pages): so
+ * everything is forgotten first, and a list refused now stays refused.
+ */
 void mm_init(const start_info_t *si)
 {
     struct xen_machphys_mapping mapping;
 
     boot_si = si;
+    m2p = NULL;
+    m2p_end = m2p_max_mfn = 0;
+    p2m = NULL;
     if ( HYPERVISOR_memory_op(XENMEM_machphys_mapping, &mapping) == 0 )
     {
         m2p = (const unsigned long *)mapping.v_start;
@@ -53,9 +72,9 @@ void mm_init(const start_info_t *si)
                      (unsigned long)_text, bootstrap_mapped_end()) )
         p2m = (const xen_pfn_t *)si->mfn_list;
     else
-        printk("mm: start_info's page-frame list (0x%lx, %lu pages) is not "
-               "inside the bootstrap mapping; not used\n", si->mfn_list,
-               si->nr_pages);
+        early_printk("mm: start_info's page-frame list (0x%lx, %lu pages) is "
+                     "not inside the bootstrap mapping; not used\n",
+                     si->mfn_list, si->nr_pages);
     /* Without them, find_own_page() falls back to remapping. */
 }
 
@@ -136,8 +155,9 @@ static long mfn_to_pfn_checked(xen_pfn_t mfn)
         return -1;
     if ( m2p[mfn] != (unsigned long)pfn )
     {
-        printk("mm: the M2P says mfn 0x%lx is pfn 0x%lx, our P2M says 0x%lx\n",
-               (unsigned long)mfn, m2p[mfn], (unsigned long)pfn);
+        early_printk("mm: the M2P says mfn 0x%lx is pfn 0x%lx, our P2M says "
+                     "0x%lx\n", (unsigned long)mfn, m2p[mfn],
+                     (unsigned long)pfn);
         return -1;
     }
     return pfn;
@@ -150,12 +170,8 @@ long mm_mfn_to_pfn(xen_pfn_t mfn)
 
 xen_pfn_t mm_virt_to_mfn(const void *va)
 {
-    const xen_pfn_t *p2m = (const xen_pfn_t *)boot_si->mfn_list;
-    unsigned long pfn = ((unsigned long)va - (unsigned long)_text) >> PAGE_SHIFT;
-
-    if ( (unsigned long)va < (unsigned long)_text || pfn >= boot_si->nr_pages )
-        return 0;
-    return p2m[pfn];
+    return p2m_lookup(p2m, boot_si->nr_pages, (unsigned long)_text,
+                      (unsigned long)va);
 }
 
 /*
@@ -176,34 +192,25 @@ static xen_pfn_t p2m_fll[P2M_PER_PAGE] __aligned(PAGE_SIZE)
 static xen_pfn_t p2m_fl[P2M_PER_PAGE] __aligned(PAGE_SIZE)
     __section(".bss.page_aligned");
 
-int mm_publish_p2m(shared_info_t *s)
+const char *mm_publish_p2m(shared_info_t *s)
 {
-    unsigned long list = boot_si->mfn_list, nr = boot_si->nr_pages;
-    unsigned long pages = (nr + P2M_PER_PAGE - 1) / P2M_PER_PAGE;
+    const char *problem = p2m_frame_list(p2m, boot_si->nr_pages,
+                                         (unsigned long)_text, p2m_fl,
+                                         P2M_PER_PAGE);
+    xen_pfn_t fll_mfn;
 
-    /* The save code maps the list page by page: it must start a page. */
-    if ( list & (PAGE_SIZE - 1) )
-    {
-        printk("suspend: the P2M list at 0x%lx is not page aligned; xl save "
-               "cannot work\n", list);
-        return -EINVAL;
-    }
-    if ( pages > P2M_PER_PAGE )
-    {
-        printk("suspend: %lu pages need more than one P2M frame list; xl save "
-               "cannot work\n", nr);
-        return -E2BIG;
-    }
-    for ( unsigned long i = 0; i < P2M_PER_PAGE; i++ )
-        p2m_fl[i] = i < pages ?
-            mm_virt_to_mfn((const void *)(list + i * PAGE_SIZE)) : 0;
+    if ( problem )
+        return problem;
     p2m_fll[0] = mm_virt_to_mfn(p2m_fl);
+    fll_mfn = mm_virt_to_mfn(p2m_fll);
+    if ( !p2m_fll[0] || !fll_mfn )
+        return "the frame list pages are not in the P2M";
 
     /* No virtually mapped linear P2M (p2m_cr3 = 0): the tree is used. */
     s->arch.p2m_cr3 = 0;
-    s->arch.max_pfn = nr;
-    s->arch.pfn_to_mfn_frame_list_list = mm_virt_to_mfn(p2m_fll);
-    return 0;
+    s->arch.max_pfn = boot_si->nr_pages;
+    s->arch.pfn_to_mfn_frame_list_list = fll_mfn;
+    return NULL;
 }
 
 bool find_own_page(xen_pfn_t mfn, void *spare_page, struct page_lookup *out)
@@ -233,14 +240,10 @@ bool find_own_page(xen_pfn_t mfn, void *spare_page, struct page_lookup *out)
 /* The machine frame behind a page of the image, from our P2M list. */
 static bool own_page_mfn(const void *va, xen_pfn_t *mfn)
 {
-    unsigned long offset = (unsigned long)va - (unsigned long)_text;
-    unsigned long pfn = offset / PAGE_SIZE;
-
-    if ( !p2m || (unsigned long)va < (unsigned long)_text ||
-         (unsigned long)va % PAGE_SIZE || pfn >= boot_si->nr_pages )
+    if ( (unsigned long)va % PAGE_SIZE )
         return false;
-    *mfn = p2m[pfn];
-    return true;
+    *mfn = mm_virt_to_mfn(va);
+    return *mfn != 0;
 }
 
 long mm_protect_own_page(void *va, bool writable)

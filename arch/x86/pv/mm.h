@@ -51,7 +51,10 @@ void unmap_shared_info(void);
 /* Our pseudo-physical frame of a machine frame (M2P, checked); -1: not ours. */
 long mm_mfn_to_pfn(xen_pfn_t mfn);
 
-/* The machine frame of a page of the bootstrap mapping; 0: not in it. */
+/*
+ * The machine frame of a page of ours, from the P2M list mm_init()
+ * accepted; 0: not one of ours, or the list was refused.
+ */
 xen_pfn_t mm_virt_to_mfn(const void *va);
 
 /*
@@ -60,9 +63,10 @@ xen_pfn_t mm_virt_to_mfn(const void *va);
  * list), and store it and the number of entries in shared_info->arch.
  * Needed before any save starts (a live migration reads it while the
  * domain still runs) and again after a restore, where every MFN is new.
- * Returns 0, or -errno after saying why.
+ * Returns NULL, or why it was not published (the list was refused by
+ * mm_init(), ...): shared_info is then untouched, and the caller says so.
  */
-int mm_publish_p2m(shared_info_t *s);
+const char *mm_publish_p2m(shared_info_t *s);
 
 /* Describe the M2P table's location for the `info` command. */
 void mm_describe_m2p(unsigned long *start, unsigned long *end,

@@ -9,8 +9,9 @@
  * kernel (with mm.c and its header) that knows start_info_t.
  *
  * The toolstack wrote that page, so nothing in it is used unchecked: the
- * magic, the rings' event channels and the P2M list's bounds go through
- * start_info_check.c first, and a ring that fails stays off.
+ * magic and the P2M list's bounds go through start_info_check.c first, the
+ * rings' frames and event channels through ring_check.c (shared with PVH),
+ * and a ring that fails stays off.
  */
 #include <tinypv/platform.h>
 #include <tinypv/hypervisor.h>
@@ -21,6 +22,15 @@
 #include "mm.h"
 #include "pv.h"
 #include "start_info_check.h"
+#include <arch/ring_check.h>
+
+/*
+ * The last machine frame a PAE page-table entry can name (52-bit machine
+ * addresses): the ring's page is mapped through one if it is not in the
+ * bootstrap mapping. (A 32-bit xen_pfn_t never exceeds it; the check is
+ * the shared one all the same.)
+ */
+#define PV_MAX_MFN      ((1ULL << (52 - PAGE_SHIFT)) - 1)
 
 /* Writable: a suspend rewrites two of its frame numbers (suspend.c). */
 static start_info_t *start_info;
@@ -64,6 +74,8 @@ void arch_init_hypercalls(void)
 
 void arch_map_shared_info(struct boot_info *bi)
 {
+    const char *problem;
+
     /* Not a start_info for a 32-bit PAE guest: nothing in it can be read. */
     if ( !start_info_magic_ok(start_info->magic) )
         panic("start_info at %p has magic \"%.32s\", not \"%s\"",
@@ -77,15 +89,26 @@ void arch_map_shared_info(struct boot_info *bi)
     bi->nr_pages = start_info->nr_pages;
     bi->shared_info = map_shared_info(start_info->shared_info);
     /* For xl save and xl migrate, which read it before we suspend. */
-    mm_publish_p2m(bi->shared_info);
+    problem = mm_publish_p2m(bi->shared_info);
+    if ( problem )
+        printk("mm: the P2M is not published (%s); xl save and xl migrate "
+               "will not work\n", problem);
 }
 
-/* A ring named by machine frame: find where our own mapping has it. */
+/*
+ * A ring named by machine frame: find where our own mapping has it. The
+ * frame and the port go through ring_problem() first, the same check PVH
+ * makes (arch/x86/ring_check.c).
+ *
+ * What this says goes to the early console (early_printk): at boot the
+ * console ring is not set up yet, and after a restore (arch_suspend()) the
+ * console driver still holds the old domain's port until console_resume().
+ */
 static void find_ring(struct boot_ring *ring, const char *name,
                       xen_pfn_t mfn, evtchn_port_t port, void *spare_page)
 {
     struct page_lookup where;
-    const char *problem = start_info_port_problem(port, NR_EVENT_PORTS);
+    const char *problem = ring_problem(mfn, port, PV_MAX_MFN, NR_EVENT_PORTS);
 
     ring->frame = mfn;
     ring->port = port;
@@ -95,8 +118,9 @@ static void find_ring(struct boot_ring *ring, const char *name,
     ring->present = false;
     if ( problem )
     {
-        printk("%s: event channel %u refused: %s; the %s stays off\n", name,
-               port, problem, name);
+        early_printk("%s: ring at mfn 0x%lx, event channel %u refused: %s; "
+                     "the %s stays off\n", name, (unsigned long)mfn, port,
+                     problem, name);
         return;
     }
     ring->present = find_own_page(mfn, spare_page, &where);
@@ -104,8 +128,8 @@ static void find_ring(struct boot_ring *ring, const char *name,
     ring->pfn = where.pfn;
     ring->how = where.remapped ? "remapped" : "bootstrap mapping";
     if ( !ring->present )
-        printk("%s: cannot map the ring (mfn 0x%lx)\n", name,
-               (unsigned long)mfn);
+        early_printk("%s: cannot map the ring (mfn 0x%lx)\n", name,
+                     (unsigned long)mfn);
 }
 
 void arch_find_rings(struct boot_info *bi)
@@ -116,7 +140,12 @@ void arch_find_rings(struct boot_info *bi)
               start_info->store_evtchn, store_spare_page);
 }
 
-/* Xen's own console: shown for a domU by debug builds of Xen only. */
+/*
+ * Xen's own console. For a domU Xen accepts it only when built with
+ * CONFIG_VERBOSE_DEBUG (on by default in debug builds; -EPERM otherwise,
+ * from XSM's console_io check), and logs each line at guest debug level:
+ * a release build with that option still needs guest_loglvl=all to show it.
+ */
 void arch_early_write(const char *s, size_t n)
 {
     HYPERVISOR_console_io(CONSOLEIO_write, n, s);

@@ -20,11 +20,7 @@
 /* Is magic (START_INFO_MAGIC_SIZE bytes, maybe unterminated) ours? */
 bool start_info_magic_ok(const char *magic);
 
-/*
- * Why port cannot be a ring's event channel, or NULL if it can: 0 is
- * never allocated to a guest, and the 2-level ABI has nr_ports ports.
- */
-const char *start_info_port_problem(uint32_t port, uint32_t nr_ports);
+/* The rings' frames and event channels: <arch/ring_check.h>, shared with PVH. */
 
 /*
  * May m2p[mfn] be read? The M2P is Xen's table at [m2p_start, m2p_end)
@@ -44,5 +40,28 @@ bool m2p_entry_ok(unsigned long mfn, unsigned long m2p_start,
 bool p2m_list_ok(unsigned long list, unsigned long nr_pages,
                  size_t entry_size, unsigned long map_start,
                  unsigned long map_end);
+
+/*
+ * The P2M list as mm.c uses it, once p2m_list_ok() said yes. Entries are
+ * guest words (xen_pfn_t, an unsigned long in the 32-bit guest); base is
+ * the virtual address of pfn 0 (_text). p2m is the list that passed the
+ * check, or NULL if it did not: then nothing is read and nothing is known.
+ *
+ * p2m_lookup: the machine frame behind the page holding va; 0 if va is not
+ * in a page of ours the list covers (or the list was refused).
+ */
+unsigned long p2m_lookup(const unsigned long *p2m, unsigned long nr_pages,
+                         unsigned long base, unsigned long va);
+
+/*
+ * p2m_frame_list: the frame list of the PV save ABI for that list: fl[i] =
+ * the machine frame of the i-th page of the list itself, 0 after its last
+ * page, fl_len entries in all. NULL, or why it cannot be built (no list,
+ * not page aligned, more pages than fl holds, a page not in the list);
+ * fl is then left as it was.
+ */
+const char *p2m_frame_list(const unsigned long *p2m, unsigned long nr_pages,
+                           unsigned long base, unsigned long *fl,
+                           size_t fl_len);
 
 #endif /* TINYPV_ARCH_PV_START_INFO_CHECK_H */

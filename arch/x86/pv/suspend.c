@@ -83,12 +83,19 @@ int arch_suspend(struct boot_info *bi)
     start_info_t *si = pv_start_info();
     struct sched_shutdown request = { .reason = SHUTDOWN_suspend };
     struct start_info_frames saved;
+    const char *problem;
     xen_pfn_t si_mfn;
     long rc;
 
+    /* Cheap, and catches a lost one; first, as it names a refused list. */
+    problem = mm_publish_p2m(bi->shared_info);
+    if ( problem )
+    {
+        printk("suspend: the P2M cannot be published (%s); cannot suspend\n",
+               problem);
+        return -EINVAL;
+    }
     rc = check_suspendable(si, &si_mfn);
-    if ( rc == 0 )
-        rc = mm_publish_p2m(bi->shared_info);  /* cheap; catches a lost one */
     if ( rc )
         return (int)rc;
 
@@ -99,10 +106,17 @@ int arch_suspend(struct boot_info *bi)
 
     if ( rc == 0 )
     {
-        /* A new domain: Xen's M2P may be elsewhere, all frames are new. */
+        /*
+         * A new domain: Xen's M2P may be elsewhere, all frames are new.
+         * No printk until console_resume(): the console still holds the
+         * old domain's port, so what these say goes to the early console.
+         */
         mm_init(si);
         bi->shared_info = map_shared_info(si->shared_info);
-        mm_publish_p2m(bi->shared_info);
+        problem = mm_publish_p2m(bi->shared_info);
+        if ( problem )
+            early_printk("mm: the P2M is not published (%s); the next xl "
+                         "save will fail\n", problem);
         bi->nr_pages = si->nr_pages;
         arch_find_rings(bi);
         return SUSPEND_NEW_DOMAIN;

@@ -11,6 +11,9 @@
 void pvh_hypercall_init(void);
 
 /* mm.c: identity-map the low 4 GiB, page 0 left out, and turn paging on. */
+#define PVH_MAPPED_END  (1ULL << 32)
+/* The last frame of that map: the highest gfn a ring may have. */
+#define PVH_MAX_GFN     ((PVH_MAPPED_END >> PAGE_SHIFT) - 1)
 void pvh_paging_init(void);
 /* Whether [paddr, paddr + size) lies in what that map covers. */
 bool pvh_phys_mapped(uint64_t paddr, uint64_t size);

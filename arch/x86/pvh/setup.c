@@ -21,7 +21,9 @@
 #include <tinypv/hypervisor.h>
 #include <tinypv/printk.h>
 #include <tinypv/shutdown.h>
+#include <tinypv/events.h>
 #include <arch/hypercall.h>
+#include <arch/ring_check.h>
 #include <arch/processor.h>
 #include <xen/hvm/params.h>
 #include <xen/hvm/hvm_op.h>
@@ -41,10 +43,18 @@ static uint8_t shared_info_page[PAGE_SIZE] __aligned(PAGE_SIZE)
 
 /*
  * Every byte written to I/O port 0xe9 by an HVM or PVH domain is caught by
- * Xen (release builds too), collected per line and printed in Xen's own
- * log as "(dN) line": `xl dmesg` shows it. Xen drops unprintable bytes
- * itself; the '\r' of the console's "\r\n" is dropped here too, so that
- * the line stays clean.
+ * Xen (every build: hvm_print_line() in xen/arch/x86/hvm/hvm.c), collected
+ * per line and logged as "(dN) line" at guest *debug* level
+ * (XENLOG_G_DEBUG). Whether anybody sees it depends on Xen's guest_loglvl:
+ * a debug build of Xen prints everything, but a release build (what
+ * distributions ship) defaults to guest_loglvl=none/warning and drops it,
+ * so on a stock host these lines reach neither `xl dmesg` nor the serial
+ * console. Xen's command-line option guest_loglvl=all shows them (or, at
+ * run time, `xl set-parameters guest_loglvl=all` in dom0); "info" is not
+ * enough. The test bed boots Xen with it (tools/testbed/boot), which hides
+ * the default; the case pvh-quiet-log shows it. Xen drops unprintable
+ * bytes itself; the '\r' of the console's "\r\n" is dropped here too, so
+ * that the line stays clean.
  */
 void pvh_debug_write(const char *s, size_t n)
 {
@@ -61,7 +71,9 @@ void arch_early_write(const char *s, size_t n)
 /*
  * Before hypercalls work there is no way to tell Xen "crash": say why on
  * port 0xe9 and halt with interrupts off, which Xen takes as the vCPU going
- * down (and the domain, its only vCPU gone, as powered off).
+ * down (and the domain, its only vCPU gone, as powered off). The reason is
+ * visible only where port 0xe9 is (guest_loglvl=all on a release Xen, see
+ * pvh_debug_write()); elsewhere the domain just powers off, silently.
  */
 void pvh_early_stop(const char *msg)
 {
@@ -89,6 +101,7 @@ void arch_init_hypercalls(void)
 {
     pvh_hypercall_init();
 
+    /* These stops are said on port 0xe9 too (the ring is not known yet). */
     if ( !pvh_phys_mapped(start_info_paddr, sizeof(*start_info)) )
     {
         printk("tinypv: no hvm_start_info (%%ebx = 0x%x): not started "
@@ -162,6 +175,7 @@ void arch_map_shared_info(struct boot_info *bi)
     bi->nr_pages = count_ram_pages();
 }
 
+/* Said on port 0xe9: see find_ring() for why. */
 static bool get_param(uint32_t index, uint64_t *value)
 {
     struct xen_hvm_param p = { .domid = DOMID_SELF, .index = index };
@@ -169,38 +183,56 @@ static bool get_param(uint32_t index, uint64_t *value)
 
     if ( rc )
     {
-        printk("pvh: HVMOP_get_param(%u): error %ld\n", index, rc);
+        early_printk("pvh: HVMOP_get_param(%u): error %ld\n", index, rc);
         return false;
     }
     *value = p.value;
     return true;
 }
 
-/* A ring named by HVM parameters: its frame is ours, identity-mapped. */
+/*
+ * A ring named by HVM parameters: its frame is ours, identity-mapped. Both
+ * parameters are 64-bit values the toolstack set; ring_problem() (shared
+ * with PV) checks them as they are, before the port is narrowed to an
+ * evtchn_port_t or the frame shifted into an address.
+ *
+ * Everything here is said with early_printk(), on port 0xe9: at boot that
+ * is where printk goes anyway (the console ring is not set up yet), and
+ * after a restore (pvh_find_rings() from arch_suspend()) the console
+ * driver still holds the old domain's port until console_resume(), so a
+ * printk would write the ring and notify a port that is no longer the
+ * console's.
+ */
 static void find_ring(struct boot_ring *ring, const char *name,
                       uint32_t pfn_param, uint32_t port_param)
 {
     uint64_t gfn = 0, port = 0;
+    const char *problem;
 
     ring->present = false;
+    ring->page = NULL;
     ring->pfn = ~0UL;
+    ring->frame = 0;
+    ring->port = 0;
+    ring->how = "refused";
     if ( !get_param(pfn_param, &gfn) || !get_param(port_param, &port) )
         return;
     ring->frame = gfn;
-    ring->port = port;
-    if ( gfn == 0 || !pvh_phys_mapped(gfn << PAGE_SHIFT, PAGE_SIZE) )
+    problem = ring_problem(gfn, port, PVH_MAX_GFN, NR_EVENT_PORTS);
+    if ( problem )
     {
-        printk("%s: no usable ring page (gfn 0x%llx)\n", name,
-               (unsigned long long)gfn);
+        early_printk("%s: ring at gfn 0x%llx, event channel %llu refused: "
+                     "%s; the %s stays off\n", name, (unsigned long long)gfn,
+                     (unsigned long long)port, problem, name);
         return;
     }
+    ring->port = (evtchn_port_t)port;
     ring->page = pvh_phys_to_virt(gfn << PAGE_SHIFT);
     ring->pfn = gfn;
     ring->how = "identity map";
     ring->present = true;
-    /* Before console_init(): this line goes to port 0xe9 (xl dmesg). */
-    printk("pvh: %s ring at gfn 0x%llx, event channel %u\n", name,
-           (unsigned long long)gfn, ring->port);
+    early_printk("pvh: %s ring at gfn 0x%llx, event channel %u\n", name,
+                 (unsigned long long)gfn, ring->port);
 }
 
 /* The rings from the HVM parameters (again after a restore: new ports). */
@@ -212,7 +244,10 @@ void pvh_find_rings(struct boot_info *bi)
               HVM_PARAM_STORE_EVTCHN);
 }
 
-/* Step 3: the console and xenstore rings, from HVM parameters. */
+/*
+ * Step 3: the console and xenstore rings, from HVM parameters. Like every
+ * line before console_init(), these go to port 0xe9 only.
+ */
 void arch_find_rings(struct boot_info *bi)
 {
     printk("tinypv: PVH entry, hvm_start_info at 0x%x; console ring next\n",

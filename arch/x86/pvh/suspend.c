@@ -22,6 +22,12 @@
  *
  * The hypercall returns 0 in a new domain and 1 when cancelled (xl save -c,
  * a checkpoint, a failed save): then nothing changed at all.
+ *
+ * Nothing here may printk in a new domain: the console driver still holds
+ * the old domain's event channel until kernel/suspend.c calls
+ * console_resume(), so a printk would write the ring and notify a port
+ * that is no longer the console's. What pvh_find_rings() says (the new
+ * ports, or a refused ring) goes to port 0xe9 instead (early_printk).
  */
 #include <tinypv/platform.h>
 #include <arch/hypercall.h>

@@ -13,20 +13,23 @@
  * on a vector of the guest's choosing:
  *
  *   - HVM_PARAM_CALLBACK_IRQ with HVM_PARAM_CALLBACK_TYPE_VECTOR in its
- *     top byte: one vector for the domain, delivered to vCPU 0 only, and
- *     injected by Xen directly, bypassing the virtual local APIC: no EOI.
- *     Xen injects it whenever evtchn_upcall_pending is set and IF is 1,
- *     like a level-triggered line that the dispatcher lowers by clearing
- *     the flag.
+ *     top byte: one vector number for the whole domain, injected by Xen
+ *     directly, bypassing the virtual local APIC: no EOI. Xen injects it
+ *     into any vCPU whose own evtchn_upcall_pending is set while its IF is
+ *     1 (hvm_vcpu_has_pending_irq()), like a level-triggered line per vCPU
+ *     that the dispatcher lowers by clearing the flag. (It is the other
+ *     callback types, a GSI or a PCI INTx line, that only vCPU 0 gets.)
  *   - HVMOP_set_evtchn_upcall_vector: a vector per vCPU, delivered through
  *     the local APIC like any interrupt, so each one needs an EOI write to
  *     the APIC (an emulated MMIO or MSR access: a VM exit per event).
  *
  * tinypv uses the first. It runs on one vCPU, has no local APIC driver,
  * and the global vector keeps the entry code as small as PV's: save, call
- * the dispatcher, iret. The per-vCPU vector is what an SMP kernel needs
- * (and what Xen prefers for new multi-vCPU guests); adding it would mean an
- * APIC EOI in entry.S and one call per vCPU here.
+ * the dispatcher, iret. An SMP kernel could keep it (each vCPU takes the
+ * vector for its own events), as long as every vCPU installs the same
+ * vector in its IDT; the per-vCPU vector is what Xen prefers for new
+ * multi-vCPU guests, at the price of an APIC EOI in entry.S and one call
+ * per vCPU here.
  */
 #include <arch/traps.h>
 #include <arch/hypercall.h>

@@ -14,6 +14,7 @@
 . /tinypv/lib.sh
 . /tinypv/suspend.sh
 . /tinypv/hostile.sh
+. /tinypv/early.sh
 
 PLATFORMS=pv
 CASES=""
@@ -484,6 +485,8 @@ run_platform() {
     wanted floods && case_output_flood_throttled
     wanted floods && case_input_flood_1m
     wanted suspend && suspend_cases
+    # PVH's early output and refused rings (early.sh).
+    [ "$1" = pvh ] && wanted early && early_cases
 }
 
 host_facts

@@ -232,7 +232,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
 
 # Each test: tests/host/test_NAME.c plus the kernel sources listed here.
 HOST_TESTS := format string cksum cmdline ring line_editor shell_parse time \
-    xs_ring xs_proto symbols start_info dispatch
+    xs_ring xs_proto symbols start_info dispatch control
 test_format_SRCS  := lib/format.c
 test_string_SRCS  := lib/string.c
 test_cksum_SRCS   := lib/cksum.c
@@ -246,6 +246,7 @@ test_xs_proto_SRCS := xenstore/xs_proto.c
 test_symbols_SRCS  := kernel/symbols.c tests/host/printk_stub.c
 test_start_info_SRCS := arch/x86/pv/start_info_check.c lib/string.c
 test_dispatch_SRCS := events/dispatch.c
+test_control_SRCS  := kernel/control.c lib/calendar.c lib/div64.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 

@@ -22,10 +22,18 @@
  *
  * The hypercall returns 0 in a new domain and 1 when cancelled (xl save -c,
  * a checkpoint, a failed save): then nothing changed at all.
+ *
+ * So there is nothing to check before the request is acknowledged
+ * (arch_suspend_check()): a PVH guest prepares nothing that could fail.
  */
 #include <tinypv/platform.h>
 #include <arch/hypercall.h>
 #include "pvh.h"
+
+int arch_suspend_check(struct boot_info *bi)
+{
+    return 0;
+}
 
 int arch_suspend(struct boot_info *bi)
 {

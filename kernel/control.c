@@ -18,14 +18,25 @@
  * its own), between our read and our write: outside a transaction we
  * would then clear a request we never saw, or acknowledge one that was
  * withdrawn. In one, xenstored refuses our commit (EAGAIN) if the key
- * changed after we read it, and we read again.
+ * changed after we read it, and we read again. Every transaction we start
+ * is ended, whatever happens in it: xenstored lets a domain hold only a
+ * few open (10 by default), and once they are used up every later request
+ * of the toolstack would fail to be taken.
  *
- * A request tinypv cannot honour would not be acknowledged at all: that
- * is how the toolstack learns it was refused (libxl gives up after its
- * 60 s wait, "guest didn't acknowledge suspend", instead of waiting
- * another 60 s for a suspend that an acknowledgement would promise).
- * Today every request is honoured; suspend acknowledges first, as libxl
- * waits for that before it waits for the domain to suspend.
+ * A value too long for our buffer is no request we know (xl writes one
+ * word, or one key for sysrq): it is cleared like a request, so that it
+ * does not linger, reported once, and not acted on.
+ *
+ * A request tinypv cannot honour is not acknowledged: that is the only
+ * refusal the protocol has: libxl takes any value of the key but the
+ * request itself as the acknowledgement, and after that it waits only for
+ * the domain to shut down.
+ * So everything that can stop a suspend is checked before the
+ * acknowledgement (suspend_check(): the xenstore and the platform layers);
+ * a refused "suspend" stays in the key, and libxl gives up after its 60 s
+ * wait with "guest didn't acknowledge suspend, cancelling request". Once
+ * acknowledged, the suspend hypercall is made: only Xen can still refuse
+ * it (kernel/suspend.c says what libxl sees then).
  */
 #include <tinypv/control.h>
 #include <tinypv/xenstore.h>
@@ -61,29 +72,51 @@ static void after_message(void)
 
 #define CONTROL_TX_ATTEMPTS 5
 
-/* Whether to acknowledge a request; true for everything we can carry out. */
+/*
+ * Whether a request can be carried out now. Asked before the request is
+ * acknowledged; one it refuses is left in the key unacknowledged. The
+ * function says why on the console. NULL: every request is taken.
+ */
 typedef bool (*accept_fn)(const char *request);
 
-static bool accept_all(const char *request)
+/* What a look at a control key found, once its transaction was ended. */
+enum request {
+    REQUEST_NONE,       /* empty or absent: our acknowledgement, or none yet */
+    REQUEST_TAKEN,      /* in buf, acknowledged: carry it out */
+    REQUEST_LEFT,       /* in buf, refused by accept(): left unacknowledged */
+    REQUEST_TOO_LONG,   /* longer than buf: cleared, not to be carried out */
+};
+
+/* Sort what the read in the transaction found. */
+static enum request classify(int read_rc, const char *buf, accept_fn accept)
 {
-    return true;
+    if ( read_rc == -EOVERFLOW )
+        return REQUEST_TOO_LONG;
+    if ( read_rc == -ENOENT || buf[0] == '\0' )
+        return REQUEST_NONE;
+    if ( accept && !accept(buf) )
+        return REQUEST_LEFT;
+    return REQUEST_TAKEN;
 }
 
 /*
- * One attempt: in transaction tx, read key into buf and, if accept() says
- * so, clear it. Returns 0 (buf holds the request, or "" if none), or -errno;
- * -EAGAIN from the commit means: the key changed meanwhile, try again.
+ * One attempt, in transaction tx, which it always ends: read key into buf,
+ * and clear the key if the request is taken (or too long to be one).
+ * Returns 0 (*what says what was found), or -errno; -EAGAIN from the
+ * commit means: the key changed meanwhile, try again.
  */
 static int read_and_ack(xs_tx_t tx, const char *key, char *buf, size_t size,
-                        accept_fn accept)
+                        accept_fn accept, enum request *what)
 {
     int rc = xs_tx_read(tx, key, buf, size);
 
-    if ( rc == -ENOENT )
-        buf[0] = '\0';
-    else if ( rc < 0 )
+    if ( rc < 0 && rc != -ENOENT && rc != -EOVERFLOW )
+    {
+        xs_transaction_end(tx, false);
         return rc;
-    if ( buf[0] == '\0' || !accept(buf) )
+    }
+    *what = classify(rc, buf, accept);
+    if ( *what == REQUEST_NONE || *what == REQUEST_LEFT )
         return xs_transaction_end(tx, false);   /* nothing to write */
     rc = xs_tx_write(tx, key, "");
     if ( rc < 0 )
@@ -95,13 +128,14 @@ static int read_and_ack(xs_tx_t tx, const char *key, char *buf, size_t size,
 }
 
 /*
- * Read a control key and acknowledge the request in it, atomically; false
- * if there is no request (an empty key: our own acknowledgement, or no
- * request yet). A request accept() refuses is returned unacknowledged.
+ * Read a control key and acknowledge the request in it, atomically.
+ * Returns REQUEST_TAKEN with the request in buf, or what else was found:
+ * REQUEST_NONE also when the key could not be read (said so here).
  */
-static bool take_request(const char *key, char *buf, size_t size,
-                         accept_fn accept)
+static enum request take_request(const char *key, char *buf, size_t size,
+                                 accept_fn accept)
 {
+    enum request what = REQUEST_NONE;
     xs_tx_t tx;
     int rc = -EAGAIN;
 
@@ -109,32 +143,48 @@ static bool take_request(const char *key, char *buf, size_t size,
     {
         rc = xs_transaction_start(&tx);
         if ( rc == 0 )
-            rc = read_and_ack(tx, key, buf, size, accept);
+            rc = read_and_ack(tx, key, buf, size, accept, &what);
     }
     if ( rc < 0 )
     {
         printk("control: cannot take the request in %s: %s\n", key,
                xs_strerror(rc));
-        return false;
+        return REQUEST_NONE;
     }
-    return buf[0] != '\0';
+    if ( what == REQUEST_TOO_LONG )
+    {
+        printk("\ncontrol: the request in %s is %u bytes or longer, not one "
+               "we know; cleared and ignored\n", key, (unsigned int)size);
+        after_message();
+    }
+    else if ( what == REQUEST_LEFT )
+    {
+        printk("control: '%s' in %s left unacknowledged; the toolstack "
+               "gives up on it after its own wait (libxl: 60 s)\n", buf, key);
+        after_message();
+    }
+    return what;
 }
 
 /*
- * Every request is taken: suspend too (kernel/suspend.c). The accept()
- * hook stays for requests a port of tinypv cannot honour: those are left
- * unacknowledged, which is how the toolstack learns it was refused.
+ * Poweroff and reboot are always carried out. A suspend is checked first
+ * (suspend_check() says why not), so that it is refused before, never
+ * after, the acknowledgement.
  */
 static bool can_honour(const char *request)
 {
-    return true;
+    if ( strcmp(request, "suspend") != 0 )
+        return true;
+    printk("\n");          /* the check's words, or suspend's, start a line */
+    return suspend_check() == 0;
 }
 
 static void shutdown_requested(void *ctx, const char *path, const char *token)
 {
     char request[32];
 
-    if ( !take_request(SHUTDOWN_KEY, request, sizeof(request), can_honour) )
+    if ( take_request(SHUTDOWN_KEY, request, sizeof(request),
+                      can_honour) != REQUEST_TAKEN )
         return;
     if ( strcmp(request, "poweroff") == 0 || strcmp(request, "halt") == 0 )
     {
@@ -149,10 +199,10 @@ static void shutdown_requested(void *ctx, const char *path, const char *token)
     if ( strcmp(request, "suspend") == 0 )
     {
         /*
-         * Acknowledged above (the key is empty again): libxl waits for
-         * that, then for the domain to shut down with reason suspend.
+         * Checked and acknowledged above (the key is empty again): libxl
+         * waits for that, then for the domain to shut down with reason
+         * suspend, which suspend_domain() now does.
          */
-        printk("\n");
         suspend_domain();
     }
     else
@@ -186,7 +236,7 @@ static void sysrq_requested(void *ctx, const char *path, const char *token)
 {
     char key[8];
 
-    if ( !take_request(SYSRQ_KEY, key, sizeof(key), accept_all) )
+    if ( take_request(SYSRQ_KEY, key, sizeof(key), NULL) != REQUEST_TAKEN )
         return;
     printk("\n");
     switch ( key[0] )
@@ -202,7 +252,11 @@ static void sysrq_requested(void *ctx, const char *path, const char *token)
         trigger_fault("panic");
         break;
     default:
-        printk("sysrq: unknown key '%c'; ", key[0]);
+        /* dom0's byte, shown safely: a control byte would act on a terminal. */
+        if ( key[0] >= 0x20 && key[0] < 0x7f )
+            printk("sysrq: unknown key '%c'; ", key[0]);
+        else
+            printk("sysrq: unknown key 0x%02x; ", (unsigned char)key[0]);
         sysrq_help();
         break;
     }

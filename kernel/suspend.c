@@ -1,9 +1,14 @@
 /*
  * suspend.c: the generic half of suspend and resume.
  *
- *   quiesce     no xenstore request in flight, the console drained, upcalls
- *               masked: nothing half-done may be copied, and nothing may
- *               arrive that the copy would lose
+ *   check       before the request is acknowledged (suspend_check(), from
+ *               kernel/control.c): no xenstore request in flight, and what
+ *               the platform needs (arch_suspend_check()). A request that
+ *               fails here is left unacknowledged: the toolstack's refusal.
+ *   quiesce     the console drained, upcalls masked: nothing half-done may
+ *               be copied, and nothing may arrive that the copy would lose
+ *               (a watch function runs between xenstore requests, and the
+ *               check found none in flight)
  *   clocks      note the kernel's clock and the wall clock
  *   platform    arch_suspend(): make the image portable, suspend, and
  *               return with shared_info mapped again
@@ -15,6 +20,13 @@
  *               new domid. Same domain: all of that still holds; only the
  *               timer is programmed again.
  *   report      one line: what happened and how long the domain was away
+ *
+ * After the acknowledgement only Xen can refuse: SCHEDOP_shutdown fails
+ * only if it cannot read its argument, or (under a PV shim) if the host
+ * below refused. libxl, told the request was taken, then waits only for
+ * the domain to shut down with reason suspend, and nothing the guest
+ * could write would end that wait early: it ends after 60 s with "guest
+ * did not suspend, timed out". The console says so at once.
  */
 #include <tinypv/suspend.h>
 #include <tinypv/platform.h>
@@ -65,8 +77,25 @@ static void report(int rc, uint64_t away_ns)
                "after %llu.%03u s away\n", xs_domid(), (unsigned long long)s,
                ms);
     else
-        printk("resume: the domain did not suspend (error %d); carrying on\n",
-               rc);
+        printk("suspend: Xen refused to suspend the domain (error %d); "
+               "carrying on. The toolstack was told the request was taken: "
+               "it gives up after its own wait (libxl: 60 s)\n", rc);
+}
+
+int suspend_check(void)
+{
+    int rc = 0;
+
+    if ( !xenstore_idle() )
+    {
+        printk("suspend: a xenstore request is in flight; cannot suspend\n");
+        rc = -EBUSY;
+    }
+    if ( rc == 0 )
+        rc = arch_suspend_check(boot_info_writable());
+    if ( rc )
+        stats.refused++;
+    return rc;
 }
 
 int suspend_domain(void)
@@ -76,12 +105,6 @@ int suspend_domain(void)
     uint64_t away;
     int rc;
 
-    if ( !xenstore_idle() )
-    {
-        stats.refused++;
-        printk("suspend: a xenstore request is in flight; not suspending\n");
-        return -EBUSY;
-    }
     printk("suspend: the toolstack asked to suspend; suspending\n");
     /*
      * Drained, so that no byte is left for the old backend to read after
@@ -93,7 +116,7 @@ int suspend_domain(void)
 
     flags = upcall_save_and_mask();
     time_suspend();
-    rc = arch_suspend(bi);     /* < 0: refused, and the platform said why */
+    rc = arch_suspend(bi);     /* < 0: Xen refused the hypercall */
     away = time_resume();
     if ( rc == SUSPEND_NEW_DOMAIN )
     {

@@ -36,13 +36,23 @@ void arch_init_traps(void);
 void arch_early_write(const char *s, size_t n);
 
 /*
+ * Whether this platform can suspend the domain as it is: everything
+ * arch_suspend() would otherwise find wrong after the request was
+ * acknowledged. 0, or -errno after saying why on the console. Called
+ * before the acknowledgement (kernel/suspend.c's suspend_check()), and
+ * nothing it checks changes between then and arch_suspend().
+ */
+int arch_suspend_check(struct boot_info *bi);
+
+/*
  * Suspend the domain for xl save / xl migrate (kernel/suspend.c calls it
- * with upcalls masked, the console flushed and xenstore idle): do what the
- * toolstack needs of this platform, make the suspend hypercall, and on
- * return have shared_info mapped again (bi->shared_info) and, in a new
- * domain, bi's rings found again. Returns SUSPEND_NEW_DOMAIN (the
- * hypercall's 0), SUSPEND_CANCELLED (its 1: the same domain goes on), or
- * -errno: nothing was suspended, the domain is as it was.
+ * after arch_suspend_check() said yes, with upcalls masked, the console
+ * flushed and xenstore idle): do what the toolstack needs of this
+ * platform, make the suspend hypercall, and on return have shared_info
+ * mapped again (bi->shared_info) and, in a new domain, bi's rings found
+ * again. Returns SUSPEND_NEW_DOMAIN (the hypercall's 0), SUSPEND_CANCELLED
+ * (its 1: the same domain goes on), or Xen's -errno if it refused the
+ * hypercall: nothing was suspended, the domain is as it was.
  */
 #define SUSPEND_NEW_DOMAIN  0
 #define SUSPEND_CANCELLED   1

@@ -1,9 +1,10 @@
 /*
  * suspend.h: xl save, xl restore, xl save -c and xl migrate.
  *
- * The toolstack asks for a suspend by writing "suspend" to control/shutdown
- * (kernel/control.c acknowledges it and calls suspend_domain()). The
- * domain then quiesces, hands itself to the toolstack in a state it can
+ * The toolstack asks for a suspend by writing "suspend" to control/shutdown.
+ * kernel/control.c asks suspend_check() first: a request it refuses is left
+ * unacknowledged, the protocol's only way to say no. Otherwise control.c
+ * acknowledges it and calls suspend_domain(). The domain then quiesces, hands itself to the toolstack in a state it can
  * copy, and continues either in a new domain (restored, or migrated) or,
  * if the suspend was cancelled or was a checkpoint, in the same one.
  * docs/10-suspend.md tells the whole story.
@@ -15,10 +16,19 @@
 #include <tinypv/boot_info.h>
 
 /*
- * Suspend now. Returns once the domain runs again: SUSPEND_NEW_DOMAIN or
- * SUSPEND_CANCELLED (<tinypv/platform.h>), or -errno if it did not suspend
- * at all (said why on the console). Must not be called from an upcall or
- * in the middle of a xenstore request: a watch function is the place.
+ * Can the domain suspend now? Everything that could stop a suspend and can
+ * be known before trying: no xenstore request in flight, and what the
+ * platform needs (arch_suspend_check()). 0, or -errno after saying why on
+ * the console (and counting a refusal). Asked before acknowledging.
+ */
+int suspend_check(void);
+
+/*
+ * Suspend now, after suspend_check() said yes. Returns once the domain
+ * runs again: SUSPEND_NEW_DOMAIN or SUSPEND_CANCELLED (<tinypv/platform.h>),
+ * or -errno if Xen refused the suspend hypercall (said on the console).
+ * Must not be called from an upcall or in the middle of a xenstore
+ * request: a watch function is the place.
  */
 int suspend_domain(void);
 
@@ -26,7 +36,8 @@ struct suspend_stats {
     uint32_t suspends;          /* suspend hypercalls made */
     uint32_t restored;          /* ... that returned in a new domain */
     uint32_t cancelled;         /* ... that returned "cancelled" (same domain) */
-    uint32_t refused;           /* requests not carried out */
+    uint32_t refused;           /* requests not carried out: refused by
+                                   suspend_check(), or by Xen */
     uint64_t last_away_ns;      /* wall-clock time away, the last time */
 };
 void suspend_get_stats(struct suspend_stats *st);

@@ -243,6 +243,35 @@ check_toolstack() {
     reason_is crash
 }
 
+# Twelve over-long control/sysrq values: each reported once and cleared,
+# no transaction left open, so xl shutdown still gets through at once.
+check_sysrq_too_long() {
+    use_case "${PREFIX}sysrq-too-long" || return
+    local ms rc
+    count_is "control: the request in control/sysrq is 8 bytes or longer, not one we know; cleared and ignored" 12
+    count_is "cannot take the request" 0
+    if grep -a -q -E '^sysrq: ' "$CASE_DIR/console.txt"; then
+        fail "no sysrq key acted on (a line starts with 'sysrq: ')"
+    else
+        pass "no sysrq key acted on"
+    fi
+    # xenstore-read prints the value and a newline (an error otherwise).
+    if [ "$(cat "$CASE_DIR/sysrq_after" 2>/dev/null || echo missing)" = "" ]; then
+        pass "control/sysrq is empty again after the last write"
+    else
+        fail "control/sysrq is empty again after the last write (dom0 read '$(cat "$CASE_DIR/sysrq_after" 2>/dev/null)')"
+    fi
+    rc=$(cat "$CASE_DIR/xl_shutdown.rc" 2>/dev/null)
+    ms=$(cat "$CASE_DIR/shutdown_ms" 2>/dev/null || echo 99999)
+    if [ "$rc" = 0 ] && [ "$ms" -le 10000 ]; then
+        pass "xl shutdown -w after twelve over-long sysrq values returned 0 after $ms ms"
+    else
+        fail "xl shutdown -w after twelve over-long sysrq values: exit '$rc' after $ms ms (0 within 10 s wanted)"
+    fi
+    last_line_is "tinypv: the toolstack asked for poweroff; shutting down"
+    reason_is poweroff
+}
+
 # burst_figures: the kernel's own report of how the burst went.
 burst_figures() {
     sed -n 's/^burst: \([0-9]* bytes in .*\)$/\1/p' "$CASE_DIR/console.txt"
@@ -679,6 +708,7 @@ check_all_cases() {
     [ "$PLATFORM" = pv ] && wanted_group boot && check_boot_legacy
     wanted_group time && check_time
     wanted_group toolstack && check_toolstack
+    wanted_group control && check_sysrq_too_long
     wanted_group input && check_input_flood
     if wanted_group faults; then
         check_fault pagefault "*** exception 14: page fault at eip 0x"

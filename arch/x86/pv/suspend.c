@@ -19,6 +19,13 @@
  *     start_info as the extra argument: it stays in %edx, where the save
  *     code finds (and turns into a PFN) the page to rewrite on restore.
  *
+ * Everything that could make it impossible is checked before the request
+ * is acknowledged (arch_suspend_check()): the rings and start_info must be
+ * frames of our own P2M, and the P2M must have a shape the save code can
+ * read. None of that changes at run time (only a restore changes frames,
+ * and it comes through here), so arch_suspend() does not check again:
+ * after the acknowledgement it always makes the hypercall.
+ *
  * The hypercall returns twice as often as it is made, in a sense: with 0
  * in a new domain (restored, or at the far end of a migration: start_info
  * now holds new MFNs, a new shared_info address and new event channels),
@@ -39,8 +46,8 @@ struct start_info_frames {
     xen_pfn_t console_mfn;
 };
 
-/* Check everything first: a refusal must leave the domain untouched. */
-static int check_suspendable(const start_info_t *si, xen_pfn_t *si_mfn)
+/* What the save and the restore will need of start_info's frames. */
+static int check_frames(const start_info_t *si)
 {
     if ( mm_mfn_to_pfn(si->store_mfn) < 0 ||
          mm_mfn_to_pfn(si->console.domU.mfn) < 0 )
@@ -51,11 +58,32 @@ static int check_suspendable(const start_info_t *si, xen_pfn_t *si_mfn)
                (unsigned long)si->console.domU.mfn);
         return -EINVAL;
     }
-    *si_mfn = mm_virt_to_mfn(si);
-    if ( !*si_mfn )
+    if ( !mm_virt_to_mfn(si) )
     {
         printk("suspend: start_info is outside the bootstrap mapping; "
                "cannot suspend\n");
+        return -EINVAL;
+    }
+    return 0;
+}
+
+/*
+ * Before the acknowledgement: a refusal leaves the domain untouched. The
+ * P2M is published again here (cheap), which also checks its shape: what
+ * the save code reads must be there before the toolstack sees the ack.
+ */
+int arch_suspend_check(struct boot_info *bi)
+{
+    int rc = check_frames(pv_start_info());
+    const char *problem;
+
+    if ( rc )
+        return rc;
+    problem = mm_publish_p2m(bi->shared_info);
+    if ( problem )
+    {
+        printk("suspend: the P2M cannot be published (%s); cannot suspend\n",
+               problem);
         return -EINVAL;
     }
     return 0;
@@ -83,21 +111,9 @@ int arch_suspend(struct boot_info *bi)
     start_info_t *si = pv_start_info();
     struct sched_shutdown request = { .reason = SHUTDOWN_suspend };
     struct start_info_frames saved;
+    xen_pfn_t si_mfn = mm_virt_to_mfn(si);     /* checked: not 0 */
     const char *problem;
-    xen_pfn_t si_mfn;
     long rc;
-
-    /* Cheap, and catches a lost one; first, as it names a refused list. */
-    problem = mm_publish_p2m(bi->shared_info);
-    if ( problem )
-    {
-        printk("suspend: the P2M cannot be published (%s); cannot suspend\n",
-               problem);
-        return -EINVAL;
-    }
-    rc = check_suspendable(si, &si_mfn);
-    if ( rc )
-        return (int)rc;
 
     make_pseudo_physical(si, &saved);
     unmap_shared_info();            /* from here: no shared_info */

@@ -28,10 +28,18 @@
  * console_resume(), so a printk would write the ring and notify a port
  * that is no longer the console's. What pvh_find_rings() says (the new
  * ports, or a refused ring) goes to port 0xe9 instead (early_printk).
+ *
+ * A PVH guest prepares nothing that could fail, so there is nothing to
+ * check before the request is acknowledged (arch_suspend_check()).
  */
 #include <tinypv/platform.h>
 #include <arch/hypercall.h>
 #include "pvh.h"
+
+int arch_suspend_check(struct boot_info *bi)
+{
+    return 0;
+}
 
 int arch_suspend(struct boot_info *bi)
 {

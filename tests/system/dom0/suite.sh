@@ -137,6 +137,31 @@ case_toolstack() {
     guest_wait_end 30
 }
 
+# A control/sysrq value too long for the guest's 8-byte buffer,
+# written twelve times (more than the 10 transactions xenstored lets a
+# domain hold open), each taken before the next; then xl shutdown. A guest
+# that leaves a transaction open on each cannot take the shutdown request.
+# The wait matches the report of a fixed kernel and the error an old one
+# prints ("cannot take the request in control/sysrq: ..."), so that an
+# old kernel fails the checks rather than hanging the suite.
+case_sysrq_too_long() {
+    guest_start "${PREFIX}sysrq-too-long" "$IMAGE" "" || return
+    guest_wait_text "tinypv> " 1 30
+    id=$(cat "$GDIR/domid")
+    i=0
+    while [ $i -lt 12 ]; do
+        i=$((i + 1))
+        xenstore-write "/local/domain/$id/control/sysrq" 0123456789abc
+        guest_wait_text "request in control/sysrq" $i 20
+    done
+    xenstore-read "/local/domain/$id/control/sysrq" >"$GDIR/sysrq_after" 2>&1
+    start=$(now_ms)
+    timeout 60 xl shutdown -w "$GUEST" >"$GDIR/xl_shutdown.log" 2>&1
+    echo $? >"$GDIR/xl_shutdown.rc"
+    echo $(($(now_ms) - start)) >"$GDIR/shutdown_ms"
+    guest_wait_end 30
+}
+
 case_sysrq_crash() {
     guest_start "${PREFIX}sysrq-crash" "$IMAGE" "" || return
     guest_wait_text "tinypv> " 1 30
@@ -473,6 +498,7 @@ run_platform() {
     wanted toolstack && case_toolstack
     wanted toolstack && case_reboot
     wanted toolstack && case_sysrq_crash
+    wanted control && case_sysrq_too_long
     wanted input && case_input_flood
     if wanted faults; then
         for kind in pagefault invalid divide gp panic; do

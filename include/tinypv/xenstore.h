@@ -73,6 +73,12 @@ int xs_rm(const char *path);
  * xs_transaction_end(tx, true), or nothing, and that commit fails with
  * -EAGAIN if anything the transaction read was changed meanwhile by
  * somebody else: then start again. XS_NO_TX: outside any transaction.
+ *
+ * xenstored allows a domain 10 open transactions, so every one started
+ * must be ended, on every path, error paths included. The client ends the
+ * ones its caller cannot: a start that returned -ETIMEDOUT but whose
+ * answer comes later, and an end that could not be sent (-ETIMEDOUT, the
+ * ring full): both are thrown away ("F") from xenstore_process().
  */
 typedef uint32_t xs_tx_t;
 #define XS_NO_TX ((xs_tx_t)0)

@@ -673,6 +673,32 @@ static void rewatch_all(void)
     }
 }
 
+/*
+ * The ring is a new xenstored's now (see xs_ring_reconnect()): what the old
+ * one sent and we had not read, whole messages or part of one, dies with
+ * it, and so do its transactions. No call is waiting for an answer here
+ * (suspend_domain() suspends only when xenstore_idle()), so no caller is
+ * left hanging; the answers lost are those of requests that had failed
+ * already (-ETIMEDOUT), and events, which rewatch_all() brings back.
+ */
+static void reconnect_ring(struct xenstore_domain_interface *page)
+{
+    struct xs_ring_leftovers left;
+
+    xs_ring_reconnect(&ring, page, &left);
+    if ( left.half_read )
+        printk("xenstore: a message was half read when the domain was "
+               "saved; dropped\n");
+    if ( left.rsp_dropped )
+        printk("xenstore: the old xenstored left %u bytes unread in the "
+               "reply ring; dropped\n", left.rsp_dropped);
+    if ( left.req_unread )
+        printk("xenstore: the old xenstored did not read %u request "
+               "bytes; the new one will answer them\n", left.req_unread);
+    xs_orphans_reconnect(&orphans, left.req_unread != 0);
+    ring_failed();                  /* says so if the indices made no sense */
+}
+
 int xenstore_resume(const struct boot_ring *r, bool new_domain)
 {
     if ( !connected )
@@ -688,9 +714,13 @@ int xenstore_resume(const struct boot_ring *r, bool new_domain)
         printk("xenstore: no xenstore ring after the restore; no xenstore\n");
         return -EIO;
     }
-    /* The indices are in the page, copied with it: only its address moves. */
+    /*
+     * A new xenstored connection on the same page. Its indices are not
+     * what we left: C xenstored zeroes them when the domain is introduced,
+     * and libxc zeroes a PVH domain's whole page; only under oxenstored
+     * does a PV page keep them, with whatever the old xenstored had sent.
+     */
     store_port = r->port;
-    ring.intf = r->page;
     if ( evtchn_bind_handler(store_port, store_event, NULL, "xenstore") )
     {
         connected = false;
@@ -698,6 +728,7 @@ int xenstore_resume(const struct boot_ring *r, bool new_domain)
                store_port);
         return -EBUSY;
     }
+    reconnect_ring(r->page);
     rewatch_all();
     return learn_domid();
 }

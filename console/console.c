@@ -320,7 +320,8 @@ void console_resume(const struct boot_ring *ring, bool new_domain)
     if ( evtchn_bind_handler(console_port, console_event, NULL, "console") )
         printk("console: cannot bind event channel %u; no input\n",
                console_port);
-    input_pending = true;       /* input typed before the save is still there */
+    input_pending = true;       /* PV: input typed before the save is still
+                                   there (PVH: the page came back zeroed) */
 }
 
 bool console_input_pending(void)

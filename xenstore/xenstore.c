@@ -18,6 +18,12 @@
  * watch can be lost behind the others, and the function reads the node
  * (the state, not the event, is what counts).
  *
+ * Transactions nobody holds: a transaction start that timed out may still
+ * be answered, and an end that could not be sent leaves its transaction
+ * open; either would count against xenstored's quota (10 per domain) for
+ * the domain's whole life. Both are remembered (struct xs_orphans), and
+ * the main loop ends such transactions ("F"), never inside another call.
+ *
  * Budgets: one pass of xenstore_process() reads at most
  * XENSTORE_PUMP_BUDGET messages and then asks to be called again, and a
  * call waiting for its answer checks its deadline at least that often: a
@@ -49,6 +55,7 @@ static uint32_t next_req_id = 1;        /* 0 is never used: it means "none" */
 static int our_domid = -ENOTCONN;
 static uint64_t write_deadline;
 static struct xenstore_stats stats;
+static struct xs_orphans orphans;       /* transactions nobody holds */
 
 struct watch {
     bool used;
@@ -185,6 +192,30 @@ enum pump_result {
     PUMP_FAULT,         /* the ring is given up on */
 };
 
+/*
+ * Is m the late answer to a transaction start we gave up on? A transaction
+ * it opened is queued, and ended by the main loop (end_orphans()).
+ */
+static bool late_start_answer(const struct xs_msg *m)
+{
+    switch ( xs_orphans_answer(&orphans, m) )
+    {
+    case XS_ORPHAN_NOT_LATE:
+        return false;
+    case XS_ORPHAN_NO_TX:
+        break;
+    case XS_ORPHAN_TX_QUEUED:
+        work_pending = true;
+        break;
+    case XS_ORPHAN_TX_LOST:
+        printk("xenstore: the late answer to TRANSACTION_START request %u "
+               "opened a transaction that cannot be ended\n", m->req_id);
+        break;
+    }
+    stats.stray_replies++;
+    return true;
+}
+
 /* Sort one message: the awaited answer, an event, or a stray answer. */
 static bool is_answer(const struct xs_msg *m, uint32_t want_id)
 {
@@ -195,6 +226,8 @@ static bool is_answer(const struct xs_msg *m, uint32_t want_id)
     }
     if ( want_id != 0 && m->req_id == want_id )
         return true;
+    if ( late_start_answer(m) )
+        return false;
     /* An answer after its request timed out, or a confused xenstored. */
     stats.stray_replies++;
     printk("xenstore: dropping a %s message for request %u; %s\n",
@@ -335,11 +368,13 @@ static int send_request(size_t len, uint32_t type)
 /*
  * Send "path\0", then "token\0" if token, then value's bytes (unterminated)
  * if value; wait for the answer. On success *answer points into rx_buf and
- * must be used before the next request.
+ * must be used before the next request. *sent (if not NULL): the request's
+ * id if it went into the ring (xenstored will see it, whatever we return),
+ * 0 if it did not.
  */
 static int request_tx(xs_tx_t tx, uint32_t type, const char *path,
                       const char *token, const char *value,
-                      struct xs_msg *answer)
+                      struct xs_msg *answer, uint32_t *sent)
 {
     struct xs_builder b;
     unsigned long flags;
@@ -347,6 +382,8 @@ static int request_tx(xs_tx_t tx, uint32_t type, const char *path,
     size_t len;
     int rc = usable();
 
+    if ( sent )
+        *sent = 0;
     if ( rc )
         return rc;
     if ( !path )
@@ -367,6 +404,8 @@ static int request_tx(xs_tx_t tx, uint32_t type, const char *path,
     flags = upcall_save_and_mask();
     in_request = true;
     rc = send_request(len, type);
+    if ( rc == 0 && sent )
+        *sent = id;
     if ( rc == 0 )
         rc = wait_for_answer(id, type, answer);
     in_request = false;
@@ -377,13 +416,13 @@ static int request_tx(xs_tx_t tx, uint32_t type, const char *path,
 static int request(uint32_t type, const char *path, const char *token,
                    const char *value, struct xs_msg *answer)
 {
-    return request_tx(XS_NO_TX, type, path, token, value, answer);
+    return request_tx(XS_NO_TX, type, path, token, value, answer, NULL);
 }
 
 int xs_tx_read(xs_tx_t tx, const char *path, char *buf, size_t size)
 {
     struct xs_msg answer;
-    int rc = request_tx(tx, XS_READ, path, NULL, NULL, &answer);
+    int rc = request_tx(tx, XS_READ, path, NULL, NULL, &answer, NULL);
 
     if ( rc == 0 )
         return result(xs_reply_read(&answer, buf, size));
@@ -404,7 +443,7 @@ int xs_tx_write(xs_tx_t tx, const char *path, const char *value)
 
     if ( !value )
         return result(-EINVAL);
-    rc = request_tx(tx, XS_WRITE, path, NULL, value, &answer);
+    rc = request_tx(tx, XS_WRITE, path, NULL, value, &answer, NULL);
     return result(rc ? rc : xs_reply_status(&answer, XS_WRITE));
 }
 
@@ -413,23 +452,63 @@ int xs_write(const char *path, const char *value)
     return xs_tx_write(XS_NO_TX, path, value);
 }
 
-/* The answer is the new transaction's id, in decimal; never 0. */
+/*
+ * The answer is the new transaction's id, in decimal; never 0. A start
+ * that xenstored saw but did not answer in time is remembered: if its
+ * answer comes after all, the transaction it opened is ended.
+ */
 int xs_transaction_start(xs_tx_t *tx)
 {
     struct xs_msg answer;
-    int rc = request(XS_TRANSACTION_START, "", NULL, NULL, &answer);
+    uint32_t sent;
+    int rc = request_tx(XS_NO_TX, XS_TRANSACTION_START, "", NULL, NULL,
+                        &answer, &sent);
 
+    if ( rc == -ETIMEDOUT && sent &&
+         !xs_orphans_start_timed_out(&orphans, sent) )
+        printk("xenstore: too many transaction starts unanswered; one "
+               "answered later will not be ended\n");
     return result(rc ? rc : xs_reply_transaction(&answer, tx));
 }
 
-/* "T" commits, "F" throws the transaction away. */
+/*
+ * "T" commits, "F" throws the transaction away. An end that could not
+ * even be sent (no room in the ring) would leave the transaction open:
+ * it is queued, and thrown away once xenstored makes room.
+ */
 int xs_transaction_end(xs_tx_t tx, bool commit)
 {
     struct xs_msg answer;
+    uint32_t sent;
     int rc = request_tx(tx, XS_TRANSACTION_END, commit ? "T" : "F", NULL,
-                        NULL, &answer);
+                        NULL, &answer, &sent);
 
+    if ( rc == -ETIMEDOUT && !sent && !xs_orphans_queue_end(&orphans, tx) )
+        printk("xenstore: transaction %u cannot be ended; it stays open\n",
+               tx);
     return result(rc ? rc : xs_reply_status(&answer, XS_TRANSACTION_END));
+}
+
+/*
+ * End the transactions nobody holds, from the main loop: never inside
+ * another call. One try each per pass; an end that cannot be sent yet is
+ * queued again (above) and tried the next time xenstored shows life.
+ */
+static void end_orphans(void)
+{
+    unsigned int n = xs_orphans_ends_queued(&orphans), left;
+    uint32_t tx;
+    int rc;
+
+    while ( n-- > 0 && usable() == 0 && xs_orphans_next_end(&orphans, &tx) )
+    {
+        left = xs_orphans_ends_queued(&orphans);
+        rc = xs_transaction_end(tx, false);
+        if ( xs_orphans_ends_queued(&orphans) > left )
+            continue;               /* not sent: queued again */
+        printk("xenstore: transaction %u, which nobody held any more, "
+               "thrown away: %s\n", tx, xs_strerror(rc));
+    }
 }
 
 int xs_rm(const char *path)
@@ -594,6 +673,32 @@ static void rewatch_all(void)
     }
 }
 
+/*
+ * The ring is a new xenstored's now (see xs_ring_reconnect()): what the old
+ * one sent and we had not read, whole messages or part of one, dies with
+ * it, and so do its transactions. No call is waiting for an answer here
+ * (suspend_domain() suspends only when xenstore_idle()), so no caller is
+ * left hanging; the answers lost are those of requests that had failed
+ * already (-ETIMEDOUT), and events, which rewatch_all() brings back.
+ */
+static void reconnect_ring(struct xenstore_domain_interface *page)
+{
+    struct xs_ring_leftovers left;
+
+    xs_ring_reconnect(&ring, page, &left);
+    if ( left.half_read )
+        printk("xenstore: a message was half read when the domain was "
+               "saved; dropped\n");
+    if ( left.rsp_dropped )
+        printk("xenstore: the old xenstored left %u bytes unread in the "
+               "reply ring; dropped\n", left.rsp_dropped);
+    if ( left.req_unread )
+        printk("xenstore: the old xenstored did not read %u request "
+               "bytes; the new one will answer them\n", left.req_unread);
+    xs_orphans_reconnect(&orphans, left.req_unread != 0);
+    ring_failed();                  /* says so if the indices made no sense */
+}
+
 int xenstore_resume(const struct boot_ring *r, bool new_domain)
 {
     if ( !connected )
@@ -609,9 +714,13 @@ int xenstore_resume(const struct boot_ring *r, bool new_domain)
         printk("xenstore: no xenstore ring after the restore; no xenstore\n");
         return -EIO;
     }
-    /* The indices are in the page, copied with it: only its address moves. */
+    /*
+     * A new xenstored connection on the same page. Its indices are not
+     * what we left: C xenstored zeroes them when the domain is introduced,
+     * and libxc zeroes a PVH domain's whole page; only under oxenstored
+     * does a PV page keep them, with whatever the old xenstored had sent.
+     */
     store_port = r->port;
-    ring.intf = r->page;
     if ( evtchn_bind_handler(store_port, store_event, NULL, "xenstore") )
     {
         connected = false;
@@ -619,6 +728,7 @@ int xenstore_resume(const struct boot_ring *r, bool new_domain)
                store_port);
         return -EBUSY;
     }
+    reconnect_ring(r->page);
     rewatch_all();
     return learn_domid();
 }
@@ -627,7 +737,7 @@ int xenstore_resume(const struct boot_ring *r, bool new_domain)
 
 bool xenstore_pending(void)
 {
-    return work_pending || any_fired;
+    return work_pending || any_fired;   /* queued ends come with work_pending */
 }
 
 void xenstore_process(void)
@@ -644,6 +754,7 @@ void xenstore_process(void)
             work_pending = true;    /* the rest on the next pass */
         upcall_restore(flags);
     }
+    end_orphans();
     deliver_events();
 }
 

@@ -218,6 +218,108 @@ int xs_parse_watch_event(const struct xs_msg *m, const char **path,
     return 0;
 }
 
+/* --- transactions nobody holds ------------------------------------------- */
+
+void xs_orphans_init(struct xs_orphans *o)
+{
+    memset(o, 0, sizeof(*o));
+}
+
+bool xs_orphans_start_timed_out(struct xs_orphans *o, uint32_t req_id)
+{
+    unsigned int slot;
+
+    for ( slot = 0; slot < XS_ORPHANS_MAX; slot++ )
+        if ( o->start_req[slot] == 0 )
+        {
+            o->start_req[slot] = req_id;
+            return true;
+        }
+    /* Full: take turns at forgetting one (xenstored is long dead by now). */
+    slot = o->evict;
+    o->evict = (o->evict + 1) % XS_ORPHANS_MAX;
+    o->start_req[slot] = req_id;
+    return false;
+}
+
+/* The slot remembering this start's req_id, or -1. */
+static int find_start(const struct xs_orphans *o, uint32_t req_id)
+{
+    if ( req_id == 0 )
+        return -1;
+    for ( unsigned int i = 0; i < XS_ORPHANS_MAX; i++ )
+        if ( o->start_req[i] == req_id )
+            return (int)i;
+    return -1;
+}
+
+enum xs_orphan_answer xs_orphans_answer(struct xs_orphans *o,
+                                        const struct xs_msg *m)
+{
+    int slot = m->type == XS_WATCH_EVENT ? -1 : find_start(o, m->req_id);
+    uint32_t tx_id;
+
+    if ( slot < 0 )
+        return XS_ORPHAN_NOT_LATE;
+    o->start_req[slot] = 0;             /* one answer per request */
+    if ( m->type == XS_ERROR )
+        return XS_ORPHAN_NO_TX;
+    if ( xs_reply_transaction(m, &tx_id) )
+        return XS_ORPHAN_TX_LOST;       /* not an id we could end */
+    return xs_orphans_queue_end(o, tx_id) ? XS_ORPHAN_TX_QUEUED
+                                          : XS_ORPHAN_TX_LOST;
+}
+
+bool xs_orphans_queue_end(struct xs_orphans *o, uint32_t tx_id)
+{
+    int free_slot = -1;
+
+    if ( tx_id == 0 )
+        return false;
+    for ( unsigned int i = 0; i < XS_ORPHANS_MAX; i++ )
+    {
+        if ( o->end_tx[i] == tx_id )
+            return true;
+        if ( o->end_tx[i] == 0 && free_slot < 0 )
+            free_slot = (int)i;
+    }
+    if ( free_slot < 0 )
+        return false;
+    o->end_tx[free_slot] = tx_id;
+    return true;
+}
+
+bool xs_orphans_next_end(struct xs_orphans *o, uint32_t *tx_id)
+{
+    for ( unsigned int i = 0; i < XS_ORPHANS_MAX; i++ )
+        if ( o->end_tx[i] != 0 )
+        {
+            *tx_id = o->end_tx[i];
+            o->end_tx[i] = 0;
+            return true;
+        }
+    return false;
+}
+
+unsigned int xs_orphans_ends_queued(const struct xs_orphans *o)
+{
+    unsigned int n = 0;
+
+    for ( unsigned int i = 0; i < XS_ORPHANS_MAX; i++ )
+        n += o->end_tx[i] != 0;
+    return n;
+}
+
+void xs_orphans_reconnect(struct xs_orphans *o, bool keep_starts)
+{
+    memset(o->end_tx, 0, sizeof(o->end_tx));
+    if ( !keep_starts )
+    {
+        memset(o->start_req, 0, sizeof(o->start_req));
+        o->evict = 0;
+    }
+}
+
 /* --- names and messages --------------------------------------------------- */
 
 static const struct {

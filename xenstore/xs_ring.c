@@ -257,3 +257,45 @@ enum xs_rx_result xs_ring_read(struct xs_ring *r, void *buf, size_t size,
     }
     return result;
 }
+
+/* --- a new backend -------------------------------------------------------- */
+
+void xs_ring_reconnect(struct xs_ring *r,
+                       struct xenstore_domain_interface *intf,
+                       struct xs_ring_leftovers *left)
+{
+    XENSTORE_RING_IDX prod, cons;
+
+    memset(left, 0, sizeof(*left));
+    left->half_read = r->hdr_have != 0 || r->body_have != 0;
+    r->hdr_have = 0;
+    r->body_have = 0;
+    r->oversize = false;
+    r->intf = intf;
+    if ( r->fault != XS_RING_FAULT_NONE )
+        return;
+
+    /* As xs_ring_read() reads them: once, checked, then used. */
+    prod = load_acquire(&intf->rsp_prod);
+    cons = read_once(&intf->rsp_cons);
+    if ( (XENSTORE_RING_IDX)(prod - cons) > XENSTORE_RING_SIZE )
+    {
+        mark_fault(r, XS_RING_FAULT_RSP_INDEX, prod, cons);
+        return;
+    }
+    if ( prod != cons )
+    {
+        left->rsp_dropped = prod - cons;
+        store_release(&intf->rsp_cons, prod);
+        notify(r);
+    }
+
+    cons = load_acquire(&intf->req_cons);
+    prod = read_once(&intf->req_prod);
+    if ( (XENSTORE_RING_IDX)(prod - cons) > XENSTORE_RING_SIZE )
+    {
+        mark_fault(r, XS_RING_FAULT_REQ_INDEX, prod, cons);
+        return;
+    }
+    left->req_unread = prod - cons;
+}

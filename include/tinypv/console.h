@@ -39,10 +39,13 @@
 void console_init(const struct boot_ring *ring);
 
 /*
- * After a suspend. The ring's indices live in the page itself, which the
- * save copied with everything else, so nothing is reset: in a new domain
- * only the page's address and the event channel change (bind it again);
- * in the same domain everything holds. Must come before any printk.
+ * After a suspend. Same domain: everything holds. New domain: the page is
+ * taken at its (new) address and the event channel bound again. What the
+ * page holds depends on the platform: on PV the save copied its indices
+ * and bytes and xenconsoled carries on from them; on PVH libxc zeroes it
+ * during the restore, an empty ring (output not yet taken and input not
+ * yet read are lost). The indices live only in the page, so either is
+ * read as it is. Must come before any printk.
  */
 void console_resume(const struct boot_ring *ring, bool new_domain);
 

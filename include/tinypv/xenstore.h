@@ -73,6 +73,12 @@ int xs_rm(const char *path);
  * xs_transaction_end(tx, true), or nothing, and that commit fails with
  * -EAGAIN if anything the transaction read was changed meanwhile by
  * somebody else: then start again. XS_NO_TX: outside any transaction.
+ *
+ * xenstored allows a domain 10 open transactions, so every one started
+ * must be ended, on every path, error paths included. The client ends the
+ * ones its caller cannot: a start that returned -ETIMEDOUT but whose
+ * answer comes later, and an end that could not be sent (-ETIMEDOUT, the
+ * ring full): both are thrown away ("F") from xenstore_process().
  */
 typedef uint32_t xs_tx_t;
 #define XS_NO_TX ((xs_tx_t)0)
@@ -122,9 +128,13 @@ bool xenstore_idle(void);
 
 /*
  * After a suspend. Same domain: nothing changed; look at the ring again.
- * New domain: take the ring at its new address and port, set every watch
- * again (each fires once, as a new watch does) and learn the new domid.
- * 0 or -errno.
+ * New domain: a new xenstored connection. Take the ring at its new address
+ * and port and start its stream afresh: the message that was half read and
+ * any bytes the old xenstored left unread in the page are dropped (the new
+ * one never sends their rest), and so are the old connection's
+ * transactions. Then set every watch again (each fires once, as a new
+ * watch does) and learn the new domid. No call is waiting for an answer
+ * (a suspend needs xenstore_idle()). 0 or -errno.
  */
 int xenstore_resume(const struct boot_ring *ring, bool new_domain);
 

@@ -21,8 +21,9 @@
  *
  * Everything that comes from xenstored is untrusted: these functions check
  * every length against the message, never read past it, and never write
- * past the caller's buffer. They keep no state, so a fuzzer can call them
- * on any bytes.
+ * past the caller's buffer. They keep no state of their own (the late
+ * transaction bookkeeping at the end keeps its state in the caller's
+ * struct), so a fuzzer can call them on any bytes.
  */
 #ifndef TINYPV_XS_PROTO_H
 #define TINYPV_XS_PROTO_H
@@ -163,6 +164,81 @@ int xs_reply_directory(const struct xs_msg *m, char *buf, size_t size);
  */
 int xs_parse_watch_event(const struct xs_msg *m, const char **path,
                          const char **token);
+
+/* --- transactions nobody holds ------------------------------------------- */
+
+/*
+ * xenstored keeps at most 10 transactions open per domain (its quota
+ * "transaction") and answers ENOSPC to the next start; a transaction stays
+ * open until it is ended or the domain dies. So one the guest does not
+ * know about, or can no longer end, is lost for the domain's whole life,
+ * and ten of them end every use of transactions (control/shutdown among
+ * them). Two ways to lose one:
+ *
+ *  - a start request was sent but its answer did not come in time: the
+ *    caller got -ETIMEDOUT, yet xenstored may still open the transaction
+ *    and answer later, with the request's req_id;
+ *  - an end request could not be sent at all (no room in the ring).
+ *
+ * struct xs_orphans remembers both: the req_ids of starts given up on,
+ * and the ids of transactions still to be ended (thrown away, "F") by the
+ * client when it can send again. Both tables are small and bounded: ten
+ * open transactions is all xenstored allows, so XS_ORPHANS_MAX is room
+ * enough for every one it could open.
+ */
+#define XS_ORPHANS_MAX  16
+
+struct xs_orphans {
+    uint32_t start_req[XS_ORPHANS_MAX]; /* starts given up on; 0: free */
+    uint32_t end_tx[XS_ORPHANS_MAX];    /* transactions to end; 0: free */
+    unsigned int evict;                 /* next start_req slot to reuse */
+};
+
+enum xs_orphan_answer {
+    XS_ORPHAN_NOT_LATE,     /* not the answer to a start given up on */
+    XS_ORPHAN_NO_TX,        /* it was, and opened nothing (XS_ERROR) */
+    XS_ORPHAN_TX_QUEUED,    /* it opened a transaction, queued to be ended */
+    XS_ORPHAN_TX_LOST,      /* it opened one we cannot end: no usable id in
+                               the answer, or no room left in end_tx */
+};
+
+/* Nothing remembered. */
+void xs_orphans_init(struct xs_orphans *o);
+
+/*
+ * Remember a start request (req_id != 0) whose answer did not come in
+ * time. Returns false if the table was full and one remembered before had
+ * to be forgotten (its transaction, if xenstored ever opens it, is lost).
+ */
+bool xs_orphans_start_timed_out(struct xs_orphans *o, uint32_t req_id);
+
+/*
+ * Is m the late answer to a start given up on? Then it is consumed here:
+ * its req_id is forgotten and, if it opened a transaction, the id is
+ * queued for xs_orphans_next_end(). Anything else is XS_ORPHAN_NOT_LATE.
+ */
+enum xs_orphan_answer xs_orphans_answer(struct xs_orphans *o,
+                                        const struct xs_msg *m);
+
+/*
+ * Queue transaction tx_id (!= 0) to be ended; false if the queue is full.
+ * A transaction already queued is not queued twice.
+ */
+bool xs_orphans_queue_end(struct xs_orphans *o, uint32_t tx_id);
+
+/* Take the next transaction to end off the queue; false if none. */
+bool xs_orphans_next_end(struct xs_orphans *o, uint32_t *tx_id);
+
+/* How many transactions are queued to be ended. */
+unsigned int xs_orphans_ends_queued(const struct xs_orphans *o);
+
+/*
+ * A new xenstored connection (a restore in a new domain): the old one's
+ * transactions died with it, so nothing is left to end. Starts given up on
+ * are forgotten too, unless `keep_starts`: their requests may still be in
+ * the ring for the new xenstored to answer.
+ */
+void xs_orphans_reconnect(struct xs_orphans *o, bool keep_starts);
 
 /* --- names and messages --------------------------------------------------- */
 

@@ -141,4 +141,36 @@ enum xs_rx_result {
 enum xs_rx_result xs_ring_read(struct xs_ring *r, void *buf, size_t size,
                                size_t *msg_len);
 
+/* --- a new backend --------------------------------------------------------- */
+
+/* What xs_ring_reconnect() found of the old backend's stream. */
+struct xs_ring_leftovers {
+    bool half_read;         /* the reader was in the middle of a message */
+    uint32_t rsp_dropped;   /* unread reply bytes, skipped */
+    uint32_t req_unread;    /* request bytes the old backend never took */
+};
+
+/*
+ * The page now belongs to a new backend (a restore in a new domain: a new
+ * xenstored connection), at intf. Nothing the old backend sent can be
+ * completed by the new one, which starts its stream at a message boundary:
+ *
+ *  - the reader's message in progress is forgotten (its header and the
+ *    payload so far): the rest of it will never come;
+ *  - unread bytes in the rsp ring are skipped (rsp_cons = rsp_prod, and the
+ *    backend is notified: it may wait for room). Whether there are any
+ *    depends on the toolstack: C xenstored zeroes the four indices when the
+ *    domain is introduced, libxc zeroes a PVH domain's whole page, but
+ *    oxenstored takes a PV page as the save left it.
+ *
+ * Request bytes the old backend never read cannot be taken back (the new
+ * one may be reading them already): they are only counted, and the caller
+ * must expect answers to them. Both pairs of indices are checked as
+ * always; nonsense marks the page faulty. A page that was faulty already
+ * stays faulty and is not touched (nor is *left filled, beyond half_read).
+ */
+void xs_ring_reconnect(struct xs_ring *r,
+                       struct xenstore_domain_interface *intf,
+                       struct xs_ring_leftovers *left);
+
 #endif /* TINYPV_XS_RING_H */

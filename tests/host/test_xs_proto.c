@@ -461,6 +461,129 @@ static void test_parse_uint(void)
     CHECK_EQ(v, 7);                     /* untouched on failure */
 }
 
+/* --- transactions nobody holds -------------------------------------------- */
+
+/* An answer of the given type to request req_id (parsed into m). */
+static void answer(unsigned char *buf, uint32_t type, uint32_t req_id,
+                   const char *body, uint32_t len, struct xs_msg *m)
+{
+    CHECK(xs_parse_msg(buf, make(buf, type, req_id, body, len), m) == 0);
+}
+
+/* A start given up on, answered late: its transaction is queued to end. */
+static void test_orphans_late_start(void)
+{
+    static unsigned char buf[256];
+    struct xs_orphans o;
+    struct xs_msg m;
+    uint32_t tx = 0;
+
+    xs_orphans_init(&o);
+    CHECK(xs_orphans_start_timed_out(&o, 5));
+    CHECK(xs_orphans_start_timed_out(&o, 9));
+
+    /* Not late: another request's answer, and events (req_id 0 or not). */
+    answer(buf, XS_TRANSACTION_START, 6, "3\0", 2, &m);
+    CHECK(xs_orphans_answer(&o, &m) == XS_ORPHAN_NOT_LATE);
+    answer(buf, XS_WATCH_EVENT, 0, "a\0b\0", 4, &m);
+    CHECK(xs_orphans_answer(&o, &m) == XS_ORPHAN_NOT_LATE);
+    answer(buf, XS_WATCH_EVENT, 5, "a\0b\0", 4, &m);
+    CHECK(xs_orphans_answer(&o, &m) == XS_ORPHAN_NOT_LATE);
+    CHECK_EQ(xs_orphans_ends_queued(&o), 0);
+
+    /* Request 5's answer opened transaction 17. */
+    answer(buf, XS_TRANSACTION_START, 5, "17\0", 3, &m);
+    CHECK(xs_orphans_answer(&o, &m) == XS_ORPHAN_TX_QUEUED);
+    CHECK_EQ(xs_orphans_ends_queued(&o), 1);
+    CHECK(xs_orphans_answer(&o, &m) == XS_ORPHAN_NOT_LATE);  /* once only */
+    CHECK(xs_orphans_next_end(&o, &tx));
+    CHECK_EQ(tx, 17);
+    CHECK(!xs_orphans_next_end(&o, &tx));
+    CHECK_EQ(xs_orphans_ends_queued(&o), 0);
+
+    /* Request 9 was refused: nothing to end. */
+    answer(buf, XS_ERROR, 9, "ENOSPC\0", 7, &m);
+    CHECK(xs_orphans_answer(&o, &m) == XS_ORPHAN_NO_TX);
+    CHECK_EQ(xs_orphans_ends_queued(&o), 0);
+
+    /* Answers that name no transaction we could end. */
+    CHECK(xs_orphans_start_timed_out(&o, 10));
+    CHECK(xs_orphans_start_timed_out(&o, 11));
+    CHECK(xs_orphans_start_timed_out(&o, 12));
+    answer(buf, XS_TRANSACTION_START, 10, "0\0", 2, &m);
+    CHECK(xs_orphans_answer(&o, &m) == XS_ORPHAN_TX_LOST);
+    answer(buf, XS_TRANSACTION_START, 11, "x1\0", 3, &m);
+    CHECK(xs_orphans_answer(&o, &m) == XS_ORPHAN_TX_LOST);
+    answer(buf, XS_READ, 12, "4\0", 2, &m);
+    CHECK(xs_orphans_answer(&o, &m) == XS_ORPHAN_TX_LOST);
+    CHECK_EQ(xs_orphans_ends_queued(&o), 0);
+}
+
+/* Both tables are bounded, and say so when they overflow. */
+static void test_orphans_bounds(void)
+{
+    static unsigned char buf[256];
+    struct xs_orphans o;
+    struct xs_msg m;
+    uint32_t tx;
+    unsigned int i, seen = 0;
+
+    xs_orphans_init(&o);
+    for ( i = 1; i <= XS_ORPHANS_MAX; i++ )
+        CHECK(xs_orphans_start_timed_out(&o, 100 + i));
+    CHECK(!xs_orphans_start_timed_out(&o, 200));    /* one forgotten */
+    /* 200 is remembered, and so are all but one of the others. */
+    answer(buf, XS_TRANSACTION_START, 200, "5\0", 2, &m);
+    CHECK(xs_orphans_answer(&o, &m) == XS_ORPHAN_TX_QUEUED);
+    for ( i = 1; i <= XS_ORPHANS_MAX; i++ )
+    {
+        answer(buf, XS_ERROR, 100 + i, "EIO\0", 4, &m);
+        seen += xs_orphans_answer(&o, &m) == XS_ORPHAN_NO_TX;
+    }
+    CHECK_EQ(seen, XS_ORPHANS_MAX - 1);
+
+    /* The end queue: no 0, no duplicates, no more than XS_ORPHANS_MAX. */
+    xs_orphans_init(&o);
+    CHECK(!xs_orphans_queue_end(&o, 0));
+    CHECK_EQ(xs_orphans_ends_queued(&o), 0);
+    CHECK(xs_orphans_queue_end(&o, 7));
+    CHECK(xs_orphans_queue_end(&o, 7));
+    CHECK_EQ(xs_orphans_ends_queued(&o), 1);
+    for ( i = 1; i < XS_ORPHANS_MAX; i++ )
+        CHECK(xs_orphans_queue_end(&o, 1000 + i));
+    CHECK(!xs_orphans_queue_end(&o, 5000));
+    CHECK_EQ(xs_orphans_ends_queued(&o), XS_ORPHANS_MAX);
+    CHECK(xs_orphans_start_timed_out(&o, 300));
+    answer(buf, XS_TRANSACTION_START, 300, "6\0", 2, &m);
+    CHECK(xs_orphans_answer(&o, &m) == XS_ORPHAN_TX_LOST);  /* no room */
+    for ( i = 0; xs_orphans_next_end(&o, &tx); i++ )
+        CHECK(tx == 7 || (tx > 1000 && tx < 1000 + XS_ORPHANS_MAX));
+    CHECK_EQ(i, XS_ORPHANS_MAX);
+}
+
+/* A new xenstored: the old one's transactions are gone with it. */
+static void test_orphans_reconnect(void)
+{
+    static unsigned char buf[256];
+    struct xs_orphans o;
+    struct xs_msg m;
+    uint32_t tx;
+
+    xs_orphans_init(&o);
+    CHECK(xs_orphans_queue_end(&o, 3));
+    CHECK(xs_orphans_start_timed_out(&o, 40));
+    xs_orphans_reconnect(&o, true);     /* requests still in the ring */
+    CHECK(!xs_orphans_next_end(&o, &tx));
+    answer(buf, XS_TRANSACTION_START, 40, "8\0", 2, &m);
+    CHECK(xs_orphans_answer(&o, &m) == XS_ORPHAN_TX_QUEUED);
+
+    CHECK(xs_orphans_start_timed_out(&o, 41));
+    xs_orphans_reconnect(&o, false);    /* nothing left for the new one */
+    CHECK_EQ(xs_orphans_ends_queued(&o), 0);
+    answer(buf, XS_TRANSACTION_START, 41, "9\0", 2, &m);
+    CHECK(xs_orphans_answer(&o, &m) == XS_ORPHAN_NOT_LATE);
+}
+
 int main(void)
 {
     test_build();
@@ -474,5 +597,8 @@ int main(void)
     test_no_read_past_payload();
     test_names();
     test_parse_uint();
+    test_orphans_late_start();
+    test_orphans_bounds();
+    test_orphans_reconnect();
     return check_summary("xs_proto");
 }

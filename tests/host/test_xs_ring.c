@@ -564,6 +564,158 @@ static void test_random_stream(void)
     CHECK(guards_intact());
 }
 
+/* --- a new backend after a restore ---------------------------------------- */
+
+/*
+ * The page comes back zeroed (PVH: libxc clears it; PV under C xenstored:
+ * the introduce zeroes the indices) while the reader was in the middle of
+ * a message: the new backend's first message must come out whole.
+ */
+static void test_reconnect_half_read(void)
+{
+    struct xs_ring r;
+    struct xs_ring_leftovers left;
+    size_t n, len = 0;
+    unsigned int notifies;
+
+    reset(0x12345678u);
+    xs_ring_init(&r, &page.intf, &ops);
+    /* The old backend's event, 16 + 100 bytes; 16 + 20 of them read. */
+    make_msg(msg, XS_WATCH_EVENT, 0, 100, 9);
+    backend_put(msg, HDR + 20);
+    CHECK(xs_ring_read(&r, out, sizeof(out), &len) == XS_RX_NONE);
+
+    memset(&page.intf, 0, sizeof(page.intf));
+    notifies = be.notifies;
+    xs_ring_reconnect(&r, &page.intf, &left);
+    CHECK(left.half_read);
+    CHECK_EQ(left.rsp_dropped, 0);
+    CHECK_EQ(left.req_unread, 0);
+    CHECK(r.fault == XS_RING_FAULT_NONE);
+    CHECK_EQ(be.notifies, notifies);        /* nothing consumed */
+
+    n = make_msg(msg, XS_WATCH, 1, 3, 10);
+    backend_put(msg, n);
+    CHECK(xs_ring_read(&r, out, sizeof(out), &len) == XS_RX_MESSAGE);
+    CHECK_EQ(len, n);
+    CHECK(memcmp(out, msg, n) == 0);
+    CHECK(xs_ring_read(&r, out, sizeof(out), &len) == XS_RX_NONE);
+    CHECK(r.fault == XS_RING_FAULT_NONE);
+
+    /* The same with only part of a header read. */
+    reset(0);
+    xs_ring_init(&r, &page.intf, &ops);
+    make_msg(msg, XS_WATCH_EVENT, 0, 40, 11);
+    backend_put(msg, 7);
+    CHECK(xs_ring_read(&r, out, sizeof(out), &len) == XS_RX_NONE);
+    memset(&page.intf, 0, sizeof(page.intf));
+    xs_ring_reconnect(&r, &page.intf, &left);
+    CHECK(left.half_read);
+    n = make_msg(msg, XS_READ, 2, 4, 12);
+    backend_put(msg, n);
+    CHECK(xs_ring_read(&r, out, sizeof(out), &len) == XS_RX_MESSAGE);
+    CHECK(memcmp(out, msg, n) == 0);
+    CHECK(guards_intact());
+}
+
+/*
+ * The page comes back as it was saved (PV under oxenstored): the old
+ * backend's unread bytes, ending in the middle of a message, are still in
+ * the ring, and the new backend appends after them.
+ */
+static void test_reconnect_leftovers(void)
+{
+    static unsigned char old[200];
+    struct xs_ring r;
+    struct xs_ring_leftovers left;
+    size_t n, len = 0;
+    unsigned int notifies;
+
+    reset(0xFFFFFFC0u);                     /* the indices wrap meanwhile */
+    xs_ring_init(&r, &page.intf, &ops);
+    n = make_msg(old, XS_WATCH_EVENT, 0, 40, 13);
+    backend_put(old, n);
+    CHECK(xs_ring_read(&r, out, sizeof(out), &len) == XS_RX_MESSAGE);
+    backend_put(old, 25);                   /* read: half a message */
+    CHECK(xs_ring_read(&r, out, sizeof(out), &len) == XS_RX_NONE);
+    backend_put(old + 25, 20);              /* left unread */
+    backend_put(old, 30);                   /* the next, cut short */
+    page.intf.req_prod += 30;               /* a request it never took */
+
+    notifies = be.notifies;
+    xs_ring_reconnect(&r, &page.intf, &left);
+    CHECK(left.half_read);
+    CHECK_EQ(left.rsp_dropped, 50);
+    CHECK_EQ(left.req_unread, 30);
+    CHECK_EQ(page.intf.rsp_cons, page.intf.rsp_prod);
+    CHECK_EQ(page.intf.req_cons, 0xFFFFFFC0u);  /* never ours to move */
+    CHECK_EQ(be.notifies, notifies + 1);    /* room made: said so */
+    CHECK(r.fault == XS_RING_FAULT_NONE);
+
+    n = make_msg(msg, XS_READ, 3, 60, 14);
+    backend_put(msg, n);
+    CHECK(xs_ring_read(&r, out, sizeof(out), &len) == XS_RX_MESSAGE);
+    CHECK_EQ(len, n);
+    CHECK(memcmp(out, msg, n) == 0);
+    CHECK(r.fault == XS_RING_FAULT_NONE);
+    CHECK(guards_intact());
+}
+
+/* Nothing in progress, nothing left: nothing to say, nothing touched. */
+static void test_reconnect_clean(void)
+{
+    struct xs_ring r;
+    struct xs_ring_leftovers left;
+
+    reset(77);
+    xs_ring_init(&r, &page.intf, &ops);
+    xs_ring_reconnect(&r, &page.intf, &left);
+    CHECK(!left.half_read);
+    CHECK_EQ(left.rsp_dropped, 0);
+    CHECK_EQ(left.req_unread, 0);
+    CHECK_EQ(page.intf.rsp_cons, 77);
+    CHECK_EQ(be.notifies, 0);
+    CHECK(r.fault == XS_RING_FAULT_NONE);
+}
+
+/* The new page's indices are checked like any; a faulty page stays so. */
+static void test_reconnect_hostile(void)
+{
+    static unsigned char before[sizeof(page.intf)];
+    struct xs_ring r;
+    struct xs_ring_leftovers left;
+    size_t len = 0;
+
+    reset(0);
+    xs_ring_init(&r, &page.intf, &ops);
+    page.intf.rsp_prod = RING + 1;
+    xs_ring_reconnect(&r, &page.intf, &left);
+    CHECK(r.fault == XS_RING_FAULT_RSP_INDEX);
+    CHECK_EQ(page.intf.rsp_cons, 0);        /* not moved */
+    CHECK_EQ(left.rsp_dropped, 0);
+    CHECK(xs_ring_read(&r, out, sizeof(out), &len) == XS_RX_FAULT);
+
+    reset(0);
+    xs_ring_init(&r, &page.intf, &ops);
+    page.intf.req_cons = 5;
+    xs_ring_reconnect(&r, &page.intf, &left);
+    CHECK(r.fault == XS_RING_FAULT_REQ_INDEX);
+    CHECK_EQ(left.req_unread, 0);
+
+    /* Faulty before: not touched at all, and still faulty. */
+    reset(0);
+    xs_ring_init(&r, &page.intf, &ops);
+    r.fault = XS_RING_FAULT_RSP_LEN;
+    page.intf.rsp_prod = 10;
+    memcpy(before, &page.intf, sizeof(before));
+    xs_ring_reconnect(&r, &page.intf, &left);
+    CHECK(r.fault == XS_RING_FAULT_RSP_LEN);
+    CHECK(memcmp(before, &page.intf, sizeof(before)) == 0);
+    CHECK_EQ(left.rsp_dropped, 0);
+    CHECK_EQ(be.notifies, 0);
+    CHECK(guards_intact());
+}
+
 int main(void)
 {
     test_read_empty();
@@ -580,5 +732,9 @@ int main(void)
     test_write_torn();
     test_write_hostile_indices();
     test_random_stream();
+    test_reconnect_half_read();
+    test_reconnect_leftovers();
+    test_reconnect_clean();
+    test_reconnect_hostile();
     return check_summary("xs_ring");
 }

@@ -482,6 +482,56 @@ check_suspend_flood() {
     sr_checks 1 "${PREFIX:-}sr-flood" 1
 }
 
+# --- xenstore across a restore in a watch storm (dom0/xsresume.sh) -----------
+
+# The storm filled the old domain's reply ring; the new domain's page is
+# given the old rings back (as oxenstored would on PV) before it runs; the
+# guest must drop the old bytes and talk to the new xenstored.
+check_xs_resume() {
+    local name="${PREFIX:-}xs-resume" window unread handed
+    use_case "$name" || return
+    if [ -s "$CASE_DIR/error" ]; then
+        fail "every step of the case ran: $(tr '\n' ' ' <"$CASE_DIR/error")"
+    else
+        pass "every step of the case ran"
+    fi
+    if grep -q "^xl save -p exit 0$" "$CASE_DIR/save.log" 2>/dev/null; then
+        pass "xl save -p succeeded during the storm ($(cat "$CASE_DIR/storm_writes" 2>/dev/null) writes)"
+    else
+        fail "xl save -p succeeded: $(tail -n 3 "$CASE_DIR/save.log" 2>/dev/null | tr '\n' ' ')"
+    fi
+    # What the test bed's toolstack hands a restored domain (docs/10): C
+    # xenstored zeroes the four indices at the introduce, libxc the PVH page.
+    handed=$(sed -n '/^+ new domain/{n;p;}' "$CASE_DIR/hostile.log" 2>/dev/null)
+    if grep -q '^req_cons=0x00000000 req_prod=0x00000000 rsp_cons=0x00000000 rsp_prod=0x00000000 ' <<<"$handed"; then
+        pass "the restored domain's xenstore indices were all 0 before it ran"
+    else
+        fail "the restored domain's xenstore indices were all 0 before it ran (got '$handed')"
+    fi
+    # The window: the old page's unread bytes end in a message cut short.
+    window=$(grep -a '^rsp unread:' "$CASE_DIR/load.log" 2>/dev/null)
+    unread=$(sed -n 's/^rsp unread: \([0-9]*\) bytes.*/\1/p' <<<"$window")
+    if grep -q ': cut$' <<<"$window"; then
+        pass "the window was hit: the saved page's $window"
+    else
+        fail "the window was hit (the old reply ring ends in a cut message): '$window'"
+    fi
+    count_is "resume: restored in a new domain" 1
+    if [ -n "$unread" ] && [ "$unread" -gt 0 ]; then
+        has "xenstore: the old xenstored left $unread bytes unread in the reply ring; dropped"
+    fi
+    count_is "xenstore: giving up on the ring" 0
+    count_is "xenstore: no answer to" 0
+    after_prompt "xs read name" "$name"
+    if grep -q '^exit 0$' "$CASE_DIR/xl_shutdown.log" 2>/dev/null; then
+        pass "xl shutdown -w completed after the restore ($(cat "$CASE_DIR/shutdown_ms") ms)"
+    else
+        fail "xl shutdown -w completed after the restore: $(tr '\n' ' ' <"$CASE_DIR/xl_shutdown.log" 2>/dev/null)"
+    fi
+    has "tinypv: the toolstack asked for poweroff; shutting down"
+    reason_is poweroff
+}
+
 # --- issue 8, items 5-8: hardening ------------------------------------------
 
 check_failsafe() {
@@ -733,6 +783,7 @@ check_all_cases() {
     wanted_group suspend && check_suspend_flood
     [ "$PLATFORM" = pvh ] && wanted_group suspend && check_pvh_resume_quiet
     [ "$PLATFORM" = pvh ] && wanted_group early && check_early_cases
+    wanted_group xsresume && check_xs_resume
     return 0
 }
 

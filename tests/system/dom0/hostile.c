@@ -15,6 +15,11 @@
  *   save FILE         copies the page into FILE
  *   compare FILE      says, region by region, what changed since `save`
  *   inject ...        (xenstore only) forges a reply message in the rsp ring
+ *   load FILE         (xenstore only) puts back both rings and their indices
+ *                     from a page `save`d earlier, as a xenstore that keeps
+ *                     a saved PV page's rings (oxenstored) hands it back
+ *                     after a restore; says what the rsp ring's unread bytes
+ *                     hold (whole messages, and a cut one)
  *
  * It sends no event itself: the guest's ports are bound to xenconsoled and
  * xenstored already. The tests make the guest look at the ring by its own
@@ -100,7 +105,9 @@ static void usage(void)
         "       hostile DOMID console|store compare FILE\n"
         "       hostile DOMID store inject TYPE REQ_ID LEN [PAYLOAD]\n"
         "           a reply header with these values, then PAYLOAD's bytes\n"
-        "           (\\0 is a NUL), at rsp_prod; rsp_prod moves past them\n");
+        "           (\\0 is a NUL), at rsp_prod; rsp_prod moves past them\n"
+        "       hostile DOMID store load FILE\n"
+        "           req, rsp and their indices from a page saved with save\n");
     exit(2);
 }
 
@@ -394,6 +401,87 @@ static void cmd_inject(void *page, int argc, char **argv)
     printf("injected %zu bytes at rsp 0x%08" PRIx32 "\n", n, prod);
 }
 
+/*
+ * What the unread part of a saved rsp ring holds: whole messages, then
+ * perhaps one cut short (the window a restore must cope with).
+ */
+static void describe_unread(const struct xenstore_domain_interface *intf)
+{
+    XENSTORE_RING_IDX cons = intf->rsp_cons, prod = intf->rsp_prod;
+    uint32_t left = prod - cons, whole = 0;
+    unsigned char hdr_bytes[sizeof(struct xsd_sockmsg)];
+    struct xsd_sockmsg hdr;
+
+    if ( left > XENSTORE_RING_SIZE )
+    {
+        printf("rsp unread: indices make no sense (prod 0x%08" PRIx32
+               " cons 0x%08" PRIx32 ")\n", prod, cons);
+        return;
+    }
+    printf("rsp unread: %" PRIu32 " bytes", left);
+    while ( left > 0 )
+    {
+        if ( left < sizeof(hdr) )
+        {
+            printf(", %" PRIu32 " whole messages, then a header cut after %"
+                   PRIu32 " bytes: cut\n", whole, left);
+            return;
+        }
+        for ( size_t i = 0; i < sizeof(hdr); i++ )
+            hdr_bytes[i] = intf->rsp[MASK_XENSTORE_IDX(cons + i)];
+        memcpy(&hdr, hdr_bytes, sizeof(hdr));
+        if ( hdr.len > XENSTORE_PAYLOAD_MAX )
+        {
+            printf(", %" PRIu32 " whole messages, then a header with len %"
+                   PRIu32 ": garbage\n", whole, hdr.len);
+            return;
+        }
+        if ( left < sizeof(hdr) + hdr.len )
+        {
+            printf(", %" PRIu32 " whole messages, then %" PRIu32 " of a %zu"
+                   "-byte message: cut\n", whole, left,
+                   sizeof(hdr) + hdr.len);
+            return;
+        }
+        left -= sizeof(hdr) + hdr.len;
+        cons += sizeof(hdr) + hdr.len;
+        whole++;
+    }
+    printf(", %" PRIu32 " whole messages: not cut\n", whole);
+}
+
+/* The rings first, then the indices that make them valid. */
+static void cmd_load(void *page, int argc, char **argv)
+{
+    static struct xenstore_domain_interface saved;
+    struct xenstore_domain_interface *intf = page;
+    unsigned char buf[PAGE_BYTES];
+    FILE *f;
+
+    if ( argc != 1 )
+        usage();
+    f = fopen(argv[0], "rb");
+    if ( !f || fread(buf, PAGE_BYTES, 1, f) != 1 )
+    {
+        fprintf(stderr, "hostile: cannot read %s\n", argv[0]);
+        exit(1);
+    }
+    fclose(f);
+    memcpy(&saved, buf, sizeof(saved));
+    describe_unread(&saved);
+    memcpy(intf->req, saved.req, sizeof(saved.req));
+    memcpy(intf->rsp, saved.rsp, sizeof(saved.rsp));
+    __sync_synchronize();
+    intf->req_cons = saved.req_cons;
+    intf->req_prod = saved.req_prod;
+    intf->rsp_cons = saved.rsp_cons;
+    intf->rsp_prod = saved.rsp_prod;
+    __sync_synchronize();
+    printf("loaded: req_cons=0x%08" PRIx32 " req_prod=0x%08" PRIx32
+           " rsp_cons=0x%08" PRIx32 " rsp_prod=0x%08" PRIx32 "\n",
+           saved.req_cons, saved.req_prod, saved.rsp_cons, saved.rsp_prod);
+}
+
 int main(int argc, char **argv)
 {
     const struct layout *l = NULL;
@@ -429,6 +517,8 @@ int main(int argc, char **argv)
         cmd_compare(l, page, argc - 4, argv + 4);
     else if ( strcmp(cmd, "inject") == 0 && l == &layouts[1] )
         cmd_inject(page, argc - 4, argv + 4);
+    else if ( strcmp(cmd, "load") == 0 && l == &layouts[1] )
+        cmd_load(page, argc - 4, argv + 4);
     else
         usage();
 

@@ -15,6 +15,7 @@
 . /tinypv/suspend.sh
 . /tinypv/hostile.sh
 . /tinypv/early.sh
+. /tinypv/xsresume.sh
 
 PLATFORMS=pv
 CASES=""
@@ -513,6 +514,7 @@ run_platform() {
     wanted suspend && suspend_cases
     # PVH's early output and refused rings (early.sh).
     [ "$1" = pvh ] && wanted early && early_cases
+    wanted xsresume && case_xs_resume
 }
 
 host_facts

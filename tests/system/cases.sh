@@ -39,6 +39,26 @@ check_boot_platform_pv() {
     has_re '^  pt_base +0xc[0-9a-f]+, nr_pt_frames [0-9]+' "banner shows pt_base and nr_pt_frames"
     has 'cmd_line      "burst=256K frobnicate=1"'
     after_prompt "info" "M2P table"
+    # docs/02 shows this very domain (16 MiB, PV): its picture of memory is
+    # the image's layout (tools/check-docs), and this boot must agree.
+    doc_line_in_info "^  console ring  0x"
+    doc_line_in_info "^  stack guard   0x"
+    has_re "^  pt_base +0x$(doc_address 'the bootstrap page tables'), nr_pt_frames 4" \
+        "pt_base is where docs/02's picture puts the page tables"
+}
+
+# doc_line_in_info PATTERN: docs/02's sample line of `info` (its first
+# column, without the annotation on the right) is what `info` printed.
+doc_line_in_info() {
+    local line
+    line=$(grep -m 1 -E "$1" "$TOP/docs/02-memory.md" | sed 's/  *`info`$//')
+    has "$line"
+}
+
+# doc_address TEXT: the address docs/02's picture gives the line with TEXT
+# (lower case, without 0x), for comparison with what the guest printed.
+doc_address() {
+    grep -m 1 -F "$1" "$TOP/docs/02-memory.md" | sed 's/^0x\([0-9A-F]*\).*/\1/' | tr 'A-F' 'a-f'
 }
 
 check_boot_platform_pvh() {

@@ -484,6 +484,9 @@ run_platform() {
     wanted floods && case_output_flood_throttled
     wanted floods && case_input_flood_1m
     wanted suspend && suspend_cases
+    # The hostile backend's flush case runs on both platforms (the rest of
+    # the group, below, on PV only).
+    wanted hostile && case_hostile_flush
 }
 
 host_facts

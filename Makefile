@@ -90,6 +90,7 @@ COMMON_SRCS := \
     xenstore/xs_proto.c \
     xenstore/xenstore.c \
     monitor/info.c \
+    monitor/info_ring.c \
     monitor/selftest.c \
     monitor/shell.c \
     monitor/shell_parse.c \
@@ -232,7 +233,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
 
 # Each test: tests/host/test_NAME.c plus the kernel sources listed here.
 HOST_TESTS := format string cksum cmdline ring line_editor shell_parse time \
-    xs_ring xs_proto symbols start_info dispatch
+    xs_ring xs_proto symbols start_info dispatch info
 test_format_SRCS  := lib/format.c
 test_string_SRCS  := lib/string.c
 test_cksum_SRCS   := lib/cksum.c
@@ -246,6 +247,7 @@ test_xs_proto_SRCS := xenstore/xs_proto.c
 test_symbols_SRCS  := kernel/symbols.c tests/host/printk_stub.c
 test_start_info_SRCS := arch/x86/pv/start_info_check.c lib/string.c
 test_dispatch_SRCS := events/dispatch.c
+test_info_SRCS    := monitor/info_ring.c lib/format.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 

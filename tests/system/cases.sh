@@ -81,6 +81,12 @@ check_boot_notes() {
     after_prompt "help" "echo     [WORDS]"
     after_prompt "echo hello world" "hello world"
     after_prompt "info" "console ring  0x"
+    # Each ring on one whole line: the console's without a tail, the
+    # xenstore's with the domid (issue 15: no stray ", domid" or empty line).
+    has_re '^  console ring  0x[0-9a-f]+ \(pfn 0x[0-9a-f]+, [a-z ]+\), event channel [0-9]+$' \
+        "info: the console ring's line ends after its event channel"
+    has_re "^  xenstore ring 0x[0-9a-f]+ \\(pfn 0x[0-9a-f]+, [a-z ]+\\), event channel [0-9]+, domid $(cat "$CASE_DIR/domid" 2>/dev/null)\$" \
+        "info: the xenstore ring's line ends with the domain's id"
     after_prompt "xen" "$CAPS"
     after_prompt "stats" "console input: "
     after_prompt "stats" "port "

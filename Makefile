@@ -95,6 +95,7 @@ COMMON_SRCS := \
     xenstore/xs_proto.c \
     xenstore/xenstore.c \
     monitor/info.c \
+    monitor/info_ring.c \
     monitor/selftest.c \
     monitor/shell.c \
     monitor/shell_parse.c \
@@ -239,7 +240,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
 # Each test: tests/host/test_NAME.c plus the kernel sources listed here.
 HOST_TESTS := format string cksum cmdline ring line_editor shell_parse time \
     xs_ring xs_proto symbols start_info dispatch page_alloc memmap ring_check \
-    control
+    control info
 test_format_SRCS  := lib/format.c
 test_string_SRCS  := lib/string.c
 test_cksum_SRCS   := lib/cksum.c
@@ -257,6 +258,7 @@ test_page_alloc_SRCS := mm/page_alloc.c
 test_memmap_SRCS  := mm/memmap.c
 test_ring_check_SRCS := arch/x86/ring_check.c
 test_control_SRCS  := kernel/control.c lib/calendar.c lib/div64.c
+test_info_SRCS    := monitor/info_ring.c lib/format.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 

@@ -244,29 +244,26 @@ static uint64_t consumed(struct consumer *c)
 
 /* --- the two producers ------------------------------------------------------- */
 
-static uint64_t wait_deadline;
-
 static void writer_notify(void *ctx)
 {
     event_notify(&to_consumer);
 }
 
-/* As the kernel's console_wait(): one deadline for a run of fruitless waits. */
-static bool writer_wait(void *ctx, unsigned int attempt)
+/* As the kernel's console_wait(): a notification or the deadline. */
+static void writer_wait(void *ctx, unsigned int attempt, uint64_t deadline)
 {
-    uint64_t now = now_ns();
+    event_wait(&to_producer, deadline);
+}
 
-    if ( attempt == 0 )
-        wait_deadline = now + STALL_NS;
-    if ( now >= wait_deadline )
-        return false;
-    event_wait(&to_producer, wait_deadline);
-    return true;
+static uint64_t writer_now(void *ctx)
+{
+    return now_ns();
 }
 
 static const struct xencons_ops writer_ops = {
     .notify = writer_notify,
     .wait = writer_wait,
+    .now = writer_now,
 };
 
 /* The baseline: the same protocol with nothing but the protocol. */
@@ -343,7 +340,7 @@ static struct result run_writer(size_t size, uint64_t total)
     uint64_t done, t0, t1;
 
     memset(&page, 0, sizeof(page));
-    xencons_writer_init(&w, &page, &writer_ops);
+    xencons_writer_init(&w, &page, &writer_ops, STALL_NS);
     consumer_start(&c, page.out, &page.out_prod, &page.out_cons, false);
 
     t0 = now_ns();
@@ -352,7 +349,7 @@ static struct result run_writer(size_t size, uint64_t total)
         xencons_write(&w, src(done), size);
         xencons_kick(&w);
     }
-    if ( !xencons_flush(&w) )
+    if ( !xencons_flush(&w, 2 * STALL_NS) )
         fail("writer: flush failed", size);
     t1 = now_ns();
     consumer_stop(&c);
@@ -507,7 +504,7 @@ static void bench_model(double seconds)
         uint64_t done = 0, t0, t1, end, got, events;
 
         memset(&page, 0, sizeof(page));
-        xencons_writer_init(&w, &page, &writer_ops);
+        xencons_writer_init(&w, &page, &writer_ops, STALL_NS);
         consumer_start(&c, page.out, &page.out_prod, &page.out_cons, true);
 
         t0 = now_ns();

@@ -7,7 +7,10 @@
  *
  * When the ring is full, ring.c calls console_wait(), which sleeps in
  * SCHEDOP_poll on the console port until xenconsoled (which notifies us
- * after every drain) has made room, or until the stall timeout passes.
+ * after every drain) has made room, or until the deadline ring.c gives it
+ * passes: CONSOLE_STALL_TIMEOUT_MS after the last progress. A flush
+ * (console_flush, before every shutdown and suspend) is also bounded in
+ * all, by CONSOLE_FLUSH_TIMEOUT_MS, whatever the backend does meanwhile.
  *
  * Stall and recovery: after a wait that gave up, the writer is STALLED and
  * never waits again; it keeps the newest CONSOLE_HOLD_SIZE bytes (ring.c's
@@ -44,7 +47,6 @@ static evtchn_port_t console_port;
 static bool ring_ready;                 /* false: use Xen's debug console */
 static uint32_t corrupt_reports;
 static uint64_t dropped_reported;
-static uint64_t wait_deadline;
 static struct cksum *tap;
 static char hold[CONSOLE_HOLD_SIZE];    /* newest output while stalled */
 static struct timer probe;              /* armed only while stalled */
@@ -65,42 +67,39 @@ static void console_notify(void *ctx)
 }
 
 /*
- * Block until xenconsoled may have drained the ring. The port's pending bit
- * is the signal: it is set by every notification the backend sends.
+ * Block until xenconsoled may have drained the ring, or until the deadline
+ * ring.c chose (the stall bound, or a flush's limit). The port's pending
+ * bit is the signal: it is set by every notification the backend sends.
  * evtchn_wait() returns at once if it is already set (something happened
  * since we last looked: the writer re-reads the indices), and otherwise
  * sleeps until it is set or the deadline passes, missing no event.
  */
-static bool console_wait(void *ctx, unsigned int attempt)
+static void console_wait(void *ctx, unsigned int attempt, uint64_t deadline)
 {
-    uint64_t now = monotonic_ns();
     bool consumed;
 
     if ( console_trace_on )
         console_trace_wait(attempt);
-    if ( attempt == 0 )
-        wait_deadline = now + CONSOLE_STALL_TIMEOUT_MS * NSEC_PER_MSEC;
-    if ( now >= wait_deadline )
-    {
-        if ( console_trace_on )
-            console_trace_wait_done(false, true);
-        return false;               /* no progress for the whole timeout */
-    }
     /*
      * A consumed event will never reach the upcall; it may also have
      * announced input, so let the main loop look at the in ring.
      */
-    consumed = evtchn_wait(console_port, wait_deadline);
+    consumed = evtchn_wait(console_port, deadline);
     if ( consumed )
         input_pending = true;
     if ( console_trace_on )
-        console_trace_wait_done(consumed, false);
-    return true;
+        console_trace_wait_done(consumed, monotonic_ns() >= deadline);
+}
+
+static uint64_t console_now(void *ctx)
+{
+    return monotonic_ns();
 }
 
 static const struct xencons_ops writer_ops = {
     .notify = console_notify,
     .wait = console_wait,
+    .now = console_now,
     .ctx = &writer,
 };
 
@@ -118,7 +117,8 @@ void console_init(const struct boot_ring *ring)
         return;
     }
     console_port = ring->port;
-    xencons_writer_init(&writer, ring->page, &writer_ops);
+    xencons_writer_init(&writer, ring->page, &writer_ops,
+                        CONSOLE_STALL_TIMEOUT_MS * NSEC_PER_MSEC);
     xencons_writer_set_hold(&writer, hold, sizeof(hold));
     xencons_reader_init(&reader, ring->page, &reader_ops);
     console_trace_attach(ring->page, console_port);
@@ -249,11 +249,54 @@ void console_write(const char *s, size_t n)
     console_kick();
 }
 
+/*
+ * Say what a flush that gave up leaves behind, where it can still be seen:
+ * in the ring if the backend still moves (a flush that ran out of time),
+ * else on the early console.
+ */
+static void report_flush_failure(void)
+{
+    char note[160];
+    size_t left;
+    int n;
+
+    if ( writer.state == XENCONS_CORRUPT )
+    {
+        report_corrupt_ring();      /* from now on on the early console */
+        return;
+    }
+    left = xencons_unconsumed(&writer);
+    if ( writer.state == XENCONS_STALLED )
+    {
+        n = snprintf(note, sizeof(note), "console: flush gave up: the backend "
+                     "took nothing for %u ms; %u bytes in the ring and %u held "
+                     "may be lost\n", CONSOLE_STALL_TIMEOUT_MS,
+                     (unsigned int)left, (unsigned int)writer.hold_len);
+        if ( n > 0 )
+            console_debug_write(note);
+        return;
+    }
+    if ( writer.state != XENCONS_OK )
+        return;
+    printk("\nconsole: flush gave up after %u ms: the backend moves out_cons "
+           "but has not taken the last %u bytes; they may be lost\n",
+           CONSOLE_FLUSH_TIMEOUT_MS, (unsigned int)left);
+    /* A moment for the backend to take this note too; no more. */
+    xencons_flush(&writer, CONSOLE_PROBE_MS * NSEC_PER_MSEC);
+}
+
 bool console_flush(void)
 {
     unsigned long flags = upcall_save_and_mask();
-    bool drained = !ring_ready || xencons_flush(&writer);
+    bool drained = true;
 
+    if ( ring_ready )
+    {
+        drained = xencons_flush(&writer,
+                                CONSOLE_FLUSH_TIMEOUT_MS * NSEC_PER_MSEC);
+        if ( !drained )
+            report_flush_failure();
+    }
     upcall_restore(flags);
     return drained;
 }
@@ -314,9 +357,9 @@ void console_resume(const struct boot_ring *ring, bool new_domain)
         return;
     }
     console_port = ring->port;
-    writer.intf = ring->page;
+    /* Our index from the new page; the new backend hears from us at once. */
+    xencons_writer_attach(&writer, ring->page);
     reader.intf = ring->page;
-    writer.unnotified = true;   /* the new backend hears from us at once */
     if ( evtchn_bind_handler(console_port, console_event, NULL, "console") )
         printk("console: cannot bind event channel %u; no input\n",
                console_port);

@@ -7,6 +7,13 @@
  * (into a local), checks `prod - cons <= ring size`, and only then uses the
  * index, masked, to touch the ring. A ring that fails the check is marked
  * corrupt and never touched again: we neither crash nor write outside it.
+ * Our own index of the out ring is kept privately (writer->prod): the page's
+ * out_prod is only written, so a backend that rewrites it changes nothing
+ * for us.
+ *
+ * Waiting is bounded in time, by the owner's clock (ops.now): a write gives
+ * up after stall_ns without progress; a flush also after its own limit in
+ * all, however the backend moves out_cons meanwhile.
  */
 #include <tinypv/ring.h>
 #include <tinypv/barrier.h>
@@ -19,12 +26,22 @@
 
 void xencons_writer_init(struct xencons_writer *w,
                          struct xencons_interface *intf,
-                         const struct xencons_ops *ops)
+                         const struct xencons_ops *ops, uint64_t stall_ns)
 {
     memset(w, 0, sizeof(*w));
-    w->intf = intf;
     w->ops = *ops;
+    w->stall_ns = stall_ns;
     w->state = XENCONS_OK;
+    w->intf = intf;
+    w->prod = read_once(&intf->out_prod);
+}
+
+void xencons_writer_attach(struct xencons_writer *w,
+                           struct xencons_interface *intf)
+{
+    w->intf = intf;
+    w->prod = read_once(&intf->out_prod);
+    w->unnotified = true;
 }
 
 static void writer_mark_corrupt(struct xencons_writer *w,
@@ -36,37 +53,36 @@ static void writer_mark_corrupt(struct xencons_writer *w,
 }
 
 /*
- * Read both out indices once and return the free space, or mark the ring
- * corrupt and return 0. out_cons is the backend's; reading it with acquire
- * keeps our writes into the space it frees after the read.
+ * Read out_cons once and return the free space, or mark the ring corrupt
+ * and return 0. out_cons is the backend's; reading it with acquire keeps
+ * our writes into the space it frees after the read. The producer index is
+ * our own.
  */
-static size_t out_space(struct xencons_writer *w,
-                        XENCONS_RING_IDX *prod, XENCONS_RING_IDX *cons)
+static size_t out_space(struct xencons_writer *w, XENCONS_RING_IDX *cons)
 {
     XENCONS_RING_IDX used;
 
     *cons = load_acquire(&w->intf->out_cons);
-    *prod = read_once(&w->intf->out_prod);
-    used = *prod - *cons;
+    used = w->prod - *cons;
     if ( used > OUT_SIZE )
     {
-        writer_mark_corrupt(w, *prod, *cons);
+        writer_mark_corrupt(w, w->prod, *cons);
         return 0;
     }
     return OUT_SIZE - used;
 }
 
-/* Copy n bytes (n <= free space) at prod, wrapping, then publish them. */
-static void out_put(struct xencons_writer *w, XENCONS_RING_IDX prod,
-                    const char *buf, size_t n)
+/* Copy n bytes (n <= free space) at our index, wrapping, then publish them. */
+static void out_put(struct xencons_writer *w, const char *buf, size_t n)
 {
-    size_t off = MASK_XENCONS_IDX(prod, w->intf->out);
+    size_t off = MASK_XENCONS_IDX(w->prod, w->intf->out);
     size_t first = MIN(n, OUT_SIZE - off);
 
     memcpy(w->intf->out + off, buf, first);
     memcpy(w->intf->out, buf + first, n - first);
+    w->prod += (XENCONS_RING_IDX)n;
     /* Release: the bytes are in the ring before the backend sees out_prod. */
-    store_release(&w->intf->out_prod, prod + (XENCONS_RING_IDX)n);
+    store_release(&w->intf->out_prod, w->prod);
     w->unnotified = true;
     w->stats.bytes += n;
 }
@@ -92,46 +108,71 @@ static void check_unstalled(struct xencons_writer *w, XENCONS_RING_IDX cons)
         w->state = XENCONS_OK;
 }
 
-/* Wait for the backend; on giving up, remember where it stopped. */
-static void wait_for_backend(struct xencons_writer *w, XENCONS_RING_IDX cons,
-                             unsigned int attempt)
+/*
+ * A run of waits for the backend, bounded by the clock. `attempt` counts
+ * the waits since the last progress (the caller sets it back to 0 on
+ * progress); the first of a run starts the stall bound.
+ */
+struct wait_run {
+    unsigned int attempt;
+    uint64_t stall_at;          /* no progress until then: stalled */
+};
+
+/*
+ * Wait once, until the backend signals or the earlier of the stall bound
+ * and `limit` (0: none) passes. Returns false, with the writer STALLED and
+ * out_cons remembered, if the stall bound has passed without progress.
+ */
+static bool wait_for_backend(struct xencons_writer *w, struct wait_run *run,
+                             XENCONS_RING_IDX cons, uint64_t now,
+                             uint64_t limit)
 {
-    if ( w->ops.wait(w->ops.ctx, attempt) )
-        return;
-    w->state = XENCONS_STALLED;
-    w->stalled_cons = cons;
-    w->stats.stalls++;
+    uint64_t deadline;
+
+    if ( run->attempt == 0 )
+        run->stall_at = now + w->stall_ns;
+    else if ( now >= run->stall_at )
+    {
+        w->state = XENCONS_STALLED;
+        w->stalled_cons = cons;
+        w->stats.stalls++;
+        return false;
+    }
+    deadline = limit ? MIN(run->stall_at, limit) : run->stall_at;
+    w->ops.wait(w->ops.ctx, run->attempt++, deadline);
+    return true;
 }
 
 /*
  * Place bytes in the ring, waiting whenever it is full, until all are in,
- * the ring turns out corrupt or a wait gives up (the writer is then
- * STALLED). Returns the number placed. Only for a writer that is OK.
+ * the ring turns out corrupt or the backend made no progress for stall_ns
+ * (the writer is then STALLED). Returns the number placed. Only for a
+ * writer that is OK.
  */
 static size_t ring_write(struct xencons_writer *w, const char *buf, size_t len)
 {
     size_t done = 0, space, n;
-    unsigned int attempt = 0;
-    XENCONS_RING_IDX prod, cons;
+    struct wait_run run = { 0 };
+    XENCONS_RING_IDX cons;
 
     while ( done < len && w->state == XENCONS_OK )
     {
-        space = out_space(w, &prod, &cons);
+        space = out_space(w, &cons);
         if ( w->state == XENCONS_CORRUPT )
             break;
         if ( space )
         {
             n = MIN(space, len - done);
-            out_put(w, prod, buf + done, n);
+            out_put(w, buf + done, n);
             done += n;
-            attempt = 0;
+            run.attempt = 0;        /* progress: the stall bound starts again */
             continue;
         }
         /* Full: make sure the backend knows there is work, then wait. */
         xencons_kick(w);
-        if ( attempt == 0 )
+        if ( run.attempt == 0 )
             w->stats.full_waits++;
-        wait_for_backend(w, cons, attempt++);
+        wait_for_backend(w, &run, cons, w->ops.now(w->ops.ctx), 0);
     }
     return done;
 }
@@ -178,13 +219,13 @@ void xencons_writer_set_hold(struct xencons_writer *w, char *buf, size_t size)
 size_t xencons_write(struct xencons_writer *w, const char *buf, size_t len)
 {
     size_t done = 0;
-    XENCONS_RING_IDX prod, cons;
+    XENCONS_RING_IDX cons;
 
     if ( w->state == XENCONS_CORRUPT )
         return 0;                   /* left alone: not even read again */
     if ( w->state == XENCONS_STALLED && w->hold_len == 0 )
     {
-        out_space(w, &prod, &cons);
+        out_space(w, &cons);
         if ( w->state == XENCONS_CORRUPT )
             return 0;
         check_unstalled(w, cons);
@@ -206,11 +247,11 @@ size_t xencons_write(struct xencons_writer *w, const char *buf, size_t len)
 
 bool xencons_stall_over(struct xencons_writer *w)
 {
-    XENCONS_RING_IDX prod, cons;
+    XENCONS_RING_IDX cons;
 
     if ( w->state != XENCONS_STALLED )
         return false;
-    out_space(w, &prod, &cons);
+    out_space(w, &cons);
     return w->state == XENCONS_STALLED && cons != w->stalled_cons;
 }
 
@@ -241,30 +282,54 @@ void xencons_announce(struct xencons_writer *w)
     w->ops.notify(w->ops.ctx);
 }
 
-bool xencons_flush(struct xencons_writer *w)
+/*
+ * Two bounds: the stall bound, restarted whenever out_cons moves (a slow
+ * backend is not a dead one), and the flush's own limit, which nothing
+ * restarts: a backend that keeps moving out_cons without ever reaching our
+ * index (or one that is merely too slow) cannot hold the caller longer.
+ */
+bool xencons_flush(struct xencons_writer *w, uint64_t limit_ns)
 {
-    XENCONS_RING_IDX prod, cons, last_cons = 0;
-    unsigned int attempt = 0;
+    XENCONS_RING_IDX cons, last_cons = 0;
+    struct wait_run run = { 0 };
+    uint64_t now, end;
 
     if ( w->state == XENCONS_CORRUPT )
         return false;
     xencons_kick(w);
+    end = w->ops.now(w->ops.ctx) + limit_ns;
     for ( ;; )
     {
-        out_space(w, &prod, &cons);
+        out_space(w, &cons);
         if ( w->state == XENCONS_CORRUPT )
             return false;
         check_unstalled(w, cons);
         /* Equality, not `cons < prod`: the indices wrap at 2^32. */
-        if ( prod == cons )
+        if ( cons == w->prod )
             return true;
         if ( w->state == XENCONS_STALLED )
             return false;
-        if ( attempt > 0 && cons != last_cons )
-            attempt = 0;            /* progress: the bound starts again */
+        if ( run.attempt > 0 && cons != last_cons )
+            run.attempt = 0;        /* progress: the stall bound starts again */
         last_cons = cons;
-        wait_for_backend(w, cons, attempt++);
+        now = w->ops.now(w->ops.ctx);
+        if ( now >= end )
+        {
+            w->stats.flush_timeouts++;
+            return false;
+        }
+        if ( !wait_for_backend(w, &run, cons, now, end) )
+            return false;
     }
+}
+
+size_t xencons_unconsumed(struct xencons_writer *w)
+{
+    XENCONS_RING_IDX cons;
+
+    if ( w->state == XENCONS_CORRUPT )
+        return 0;
+    return OUT_SIZE - out_space(w, &cons);
 }
 
 /* --- the reader: backend -> guest ----------------------------------------- */

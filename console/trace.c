@@ -32,7 +32,7 @@ enum step_kind {
     STEP_WRITE,         /* bytes put in the out ring */
     STEP_NOTIFY_IN,     /* EVTCHNOP_send after consuming input */
     STEP_NOTIFY_OUT,    /* EVTCHNOP_send after publishing output */
-    STEP_WAIT,          /* the writer found the ring full and waits */
+    STEP_WAIT,          /* the writer waits for the backend (full ring, flush) */
     STEP_WAIT_DONE,     /* ... and is back */
 };
 
@@ -42,7 +42,7 @@ struct trace_step {
     uint8_t text_len;               /* bytes of text kept (<= STEP_TEXT) */
     char text[STEP_TEXT];
     uint32_t n;                     /* bytes read or written; wait attempt */
-    bool consumed_event, gave_up;   /* how a wait ended */
+    bool consumed_event, deadline_passed;   /* how a wait ended */
     XENCONS_RING_IDX in_prod, in_cons, out_prod, out_cons;
 };
 
@@ -173,14 +173,14 @@ void console_trace_wait(unsigned int attempt)
         s->n = attempt;
 }
 
-void console_trace_wait_done(bool consumed_event, bool gave_up)
+void console_trace_wait_done(bool consumed_event, bool deadline_passed)
 {
     struct trace_step *s = record(STEP_WAIT_DONE);
 
     if ( s )
     {
         s->consumed_event = consumed_event;
-        s->gave_up = gave_up;
+        s->deadline_passed = deadline_passed;
     }
 }
 
@@ -239,14 +239,14 @@ static void print_step(const struct trace_step *s)
                "(out_cons %u)\n", ring_port, s->out_prod, s->out_cons);
         break;
     case STEP_WAIT:
-        printk("out ring full: the writer waits for xenconsoled (out_prod %u, "
-               "out_cons %u, wait %u)\n", s->out_prod, s->out_cons, s->n);
+        printk("the writer waits for xenconsoled (out_prod %u, out_cons %u, "
+               "wait %u)\n", s->out_prod, s->out_cons, s->n);
         break;
     case STEP_WAIT_DONE:
         printk("the writer is back: out_cons %u (%s)\n", s->out_cons,
-               s->gave_up ? "gave up: the backend is stalled" :
                s->consumed_event ? "an event was pending: it took it" :
-                                   "woken by an event or the deadline");
+               s->deadline_passed ? "the deadline passed" :
+                                    "woken by an event");
         break;
     }
 }
@@ -289,8 +289,12 @@ void console_lab_corrupt_ring(void)
 {
     unsigned long flags = upcall_save_and_mask();
 
+    /*
+     * out_cons, not out_prod: the writer never reads out_prod back (it
+     * keeps its own index), so only the backend's index can break it.
+     */
     if ( ring )
-        store_release(&ring->out_prod,
-                      read_once(&ring->out_cons) + 2 * sizeof(ring->out));
+        store_release(&ring->out_cons,
+                      read_once(&ring->out_prod) - 2 * sizeof(ring->out));
     upcall_restore(flags);
 }

@@ -5,9 +5,10 @@
  * came back; on a Xen without the patch that is -ENOSYS, which is reported
  * and is no reason to stop. trace arms the console trace (console/trace.c)
  * and returns at once: the keys it follows are the ones typed next.
- * breakring damages the console ring's out_prod, our own index, so that the
- * next write finds the ring corrupt and the driver falls back to Xen's
- * console, which the lab build of Xen shows in `xl dmesg`.
+ * breakring damages the console ring's out_cons, as a broken backend could
+ * (our own out_prod the driver never reads back), so that the next write
+ * finds the ring corrupt and the driver falls back to Xen's console, which
+ * the lab build of Xen shows in `xl dmesg`.
  */
 #include <monitor/lab.h>
 #include <monitor/shell.h>
@@ -120,8 +121,8 @@ void cmd_trace(int argc, char **argv)
 
 void cmd_breakring(int argc, char **argv)
 {
-    printk("breakring: moving out_prod past the ring; from now on output "
-           "goes to Xen's console (xl dmesg on the lab Xen)\n");
+    printk("breakring: moving out_cons 4 KiB behind out_prod; from now on "
+           "output goes to Xen's console (xl dmesg on the lab Xen)\n");
     console_flush();            /* that line reaches xenconsoled intact */
     console_lab_corrupt_ring();
     printk("breakring: this line was written after the ring broke\n");

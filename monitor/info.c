@@ -10,6 +10,7 @@
 #include <tinypv/xenstore.h>
 #include <tinypv/printk.h>
 #include <lib/string.h>
+#include <lib/format.h>
 
 void info_print_xen_version(void)
 {
@@ -46,19 +47,19 @@ void info_print_xen_details(void)
            compile.compile_date);
 }
 
-static void print_ring(const char *label, const struct boot_ring *r)
+static void print_ring(const char *label, const struct boot_ring *r,
+                       const char *tail)
 {
-    if ( !r->present )
-    {
-        printk("  %-13s none\n", label);
-        return;
-    }
-    printk("  %-13s %p (pfn 0x%lx, %s), event channel %u", label, r->page,
-           r->pfn, r->how, r->port);
+    char line[160];
+
+    info_format_ring(line, sizeof(line), label, r, tail);
+    printk("%s", line);
 }
 
 void info_print_mappings(void)
 {
+    char domid[24];
+
     printk("mappings:\n");
     printk("  image         %p-%p (text %p-%p, bss from %p)\n",
            (void *)_text, (void *)_end, (void *)_text, (void *)_etext,
@@ -66,9 +67,12 @@ void info_print_mappings(void)
     printk("  stack         %p-%p\n", (void *)boot_stack, (void *)boot_stack_top);
     printk("  hypercalls    %p\n", (void *)hypercall_page);
     printk("  shared_info   %p\n", (void *)shared_info);
-    print_ring("console ring", console_describe());
-    printk("\n");
-    print_ring("xenstore ring", xenstore_describe());
-    printk(", domid %d\n", xs_domid());
+    print_ring("console ring", console_describe(), NULL);
+    /* xs_domid() is an error code until xenstore has answered. */
+    if ( xs_domid() >= 0 )
+        snprintf(domid, sizeof(domid), ", domid %d", xs_domid());
+    else
+        snprintf(domid, sizeof(domid), ", domid unknown");
+    print_ring("xenstore ring", xenstore_describe(), domid);
     arch_print_mappings();
 }

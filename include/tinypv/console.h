@@ -23,6 +23,14 @@
 #define CONSOLE_STALL_TIMEOUT_MS    5000
 
 /*
+ * How long a flush may take in all, progress or not: a backend that keeps
+ * moving out_cons without ever catching up must not hold shutdown() or
+ * suspend_domain() (which wait with upcalls masked). Twice the stall
+ * bound, so that a dead backend is still found stalled first.
+ */
+#define CONSOLE_FLUSH_TIMEOUT_MS    (2 * CONSOLE_STALL_TIMEOUT_MS)
+
+/*
  * After that the backend is "stalled": output no longer waits, the newest
  * CONSOLE_HOLD_SIZE bytes are kept (older ones are lost, and counted), and
  * every CONSOLE_PROBE_MS a timer notifies the backend and looks whether it
@@ -40,12 +48,12 @@ void console_init(const struct boot_ring *ring);
 
 /*
  * After a suspend. Same domain: everything holds. New domain: the page is
- * taken at its (new) address and the event channel bound again. What the
- * page holds depends on the platform: on PV the save copied its indices
- * and bytes and xenconsoled carries on from them; on PVH libxc zeroes it
- * during the restore, an empty ring (output not yet taken and input not
- * yet read are lost). The indices live only in the page, so either is
- * read as it is. Must come before any printk.
+ * taken at its (new) address and the event channel bound again, and the
+ * writer takes its producer index from the page once, as at boot. What
+ * the page holds depends on the platform: on PV the save copied its
+ * indices and bytes and xenconsoled carries on from them; on PVH libxc
+ * zeroes it during the restore, an empty ring (output not yet taken and
+ * input not yet read are lost). Must come before any printk.
  */
 void console_resume(const struct boot_ring *ring, bool new_domain);
 
@@ -61,8 +69,11 @@ void console_put(const char *s, size_t n);
 void console_kick(void);
 
 /*
- * Wait until the backend has consumed everything written, for at most
- * CONSOLE_STALL_TIMEOUT_MS without progress. Returns whether it did.
+ * Wait until the backend has consumed everything written: for at most
+ * CONSOLE_STALL_TIMEOUT_MS without progress (the writer is then stalled),
+ * and CONSOLE_FLUSH_TIMEOUT_MS in all. Returns whether it did; if not, it
+ * says how many bytes the backend had not taken, in the ring if the
+ * backend still moves, else on the early console.
  */
 bool console_flush(void);
 

@@ -49,14 +49,15 @@ void console_trace_event(void);                     /* upcall on the port */
 void console_trace_read(const char *buf, size_t n);
 void console_trace_write(const char *buf, size_t n);
 void console_trace_notify(bool input_side);
-void console_trace_wait(unsigned int attempt);      /* the ring is full */
-void console_trace_wait_done(bool consumed_event, bool gave_up);
+void console_trace_wait(unsigned int attempt);      /* waits for the backend */
+void console_trace_wait_done(bool consumed_event, bool deadline_passed);
 /* The input batch was handed to the shell: finish the trace if it is due. */
 void console_trace_batch_done(void);
 
 /*
- * Lab only: move out_prod 4 KiB past out_cons, an impossible value, so that
- * the next write finds the ring corrupt and falls back to Xen's console.
+ * Lab only: move out_cons 4 KiB behind out_prod, an impossible value (as a
+ * broken backend could), so that the next write finds the ring corrupt and
+ * falls back to Xen's console.
  */
 void console_lab_corrupt_ring(void);
 

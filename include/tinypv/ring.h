@@ -12,9 +12,11 @@
  * in the ring and can never exceed the ring's size: if it does, the page was
  * corrupted, and the side that sees it stops using that ring.
  *
- * This file knows nothing about Xen's hypercalls: waking the backend and
- * waiting for it come in as callbacks, so the same code runs in the kernel
- * (console/console.c) and in host tests, fuzzers and benchmarks.
+ * This file knows nothing about Xen's hypercalls: waking the backend,
+ * waiting for it and the clock come in as callbacks, so the same code runs
+ * in the kernel (console/console.c) and in host tests (with a clock of
+ * their own), fuzzers and benchmarks. Every wait has a deadline of that
+ * clock, so every bound here is a bound in time.
  */
 #ifndef TINYPV_RING_H
 #define TINYPV_RING_H
@@ -32,11 +34,16 @@ struct xencons_ops {
     /* Wake the backend (EVTCHNOP_send on the console event channel). */
     void (*notify)(void *ctx);
     /*
-     * Block until the backend may have made progress. `attempt` counts the
-     * waits in a row that saw no progress, from 0. Return false to give up:
-     * the writer then declares the backend stalled. Only the writer waits.
+     * Block until the backend may have made progress (it notified us), or
+     * until now() reaches `deadline`, whichever comes first. Returning
+     * early is fine: the writer reads the indices again and decides, by
+     * the clock, whether to wait more. `attempt` counts the waits in a row
+     * that saw no progress, from 0 (for traces and tests). Only the writer
+     * waits.
      */
-    bool (*wait)(void *ctx, unsigned int attempt);
+    void (*wait)(void *ctx, unsigned int attempt, uint64_t deadline);
+    /* A monotonic clock in nanoseconds: the deadlines are in its time. */
+    uint64_t (*now)(void *ctx);
     void *ctx;
 };
 
@@ -46,12 +53,20 @@ struct xencons_writer_stats {
     uint64_t full_waits;        /* writes that found the ring full and waited */
     uint64_t dropped;           /* bytes lost while the backend was stalled */
     uint32_t stalls;            /* times the backend was declared stalled */
+    uint32_t flush_timeouts;    /* flushes that ran out of time, backend moving */
 };
 
 struct xencons_writer {
     struct xencons_interface *intf;
     struct xencons_ops ops;
     enum xencons_state state;
+    /*
+     * Our producer index: where the next byte goes, and what out_prod was
+     * last set to. The page's out_prod is written, never read back (but
+     * once, when the writer takes a page over): the backend may rewrite it.
+     */
+    XENCONS_RING_IDX prod;
+    uint64_t stall_ns;              /* no progress for this long: STALLED */
     bool unnotified;                /* published bytes not yet notified */
     XENCONS_RING_IDX stalled_cons;  /* out_cons when we gave up waiting */
     XENCONS_RING_IDX bad_prod, bad_cons;    /* what a corrupt ring held */
@@ -73,20 +88,34 @@ struct xencons_reader {
     struct xencons_reader_stats stats;
 };
 
+/*
+ * Start writing to a page: out_prod is read this once, as the index to go
+ * on from. A backend that makes no progress for stall_ns while the writer
+ * waits on it is declared stalled (see xencons_write).
+ */
 void xencons_writer_init(struct xencons_writer *w,
                          struct xencons_interface *intf,
-                         const struct xencons_ops *ops);
+                         const struct xencons_ops *ops, uint64_t stall_ns);
+
+/*
+ * Go on writing to another page (a restore into a new domain): like init,
+ * out_prod is read once, but the state, the held bytes and the statistics
+ * carry on, and the new backend is notified at the next kick.
+ */
+void xencons_writer_attach(struct xencons_writer *w,
+                           struct xencons_interface *intf);
 
 /*
  * Copy len bytes into the out ring, waiting whenever it is full. The
  * backend is notified when the ring fills up (so it can drain it); bytes
  * written since the last notification are announced by xencons_kick().
  *
- * A wait that gives up (the backend made no progress for the whole bound)
- * marks the writer STALLED. From then on writes never wait: they keep the
- * newest bytes in the hold buffer (xencons_writer_set_hold), pushing the
- * oldest held ones out and counting those in stats.dropped; without a hold
- * buffer every byte is dropped (and counted). A stall ends when the
+ * If the backend makes no progress for stall_ns while the ring is full,
+ * the writer gives up waiting and is STALLED. From then on writes never
+ * wait: they keep the newest bytes in the hold buffer
+ * (xencons_writer_set_hold), pushing the oldest held ones out and counting
+ * those in stats.dropped; without a hold buffer every byte is dropped (and
+ * counted). A stall ends when the
  * backend consumes something again: with nothing held the writer carries
  * on by itself; with bytes held, the owner calls xencons_resume().
  *
@@ -101,7 +130,7 @@ void xencons_writer_set_hold(struct xencons_writer *w, char *buf, size_t size);
 
 /*
  * A stalled writer: has the backend consumed something since the stall
- * (out_cons moved)? Reads the indices once; false unless stalled.
+ * (out_cons moved)? Reads out_cons once; false unless stalled.
  */
 bool xencons_stall_over(struct xencons_writer *w);
 
@@ -124,10 +153,20 @@ void xencons_announce(struct xencons_writer *w);
 void xencons_kick(struct xencons_writer *w);
 
 /*
- * Kick, then wait until the backend has consumed everything (out_cons ==
- * out_prod). Returns false if the ring is corrupt or the wait gave up.
+ * Kick, then wait until the backend has consumed everything we wrote
+ * (out_cons == our producer index), but for limit_ns at most in all,
+ * however the backend moves out_cons meanwhile. Returns whether it did.
+ * When not: the ring is corrupt, or the backend made no progress for
+ * stall_ns (the writer is then STALLED, as after a write), or the time ran
+ * out (the writer stays OK; stats.flush_timeouts counts these).
  */
-bool xencons_flush(struct xencons_writer *w);
+bool xencons_flush(struct xencons_writer *w, uint64_t limit_ns);
+
+/*
+ * The bytes written that the backend has not taken yet, as out_cons says
+ * (read once; 0 if the ring is, or now turns out, corrupt).
+ */
+size_t xencons_unconsumed(struct xencons_writer *w);
 
 void xencons_reader_init(struct xencons_reader *r,
                          struct xencons_interface *intf,

@@ -13,8 +13,11 @@
  * Then come the start indices and a sequence of operations (see run_op()):
  * write, read, kick, flush, backend consume/produce, hostile moves and
  * re-initialisation. Whenever the writer waits, the wait callback takes its
- * next byte from the program as well: give up, consume some, consume all,
- * or (hostile) move an index. An empty program gives up, so every run ends.
+ * next byte from the program as well: let the time run out to the
+ * deadline, consume some, consume all, or (hostile) move an index; each
+ * but the first ends the wait a few milliseconds later, as a notification
+ * would. Time is the harness's own clock. An empty program lets every
+ * deadline pass, so every run ends.
  *
  * What must hold whatever the backend does:
  *  - nothing outside the shared page is touched (guard areas around it,
@@ -24,9 +27,14 @@
  *  - the writer returns at most what it was asked, and less only when the
  *    ring is corrupt or the backend stalled (then the rest is counted as
  *    dropped); the bytes it publishes are the caller's, in order, in the
- *    slots out_prod names, never more than the free space;
+ *    slots after the index it last published (whatever the backend wrote
+ *    into out_prod since: the writer never reads it back), never more than
+ *    the free space, and out_prod is then set to the end of them;
  *  - it waits only on a full ring (or an unflushed one), with everything
- *    published already notified, and never while stalled;
+ *    published already notified, never while stalled, and always with a
+ *    deadline still ahead; it declares a stall only once a deadline has
+ *    passed, and a flush ends within its limit, giving up early only on
+ *    a corrupt ring or a stall;
  *  - the reader returns min(available, asked) bytes, exactly those of the
  *    ring, and advances in_cons by as many;
  *  - a corrupt ring stays corrupt: no more bytes, no waits, the recorded
@@ -48,6 +56,9 @@
 #define WRITE_MAX   6200    /* three ring-fulls: writes that wait twice */
 #define READ_MAX    1300
 
+#define MS          1000000ull
+#define STALL_NS    (5000 * MS)
+
 static struct {
     uint8_t before[FUZZ_GUARD];
     struct xencons_interface intf;
@@ -62,8 +73,15 @@ static struct {
 
     /* What the backend saw, to hold the statistics against. */
     uint64_t w_notifies, r_notifies;
-    uint64_t waits, wait_false;
+    uint64_t waits;
     uint64_t w_bytes, w_dropped, r_bytes;
+
+    /* Time: the harness's clock, and the deadline of the last wait. */
+    uint64_t clock;
+    uint64_t last_deadline;
+
+    /* The index the writer last published: where its next bytes go. */
+    XENCONS_RING_IDX wprod;
 
     /* The writer's operation in progress. */
     bool in_write;
@@ -95,13 +113,16 @@ static void checkpoint_take(void)
 /*
  * The writer ran from the last checkpoint until now. The only changes it
  * may have made: bytes of the caller's buffer, in order, in the free slots
- * starting at out_prod, published by moving out_prod past them.
+ * starting at the index it last published (S.wprod, not out_prod: the
+ * backend may have rewritten that), published by setting out_prod to the
+ * end of them. How many it placed is taken from its own index; everything
+ * that count implies is checked against the page.
  */
 static void checkpoint_verify(void)
 {
     struct xencons_interface *now = &page.intf;
-    XENCONS_RING_IDX used = S.cp.out_prod - S.cp.out_cons;
-    XENCONS_RING_IDX delta = now->out_prod - S.cp.out_prod;
+    XENCONS_RING_IDX used = S.wprod - S.cp.out_cons;
+    XENCONS_RING_IDX delta = S.w.prod - S.wprod;
 
     FUZZ_ASSERT(now->out_cons == S.cp.out_cons);
     FUZZ_ASSERT(now->in_prod == S.cp.in_prod);
@@ -112,15 +133,17 @@ static void checkpoint_verify(void)
         FUZZ_ASSERT(delta == 0);
     if ( delta == 0 )
     {
+        FUZZ_ASSERT(now->out_prod == S.cp.out_prod);
         FUZZ_ASSERT(memcmp(now->out, S.cp.out, OUT_SIZE) == 0);
         return;
     }
 
     FUZZ_ASSERT(delta <= OUT_SIZE - used);
     FUZZ_ASSERT(delta <= S.wlen - S.wdone);
+    FUZZ_ASSERT(now->out_prod == S.wprod + delta);
     for ( XENCONS_RING_IDX i = 0; i < OUT_SIZE; i++ )
     {
-        XENCONS_RING_IDX slot = OUT_SLOT(S.cp.out_prod + i);
+        XENCONS_RING_IDX slot = OUT_SLOT(S.wprod + i);
 
         if ( i < delta )
         {
@@ -132,6 +155,7 @@ static void checkpoint_verify(void)
     }
     S.wdone += delta;
     S.accepted += delta;
+    S.wprod += delta;
 }
 
 /* --- the backend ----------------------------------------------------------- */
@@ -227,10 +251,15 @@ static void reader_notify(void *ctx)
     S.r_notifies++;
 }
 
-static bool writer_wait(void *ctx, unsigned int attempt)
+/* The wait ends after ms milliseconds (a notification), or at the deadline. */
+static void time_passes(uint64_t ms, uint64_t deadline)
+{
+    S.clock = MIN(S.clock + ms * MS, deadline);
+}
+
+static void writer_wait(void *ctx, unsigned int attempt, uint64_t deadline)
 {
     uint8_t b;
-    bool ret = true;
 
     checkpoint_verify();
 
@@ -238,57 +267,81 @@ static bool writer_wait(void *ctx, unsigned int attempt)
     FUZZ_ASSERT(S.w.state == XENCONS_OK);
     FUZZ_ASSERT(!S.w.unnotified);
     if ( S.in_write )
-        FUZZ_ASSERT(page.intf.out_prod - page.intf.out_cons == OUT_SIZE);
+        FUZZ_ASSERT(S.wprod - page.intf.out_cons == OUT_SIZE);
     else
-        FUZZ_ASSERT(page.intf.out_prod != page.intf.out_cons);
+        FUZZ_ASSERT(S.wprod != page.intf.out_cons);
     FUZZ_ASSERT(attempt <= S.op_waits);
     if ( S.op_waits == 0 )
         FUZZ_ASSERT(attempt == 0);
+    /* Never a wait that is over before it starts, nor one beyond a stall. */
+    FUZZ_ASSERT(deadline > S.clock);
+    FUZZ_ASSERT(deadline - S.clock <= STALL_NS);
+    S.last_deadline = deadline;
     S.op_waits++;
     S.waits++;
 
     if ( fuzz_empty(&S.in) )
-        ret = false;                /* the program is over: stall */
+        S.clock = deadline;         /* the program is over: time runs out */
     else
     {
         b = fuzz_u8(&S.in);
         switch ( b & 3 )
         {
         case 0:
-            ret = false;
+            S.clock = deadline;
             break;
         case 1:
             backend_consume((size_t)(b >> 2) * 41);
+            time_passes(b >> 2, deadline);
             break;
         case 2:
             backend_consume(OUT_SIZE);
+            time_passes(1, deadline);
             break;
         default:
             backend_hostile(b >> 2);
+            time_passes(b >> 2, deadline);
             break;
         }
     }
 
-    if ( !ret )
-        S.wait_false++;
     checkpoint_take();
-    return ret;
+}
+
+static uint64_t writer_now(void *ctx)
+{
+    return S.clock;
 }
 
 static const struct xencons_ops writer_ops = {
-    .notify = writer_notify, .wait = writer_wait,
+    .notify = writer_notify, .wait = writer_wait, .now = writer_now,
 };
 
 /* The reader must never wait: a wait callback that fails says so. */
-static bool reader_wait(void *ctx, unsigned int attempt)
+static void reader_wait(void *ctx, unsigned int attempt, uint64_t deadline)
 {
     FUZZ_ASSERT(!"the reader waited");
-    return false;
 }
 
 static const struct xencons_ops reader_ops = {
-    .notify = reader_notify, .wait = reader_wait,
+    .notify = reader_notify, .wait = reader_wait, .now = writer_now,
 };
+
+/*
+ * A stall (stats.stalls went up by one during an operation) is declared
+ * only when the last wait's deadline has come; the writer is then STALLED.
+ */
+static void check_stall(uint32_t stalls_before)
+{
+    FUZZ_ASSERT(S.w.stats.stalls - stalls_before <= 1);
+    if ( S.w.stats.stalls != stalls_before )
+    {
+        FUZZ_ASSERT(S.op_waits > 0);
+        FUZZ_ASSERT(S.clock >= S.last_deadline);
+        FUZZ_ASSERT(S.w.state == XENCONS_STALLED ||
+                    S.w.state == XENCONS_CORRUPT);
+    }
+}
 
 /* --- checks after every operation ---------------------------------------- */
 
@@ -303,7 +356,7 @@ static void check_state(void)
     FUZZ_ASSERT(w->stats.bytes == S.w_bytes);
     FUZZ_ASSERT(w->stats.dropped == S.w_dropped);
     FUZZ_ASSERT(w->stats.notifications == S.w_notifies);
-    FUZZ_ASSERT(w->stats.stalls == S.wait_false);
+    FUZZ_ASSERT(w->stats.stalls <= S.waits);
     FUZZ_ASSERT(w->stats.full_waits <= S.waits);
     FUZZ_ASSERT(r->stats.bytes == S.r_bytes);
     FUZZ_ASSERT(r->stats.notifications == S.r_notifies);
@@ -321,6 +374,7 @@ static void check_state(void)
         FUZZ_ASSERT(w->state != XENCONS_CORRUPT);
         FUZZ_ASSERT(r->state != XENCONS_CORRUPT);
         /* Everything written and not yet taken is in the ring. */
+        FUZZ_ASSERT(page.intf.out_prod == S.wprod);
         FUZZ_ASSERT(S.accepted - S.consumed ==
                     (XENCONS_RING_IDX)(page.intf.out_prod - page.intf.out_cons));
         FUZZ_ASSERT(S.produced - S.taken ==
@@ -336,6 +390,7 @@ static void op_write(size_t len)
     enum xencons_state before = w->state;
     XENCONS_RING_IDX bad_prod = w->bad_prod, bad_cons = w->bad_cons;
     uint64_t waits = S.waits;
+    uint32_t stalls = w->stats.stalls;
     char *buf = malloc(len ? len : 1);     /* exact: ASan sees an over-read */
     size_t ret;
 
@@ -352,6 +407,7 @@ static void op_write(size_t len)
     ret = xencons_write(w, buf, len);
     checkpoint_verify();
     S.in_write = false;
+    check_stall(stalls);
 
     FUZZ_ASSERT(ret <= len);
     FUZZ_ASSERT(ret == S.wdone);
@@ -428,30 +484,40 @@ static void op_read(size_t len)
     free(buf);
 }
 
-static void op_flush(void)
+static void op_flush(uint64_t limit)
 {
     struct xencons_writer *w = &S.w;
     enum xencons_state before = w->state;
     XENCONS_RING_IDX bad_prod = w->bad_prod, bad_cons = w->bad_cons;
-    uint64_t waits = S.waits;
+    uint64_t waits = S.waits, start = S.clock;
+    uint32_t stalls = w->stats.stalls, timeouts = w->stats.flush_timeouts;
     bool ok;
 
     S.op_waits = 0;
     checkpoint_take();
-    ok = xencons_flush(w);
+    ok = xencons_flush(w, limit);
     checkpoint_verify();
+    check_stall(stalls);
 
     /* Flush kicks first, unless the ring was already given up on. */
     FUZZ_ASSERT(before == XENCONS_CORRUPT || !w->unnotified);
+    /* Within its limit, whatever the backend did. */
+    FUZZ_ASSERT(S.clock - start <= limit);
     if ( ok )
     {
-        FUZZ_ASSERT(page.intf.out_prod == page.intf.out_cons);
+        FUZZ_ASSERT(S.wprod == page.intf.out_cons);
         FUZZ_ASSERT(w->state != XENCONS_CORRUPT);
         if ( S.good )
             FUZZ_ASSERT(S.consumed == S.accepted);
     }
+    /* A writer still OK gave up only because its time was up. */
+    if ( !ok && w->state == XENCONS_OK )
+    {
+        FUZZ_ASSERT(S.clock - start == limit);
+        FUZZ_ASSERT(w->stats.flush_timeouts == timeouts + 1);
+    }
     else
-        FUZZ_ASSERT(w->state != XENCONS_OK);
+        FUZZ_ASSERT(w->stats.flush_timeouts == timeouts);
     if ( before == XENCONS_CORRUPT )
     {
         FUZZ_ASSERT(!ok);
@@ -475,10 +541,11 @@ static void op_kick(void)
 
 static void reinit(void)
 {
-    xencons_writer_init(&S.w, &page.intf, &writer_ops);
+    xencons_writer_init(&S.w, &page.intf, &writer_ops, STALL_NS);
     xencons_reader_init(&S.r, &page.intf, &reader_ops);
+    S.wprod = page.intf.out_prod;       /* read once, as the writer does */
     S.w_notifies = S.r_notifies = 0;
-    S.waits = S.wait_false = 0;
+    S.waits = 0;
     S.w_bytes = S.w_dropped = S.r_bytes = 0;
 }
 
@@ -500,7 +567,7 @@ static void run_op(uint8_t op)
         op_kick();
         break;
     case 5:
-        op_flush();
+        op_flush(fuzz_u8(&S.in) * 100 * MS);    /* 0 to 25.5 s */
         break;
     case 6:
         backend_consume(fuzz_u16(&S.in) % (2 * OUT_SIZE));
@@ -555,7 +622,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     {
         backend_consume(OUT_SIZE);
         FUZZ_ASSERT(S.consumed == S.accepted);
-        op_flush();
+        op_flush(10000 * MS);
         check_state();
     }
     return 0;

@@ -5,6 +5,14 @@
  * The shared page sits between two guard areas, so that a write outside
  * the ring shows up even where AddressSanitizer cannot see it (inside one
  * allocation).
+ *
+ * Time is the test's own clock (be.clock, in ns): a wait either ends with
+ * the backend's next action and its notification (every be.period_ns), or,
+ * for a backend that acts silently or not at all, at the deadline the
+ * writer gave. So the stall and flush bounds are checked to the
+ * nanosecond, and a writer that would wait forever is stopped by
+ * be.max_waits (the backend then drains everything and goes quiet) rather
+ * than hanging the test.
  */
 #include <stdlib.h>
 #include <tinypv/ring.h>
@@ -14,18 +22,39 @@
 #define IN_SIZE  1024u
 #define GUARD    256
 
+#define MS          1000000ull
+#define SEC         (1000 * MS)
+#define STALL_NS    (5 * SEC)       /* as the kernel's CONSOLE_STALL_TIMEOUT_MS */
+#define FLUSH_NS    (10 * SEC)      /* and CONSOLE_FLUSH_TIMEOUT_MS */
+
 static struct {
     unsigned char before[GUARD];
     struct xencons_interface intf;
     unsigned char after[GUARD];
 } page;
 
+/* What a backend does at each of its steps, besides draining. */
+enum backend_trick {
+    TRICK_NONE,
+    TRICK_WOBBLE,       /* move out_cons to just behind out_prod, never onto it */
+    TRICK_REWRITE_PROD, /* drain, then rewrite out_prod 7 bytes ahead */
+};
+
 /* The backend as the tests script it. */
 static struct {
     unsigned int notifies;
     unsigned int waits;
-    unsigned int give_up_after;     /* wait returns false at this attempt */
-    unsigned int drain_per_wait;    /* bytes consumed per wait; 0 = none */
+    unsigned int max_waits;         /* then drain all and go quiet: no hang */
+    unsigned int drain_per_wait;    /* bytes consumed per step; 0 = none */
+    uint64_t period_ns;             /* a step (and a notification) every
+                                       period; 0: one silent step per wait,
+                                       which then lasts until the deadline */
+    enum backend_trick trick;
+    XENCONS_RING_IDX real_prod;     /* TRICK_WOBBLE: what we wrote (the test knows) */
+    uint64_t clock;                 /* the test's time, ns */
+    uint64_t last_deadline;
+    unsigned int last_attempt;
+    unsigned int past_deadline;     /* waits asked to end before they began */
     unsigned char sink[1 << 20];    /* everything the backend consumed */
     size_t sunk;
     XENCONS_RING_IDX corrupt_at_wait; /* on this wait number, trash the indices */
@@ -38,8 +67,25 @@ static void reset(XENCONS_RING_IDX start)
     page.intf.out_prod = page.intf.out_cons = start;
     page.intf.in_prod = page.intf.in_cons = start;
     memset(&be, 0, sizeof(be));
-    be.give_up_after = 1000;
+    be.max_waits = 100000;
     be.drain_per_wait = OUT_SIZE;
+    be.period_ns = MS;
+    be.clock = 1000 * SEC;          /* any start: deadlines are relative */
+}
+
+/* A backend that does nothing at all: each wait lasts until its deadline. */
+static void backend_dead(void)
+{
+    be.drain_per_wait = 0;
+    be.period_ns = 0;
+}
+
+/* The default backend: drains the ring and notifies, every millisecond. */
+static void backend_alive(void)
+{
+    be.drain_per_wait = OUT_SIZE;
+    be.period_ns = MS;
+    be.trick = TRICK_NONE;
 }
 
 static int guards_intact(void)
@@ -68,21 +114,69 @@ static void test_notify(void *ctx)
     be.notifies++;
 }
 
-static bool test_wait(void *ctx, unsigned int attempt)
+/* One step of the backend: drain, then its trick. */
+static void backend_step(void)
+{
+    struct xencons_interface *in = &page.intf;
+
+    backend_drain(be.drain_per_wait);
+    switch ( be.trick )
+    {
+    case TRICK_WOBBLE:
+        /* Progress every time, and never done: 2, 1, 2, 1... bytes left. */
+        in->out_cons = be.real_prod - 1 - (be.waits & 1);
+        break;
+    case TRICK_REWRITE_PROD:
+        in->out_prod = in->out_cons + 7;
+        break;
+    case TRICK_NONE:
+        break;
+    }
+}
+
+static void test_wait(void *ctx, unsigned int attempt, uint64_t deadline)
 {
     be.waits++;
+    be.last_deadline = deadline;
+    be.last_attempt = attempt;
+    if ( deadline <= be.clock )
+        be.past_deadline++;
+    if ( be.waits >= be.max_waits )
+    {
+        /* The writer would wait forever: end it, and fail the checks. */
+        be.trick = TRICK_NONE;
+        be.period_ns = MS;
+        backend_drain(~(size_t)0);
+        return;
+    }
     if ( be.corrupt_at_wait && be.waits == be.corrupt_at_wait )
     {
         page.intf.out_cons = page.intf.out_prod + 12345;
-        return true;
+        return;
     }
-    if ( attempt >= be.give_up_after )
-        return false;
-    backend_drain(be.drain_per_wait);
-    return true;
+    if ( be.period_ns && be.clock + be.period_ns <= deadline )
+    {
+        be.clock += be.period_ns;   /* the backend's step, and its event */
+        backend_step();
+        return;
+    }
+    if ( be.period_ns == 0 )
+        backend_step();             /* silently: no event ends the wait */
+    if ( deadline > be.clock )
+        be.clock = deadline;
 }
 
-static const struct xencons_ops ops = { test_notify, test_wait, NULL };
+static uint64_t test_now(void *ctx)
+{
+    return be.clock;
+}
+
+static const struct xencons_ops ops = { test_notify, test_wait, test_now, NULL };
+
+static void writer_init(struct xencons_writer *w)
+{
+    xencons_writer_init(w, &page.intf, &ops, STALL_NS);
+}
 
 static void fill_pattern(char *buf, size_t n, unsigned int seed)
 {
@@ -95,7 +189,7 @@ static void test_small_write_and_kick(void)
     struct xencons_writer w;
 
     reset(0);
-    xencons_writer_init(&w, &page.intf, &ops);
+    writer_init(&w);
     CHECK_EQ(xencons_write(&w, "hello", 5), 5);
     CHECK_EQ(page.intf.out_prod, 5);
     CHECK(memcmp(page.intf.out, "hello", 5) == 0);
@@ -118,7 +212,7 @@ static void test_exact_fill_no_wait(void)
 
     reset(0);
     fill_pattern(buf, sizeof(buf), 1);
-    xencons_writer_init(&w, &page.intf, &ops);
+    writer_init(&w);
     CHECK_EQ(xencons_write(&w, buf, OUT_SIZE), OUT_SIZE);
     CHECK_EQ(be.waits, 0);
     CHECK_EQ(be.notifies, 0);
@@ -134,13 +228,13 @@ static void test_long_write_notifies_per_ring_full(void)
 
     reset(0);
     fill_pattern(buf, sizeof(buf), 2);
-    xencons_writer_init(&w, &page.intf, &ops);
+    writer_init(&w);
     CHECK_EQ(xencons_write(&w, buf, sizeof(buf)), sizeof(buf));
     CHECK_EQ(be.notifies, 2);           /* at 2048 and 4096 bytes */
     CHECK_EQ(w.stats.full_waits, 2);
     xencons_kick(&w);
     CHECK_EQ(be.notifies, 3);
-    CHECK(xencons_flush(&w));
+    CHECK(xencons_flush(&w, FLUSH_NS));
     CHECK_EQ(be.sunk, sizeof(buf));
     CHECK(memcmp(be.sink, buf, sizeof(buf)) == 0);
     CHECK(guards_intact());
@@ -154,10 +248,10 @@ static void test_index_wrap(void)
 
     reset(0xFFFFFF00u);
     fill_pattern(buf, sizeof(buf), 3);
-    xencons_writer_init(&w, &page.intf, &ops);
+    writer_init(&w);
     be.drain_per_wait = 700;            /* partial drains, odd offsets */
     CHECK_EQ(xencons_write(&w, buf, sizeof(buf)), sizeof(buf));
-    CHECK(xencons_flush(&w));
+    CHECK(xencons_flush(&w, FLUSH_NS));
     CHECK_EQ(page.intf.out_prod, (XENCONS_RING_IDX)(0xFFFFFF00u + sizeof(buf)));
     CHECK_EQ(page.intf.out_cons, page.intf.out_prod);
     CHECK_EQ(be.sunk, sizeof(buf));
@@ -166,10 +260,10 @@ static void test_index_wrap(void)
 
     /* A flush across the wrap: prod is numerically smaller than cons. */
     reset(0xFFFFFFF0u);
-    xencons_writer_init(&w, &page.intf, &ops);
+    writer_init(&w);
     CHECK_EQ(xencons_write(&w, buf, 40), 40);
     CHECK(page.intf.out_prod < page.intf.out_cons);
-    CHECK(xencons_flush(&w));
+    CHECK(xencons_flush(&w, FLUSH_NS));
     CHECK_EQ(be.sunk, 40);
     CHECK(memcmp(be.sink, buf, 40) == 0);
 }
@@ -192,7 +286,7 @@ static void test_hostile_indices(void)
         reset(0);
         page.intf.out_prod = bad[i][0];
         page.intf.out_cons = bad[i][1];
-        xencons_writer_init(&w, &page.intf, &ops);
+        writer_init(&w);
         CHECK_EQ(xencons_write(&w, buf, sizeof(buf)), 0);
         CHECK(w.state == XENCONS_CORRUPT);
         CHECK_EQ(w.bad_prod, bad[i][0]);
@@ -202,7 +296,7 @@ static void test_hostile_indices(void)
         /* Once corrupt, always corrupt: even if the indices look sane again. */
         page.intf.out_prod = page.intf.out_cons = 0;
         CHECK_EQ(xencons_write(&w, buf, sizeof(buf)), 0);
-        CHECK(!xencons_flush(&w));
+        CHECK(!xencons_flush(&w, FLUSH_NS));
         CHECK(guards_intact());
     }
 
@@ -211,42 +305,49 @@ static void test_hostile_indices(void)
         static char big[6000];
         reset(0);
         be.corrupt_at_wait = 2;
-        xencons_writer_init(&w, &page.intf, &ops);
+        writer_init(&w);
         CHECK_EQ(xencons_write(&w, big, sizeof(big)), 2 * OUT_SIZE);
         CHECK(w.state == XENCONS_CORRUPT);
         CHECK(guards_intact());
     }
 }
 
-/* A backend that stops draining: bounded waiting, then no waiting at all. */
+/*
+ * A backend that stops draining (but still notifies, every millisecond):
+ * the writer waits exactly the stall bound, then no more at all.
+ */
 static void test_stalled_backend(void)
 {
     static char buf[3000];
     struct xencons_writer w;
+    uint64_t start;
 
     reset(0);
-    be.give_up_after = 3;
     be.drain_per_wait = 0;
     fill_pattern(buf, sizeof(buf), 5);
-    xencons_writer_init(&w, &page.intf, &ops);
+    writer_init(&w);
+    start = be.clock;
     CHECK_EQ(xencons_write(&w, buf, sizeof(buf)), OUT_SIZE);
     CHECK(w.state == XENCONS_STALLED);
-    CHECK_EQ(be.waits, 4);              /* attempts 0..3, the last gives up */
+    CHECK_EQ(be.clock - start, STALL_NS);
+    CHECK_EQ(be.waits, STALL_NS / MS);  /* one per notification */
+    CHECK_EQ(be.last_attempt, STALL_NS / MS - 1);
+    CHECK_EQ(be.past_deadline, 0);
     CHECK_EQ(w.stats.stalls, 1);
     CHECK_EQ(w.stats.dropped, sizeof(buf) - OUT_SIZE);
 
     /* Still stalled: the next write does not wait again. */
     CHECK_EQ(xencons_write(&w, buf, 10), 0);
-    CHECK_EQ(be.waits, 4);
+    CHECK_EQ(be.waits, STALL_NS / MS);
     CHECK_EQ(w.stats.dropped, sizeof(buf) - OUT_SIZE + 10);
-    CHECK(!xencons_flush(&w));
+    CHECK(!xencons_flush(&w, FLUSH_NS));
 
     /* The backend comes back: output flows again without loss. */
     backend_drain(OUT_SIZE);
-    be.drain_per_wait = OUT_SIZE;
+    backend_alive();
     CHECK_EQ(xencons_write(&w, buf, sizeof(buf)), sizeof(buf));
     CHECK(w.state == XENCONS_OK);
-    CHECK(xencons_flush(&w));
+    CHECK(xencons_flush(&w, FLUSH_NS));
     CHECK(memcmp(be.sink + OUT_SIZE, buf, sizeof(buf)) == 0);
     CHECK(guards_intact());
 }
@@ -266,12 +367,11 @@ static void test_stall_hold_and_resume(void)
     uint64_t written = sizeof(buf) + 12;
 
     reset(0);
-    be.give_up_after = 3;
-    be.drain_per_wait = 0;
+    backend_dead();
     fill_pattern(buf, sizeof(buf), 9);
     memcpy(stream, buf, sizeof(buf));
     memcpy(stream + sizeof(buf), "abcdefghijXY", 12);
-    xencons_writer_init(&w, &page.intf, &ops);
+    writer_init(&w);
     xencons_writer_set_hold(&w, hold, sizeof(hold));
 
     CHECK_EQ(xencons_write(&w, buf, sizeof(buf)), sizeof(buf));   /* taken */
@@ -280,9 +380,9 @@ static void test_stall_hold_and_resume(void)
     CHECK_EQ(w.hold_len, sizeof(hold));
     CHECK_EQ(w.stats.dropped, sizeof(buf) - OUT_SIZE - sizeof(hold));
     CHECK_EQ(xencons_write(&w, "abcdefghij", 10), 10);
-    CHECK_EQ(be.waits, 4);                  /* no wait while stalled */
+    CHECK_EQ(be.waits, 1);      /* one until the stall bound, none after */
     CHECK(!xencons_stall_over(&w));
-    CHECK(!xencons_flush(&w));
+    CHECK(!xencons_flush(&w, FLUSH_NS));
 
     /* The backend drains again; a write before the resume is held too. */
     backend_drain(OUT_SIZE);
@@ -291,11 +391,11 @@ static void test_stall_hold_and_resume(void)
     CHECK(w.state == XENCONS_STALLED);      /* held bytes wait for resume */
     CHECK_EQ(w.stats.dropped, written - OUT_SIZE - sizeof(hold));
 
-    be.drain_per_wait = OUT_SIZE;
+    backend_alive();
     CHECK(xencons_resume(&w, "[lost]", 6));
     CHECK(w.state == XENCONS_OK);
     CHECK_EQ(w.hold_len, 0);
-    CHECK(xencons_flush(&w));
+    CHECK(xencons_flush(&w, FLUSH_NS));
     CHECK_EQ(be.sunk, OUT_SIZE + 6 + sizeof(hold));
     CHECK(memcmp(be.sink, stream, OUT_SIZE) == 0);
     CHECK(memcmp(be.sink + OUT_SIZE, "[lost]", 6) == 0);
@@ -305,7 +405,7 @@ static void test_stall_hold_and_resume(void)
 
     /* Output carries on normally. */
     CHECK_EQ(xencons_write(&w, "ok", 2), 2);
-    CHECK(xencons_flush(&w));
+    CHECK(xencons_flush(&w, FLUSH_NS));
     CHECK(memcmp(be.sink + be.sunk - 2, "ok", 2) == 0);
     CHECK(!xencons_stall_over(&w));
     CHECK(guards_intact());
@@ -323,10 +423,9 @@ static void test_stall_again_during_resume(void)
     struct xencons_writer w;
 
     reset(7);
-    be.give_up_after = 2;
-    be.drain_per_wait = 0;
+    backend_dead();
     fill_pattern(buf, sizeof(buf), 3);
-    xencons_writer_init(&w, &page.intf, &ops);
+    writer_init(&w);
     xencons_writer_set_hold(&w, hold, sizeof(hold));
     CHECK_EQ(xencons_write(&w, buf, sizeof(buf)), sizeof(buf));
     CHECK_EQ(w.hold_len, 3000);
@@ -341,13 +440,201 @@ static void test_stall_again_during_resume(void)
     CHECK(!xencons_stall_over(&w));
 
     backend_drain(OUT_SIZE);
-    be.drain_per_wait = OUT_SIZE;
+    backend_alive();
     CHECK(xencons_stall_over(&w));
     CHECK(xencons_resume(&w, "", 0));
-    CHECK(xencons_flush(&w));
+    CHECK(xencons_flush(&w, FLUSH_NS));
     CHECK_EQ(be.sunk, sizeof(buf));
     CHECK(memcmp(be.sink, buf, sizeof(buf)) == 0);
     CHECK_EQ(w.stats.dropped, 0);
+    CHECK(guards_intact());
+}
+
+/* --- issue 15, defect 5: flushes bounded in time; out_prod never read back */
+
+/*
+ * A backend that moves out_cons at every step and never reaches our index
+ * (2, 1, 2, 1... bytes left), notifying each move or silently. Each move is
+ * progress and restarts the stall bound; the flush's own bound does not
+ * move: it gives up at exactly FLUSH_NS, the writer stays OK (a backend
+ * that moves is not a dead one) and output goes on. Before, progress
+ * restarted the only bound there was, and the flush never ended (here:
+ * until be.max_waits, which makes the flush succeed and the checks fail).
+ */
+static void test_flush_bounded_in_time(void)
+{
+    struct xencons_writer w;
+    uint64_t start;
+
+    for ( int silent = 0; silent < 2; silent++ )
+    {
+        reset(0xFFFFFFF0u);
+        writer_init(&w);
+        CHECK_EQ(xencons_write(&w, "shutting down", 13), 13);
+        be.trick = TRICK_WOBBLE;
+        be.real_prod = 0xFFFFFFF0u + 13;
+        be.drain_per_wait = 0;
+        be.period_ns = silent ? 0 : 100 * MS;
+        start = be.clock;
+        CHECK(!xencons_flush(&w, FLUSH_NS));
+        CHECK_EQ(be.clock - start, FLUSH_NS);
+        CHECK_EQ(be.waits, silent ? 2 : FLUSH_NS / (100 * MS));
+        CHECK_EQ(be.past_deadline, 0);
+        CHECK(be.last_deadline <= start + FLUSH_NS);
+        CHECK(w.state == XENCONS_OK);
+        CHECK_EQ(w.stats.flush_timeouts, 1);
+        CHECK_EQ(w.stats.stalls, 0);
+        CHECK_EQ(xencons_unconsumed(&w), 1 + (be.waits & 1));
+
+        backend_alive();
+        CHECK_EQ(xencons_write(&w, "!", 1), 1);
+        CHECK(xencons_flush(&w, FLUSH_NS));
+        CHECK_EQ(xencons_unconsumed(&w), 0);
+        CHECK(guards_intact());
+    }
+}
+
+/*
+ * The two bounds of a flush. Progress restarts the stall bound (a byte
+ * every 4 s is slow, not dead), not the flush's: 3 bytes take 12 s, fine
+ * with 20 s, given up at 10 s with one byte left. A backend that takes
+ * nothing is found stalled at the stall bound, as by a write; a limit
+ * shorter than that ends the flush first, without declaring a stall.
+ */
+static void test_flush_bounds(void)
+{
+    struct xencons_writer w;
+    uint64_t start;
+
+    reset(0);
+    writer_init(&w);
+    CHECK_EQ(xencons_write(&w, "abc", 3), 3);
+    be.drain_per_wait = 1;
+    be.period_ns = 4 * SEC;
+    start = be.clock;
+    CHECK(xencons_flush(&w, 20 * SEC));
+    CHECK_EQ(be.clock - start, 12 * SEC);
+    CHECK(w.state == XENCONS_OK);
+    CHECK_EQ(w.stats.stalls, 0);
+    CHECK_EQ(w.stats.flush_timeouts, 0);
+
+    CHECK_EQ(xencons_write(&w, "abc", 3), 3);
+    start = be.clock;
+    CHECK(!xencons_flush(&w, FLUSH_NS));
+    CHECK_EQ(be.clock - start, FLUSH_NS);
+    CHECK_EQ(xencons_unconsumed(&w), 1);
+    CHECK(w.state == XENCONS_OK);
+    CHECK_EQ(w.stats.flush_timeouts, 1);
+
+    reset(0);
+    writer_init(&w);
+    CHECK_EQ(xencons_write(&w, "abc", 3), 3);
+    backend_dead();
+    start = be.clock;
+    CHECK(!xencons_flush(&w, FLUSH_NS));
+    CHECK_EQ(be.clock - start, STALL_NS);
+    CHECK(w.state == XENCONS_STALLED);
+    CHECK_EQ(w.stats.stalls, 1);
+    CHECK_EQ(w.stats.flush_timeouts, 0);
+    CHECK_EQ(xencons_unconsumed(&w), 3);
+
+    reset(0);
+    writer_init(&w);
+    CHECK_EQ(xencons_write(&w, "abc", 3), 3);
+    backend_dead();
+    start = be.clock;
+    CHECK(!xencons_flush(&w, SEC));
+    CHECK_EQ(be.clock - start, SEC);
+    CHECK(w.state == XENCONS_OK);
+    CHECK_EQ(w.stats.flush_timeouts, 1);
+
+    /* No time at all: one look, no wait. */
+    CHECK(!xencons_flush(&w, 0));
+    CHECK_EQ(be.waits, 1);
+    backend_drain(3);
+    CHECK(xencons_flush(&w, 0));
+    CHECK_EQ(be.waits, 1);
+}
+
+/*
+ * out_prod is ours to write and the backend's to scribble on: the writer
+ * never reads it back. A rewrite that makes the ring look corrupt, full or
+ * empty changes nothing (before: a false corruption, a wait on a ring
+ * with room, and a flush that reported bytes nobody took as delivered);
+ * the next write publishes our index again. And a backend that drains,
+ * then sets out_prod 7 bytes ahead at every step, no longer keeps a flush
+ * going (before: until be.max_waits).
+ */
+static void test_out_prod_not_read_back(void)
+{
+    struct xencons_writer w;
+
+    reset(100);
+    writer_init(&w);
+    CHECK_EQ(xencons_write(&w, "hello", 5), 5);
+
+    page.intf.out_prod = 100 + 5000;            /* looks corrupt */
+    CHECK_EQ(xencons_write(&w, " world", 6), 6);
+    CHECK(w.state == XENCONS_OK);
+    CHECK_EQ(page.intf.out_prod, 111);          /* our index, published again */
+    CHECK(memcmp(page.intf.out + 100, "hello world", 11) == 0);
+
+    page.intf.out_prod = page.intf.out_cons + OUT_SIZE;     /* looks full */
+    CHECK_EQ(xencons_write(&w, "!", 1), 1);
+    CHECK_EQ(be.waits, 0);
+    CHECK_EQ(page.intf.out_prod, 112);
+    CHECK(page.intf.out[111] == '!');
+
+    page.intf.out_prod = page.intf.out_cons;    /* looks empty */
+    backend_dead();                             /* drains to out_prod: nothing */
+    CHECK(!xencons_flush(&w, SEC));
+    CHECK_EQ(be.sunk, 0);
+    CHECK_EQ(xencons_unconsumed(&w), 12);
+
+    backend_alive();
+    CHECK_EQ(xencons_write(&w, "\n", 1), 1);    /* republishes out_prod */
+    CHECK(xencons_flush(&w, FLUSH_NS));
+    CHECK_EQ(be.sunk, 13);
+    CHECK(memcmp(be.sink, "hello world!\n", 13) == 0);
+
+    /* Drain, then rewrite out_prod ahead, at every step. */
+    CHECK_EQ(xencons_write(&w, "bye", 3), 3);
+    be.trick = TRICK_REWRITE_PROD;
+    be.waits = 0;
+    CHECK(xencons_flush(&w, FLUSH_NS));
+    CHECK_EQ(be.waits, 1);
+    CHECK_EQ(be.sunk, 16);
+    CHECK(w.state == XENCONS_OK);
+    CHECK(guards_intact());
+}
+
+/*
+ * A restore in a new domain: the writer takes its index from the new page
+ * once (there: 5000, or 0 where the toolstack cleared the page) and keeps
+ * its state and statistics; the new backend is notified at the next kick.
+ */
+static void test_attach_new_page(void)
+{
+    static struct xencons_interface other;
+    struct xencons_writer w;
+
+    reset(0);
+    writer_init(&w);
+    CHECK_EQ(xencons_write(&w, "before", 6), 6);
+    xencons_kick(&w);
+    CHECK(xencons_flush(&w, FLUSH_NS));
+
+    memset(&other, 0, sizeof(other));
+    other.out_prod = other.out_cons = 5000;
+    xencons_writer_attach(&w, &other);
+    CHECK(w.unnotified);
+    CHECK_EQ(xencons_write(&w, "after", 5), 5);
+    CHECK_EQ(other.out_prod, 5005);
+    CHECK(memcmp(other.out + MASK_XENCONS_IDX(5000, other.out), "after", 5) == 0);
+    CHECK_EQ(page.intf.out_prod, 6);            /* the old page: left alone */
+    CHECK_EQ(w.stats.bytes, 11);
+    xencons_kick(&w);
+    CHECK(!w.unnotified);
     CHECK(guards_intact());
 }
 
@@ -357,7 +644,7 @@ static void test_announce(void)
     struct xencons_writer w;
 
     reset(0);
-    xencons_writer_init(&w, &page.intf, &ops);
+    writer_init(&w);
     xencons_announce(&w);
     xencons_announce(&w);
     CHECK_EQ(be.notifies, 2);
@@ -376,7 +663,7 @@ static void test_random_stream(void)
     srand(42);
     reset(0xFFFF0000u);
     fill_pattern(stream, sizeof(stream), 6);
-    xencons_writer_init(&w, &page.intf, &ops);
+    writer_init(&w);
     while ( off < sizeof(stream) )
     {
         size_t n = (size_t)(rand() % 4097);
@@ -390,7 +677,7 @@ static void test_random_stream(void)
         if ( rand() % 3 == 0 )
             backend_drain((size_t)(rand() % 3000));
     }
-    CHECK(xencons_flush(&w));
+    CHECK(xencons_flush(&w, FLUSH_NS));
     CHECK_EQ(be.sunk, sizeof(stream));
     CHECK(memcmp(be.sink, stream, sizeof(stream)) == 0);
     /* One per call at most, plus one per ring-full wait. */
@@ -477,6 +764,10 @@ int main(void)
     test_stalled_backend();
     test_stall_hold_and_resume();
     test_stall_again_during_resume();
+    test_flush_bounded_in_time();
+    test_flush_bounds();
+    test_out_prod_not_read_back();
+    test_attach_new_page();
     test_announce();
     test_random_stream();
     test_reader();

@@ -380,7 +380,6 @@ static struct {
     uint64_t reads;
     uint64_t wait_calls, wait_timeouts; /* the writer's wait callback */
     uint64_t idle_waits, idle_timeouts; /* waiting for input, all sent */
-    uint64_t wait_deadline;
     bool flushed;
     uint64_t rng;
 } g;
@@ -390,24 +389,26 @@ static void guest_notify(void *ctx)
     event_notify(&to_backend);
 }
 
-/* As the kernel's console_wait(): one deadline for a run of fruitless waits. */
-static bool guest_wait(void *ctx, unsigned int attempt)
+/*
+ * As the kernel's console_wait(): until a notification or the deadline
+ * ring.c chose, but here no longer than WAIT_NS, which no wait should need.
+ */
+static void guest_wait(void *ctx, unsigned int attempt, uint64_t deadline)
 {
-    uint64_t now = now_ns();
-
-    if ( attempt == 0 )
-        g.wait_deadline = now + STALL_NS;
-    if ( now >= g.wait_deadline )
-        return false;
     g.wait_calls++;
-    if ( !event_wait(&to_guest, MIN(g.wait_deadline, now + WAIT_NS)) )
+    if ( !event_wait(&to_guest, MIN(deadline, now_ns() + WAIT_NS)) )
         g.wait_timeouts++;
-    return true;
+}
+
+static uint64_t guest_now(void *ctx)
+{
+    return now_ns();
 }
 
 static const struct xencons_ops guest_ops = {
     .notify = guest_notify,
     .wait = guest_wait,
+    .now = guest_now,
 };
 
 /*
@@ -478,7 +479,7 @@ static void guest_run(void)
         random_delay(&g.rng, 0, 4, 64);
     }
     if ( !aborted() )
-        g.flushed = xencons_flush(&g.w);
+        g.flushed = xencons_flush(&g.w, STALL_NS);
     /* Wake the backend if it sleeps: on abort it must notice and stop. */
     event_notify(&to_backend);
 }
@@ -526,7 +527,7 @@ int main(int argc, char **argv)
 
     page.out_prod = page.out_cons = out_start;
     page.in_prod = page.in_cons = in_start;
-    xencons_writer_init(&g.w, &page, &guest_ops);
+    xencons_writer_init(&g.w, &page, &guest_ops, STALL_NS);
     xencons_reader_init(&g.r, &page, &guest_ops);
 
     printf("stress_ring: %" PRIu64 " bytes each way, seed %" PRIu64

@@ -101,6 +101,12 @@ check_boot_notes() {
     after_prompt "help" "echo     [WORDS]"
     after_prompt "echo hello world" "hello world"
     after_prompt "info" "console ring  0x"
+    # Each ring on one whole line: the console's without a tail, the
+    # xenstore's with the domid (issue 15: no stray ", domid" or empty line).
+    has_re '^  console ring  0x[0-9a-f]+ \(pfn 0x[0-9a-f]+, [a-z ]+\), event channel [0-9]+$' \
+        "info: the console ring's line ends after its event channel"
+    has_re "^  xenstore ring 0x[0-9a-f]+ \\(pfn 0x[0-9a-f]+, [a-z ]+\\), event channel [0-9]+, domid $(cat "$CASE_DIR/domid" 2>/dev/null)\$" \
+        "info: the xenstore ring's line ends with the domain's id"
     after_prompt "xen" "$CAPS"
     after_prompt "stats" "console input: "
     after_prompt "stats" "port "
@@ -793,6 +799,7 @@ check_all_cases() {
     wanted_group floods && check_output_floods
     wanted_group floods && check_input_flood_1m
     # PV only (suite.sh runs them on the PV image).
+    wanted_group hostile && check_hostile_flush
     [ "$PLATFORM" = pv ] && wanted_group hostile && check_hostile_cases
     [ "$PLATFORM" = pv ] && wanted_group harden && check_harden_cases
     [ "$PLATFORM" = pv ] && wanted_group live && check_live_cases
@@ -1044,6 +1051,50 @@ check_hostile_store_index() {
     sed -n 's/^error changed/xenstored set error:/p' "$CASE_DIR/compare.corrupt" |
         sed "s/^/  $CASE: /" >>"$RESULTS/figures.txt"
     store_gave_up "$fault"
+}
+
+# check_hostile_flush: issue 15, defect 5. While dom0 kept moving out_cons
+# (never up to the guest's index) and rewriting out_prod, `xl shutdown`
+# still ended the domain, by poweroff, after the guest's last flush ran
+# into its 10 s bound (CONSOLE_FLUSH_TIMEOUT_MS): not before, which would
+# mean the churn never held it, and not much after. The guest said what
+# the backend had not taken, in the ring, which only the churn read
+# (churn.out). Before the fix the flush restarted its bound at every move:
+# the domain was still running 25 s later and the case destroyed it.
+check_hostile_flush() {
+    local ms out
+    CASE=${PREFIX}hostile-flush
+    use_case "$CASE" || return
+    program_ran
+    after_prompt "echo before the churn" "before the churn"
+    sed -n 's/^churn: /  '"$CASE"': churn: /p' "$CASE_DIR/hostile.log" >>"$RESULTS/figures.txt"
+    if grep -q -E '^churn: [1-9][0-9]* moves of out_cons, [1-9][0-9]* rewrites of out_prod' \
+        "$CASE_DIR/hostile.log" 2>/dev/null; then
+        pass "dom0 kept moving out_cons and rewriting out_prod: $(grep -m 1 '^churn: [0-9]' "$CASE_DIR/hostile.log" | cut -d';' -f1)"
+    else
+        fail "dom0 kept moving out_cons and rewriting out_prod (see hostile.log)"
+    fi
+    expect "xl shutdown returned 0" \
+        test "$(cat "$CASE_DIR/xl_shutdown.rc" 2>/dev/null)" = 0
+    reason_is poweroff
+    ms=$(cat "$CASE_DIR/shutdown_ms" 2>/dev/null || echo 99999)
+    echo "  $CASE: xl shutdown to the domain's end: $ms ms" >>"$RESULTS/figures.txt"
+    if [ "$ms" -ge 9500 ] && [ "$ms" -le 15000 ]; then
+        pass "the domain ended $ms ms after xl shutdown (the 10 s flush bound, plus at most 5 s)"
+    else
+        fail "the domain ended $ms ms after xl shutdown (10 to 15 s wanted: the flush bound held, and ended it)"
+    fi
+    out=$(tr -d '\r' <"$CASE_DIR/churn.out" 2>/dev/null)
+    if grep -q -F "tinypv: the toolstack asked for poweroff; shutting down" <<<"$out"; then
+        pass "the guest wrote its poweroff line into the churned ring"
+    else
+        fail "the guest wrote its poweroff line into the churned ring (see churn.out)"
+    fi
+    if grep -q -E '^console: flush gave up after 10000 ms: the backend moves out_cons but has not taken the last [0-9]+ bytes; they may be lost$' <<<"$out"; then
+        pass "the guest said what the backend had not taken: $(grep -a -m 1 -o 'has not taken the last [0-9]* bytes' <<<"$out")"
+    else
+        fail "the guest said what the backend had not taken (no 'console: flush gave up' line in churn.out)"
+    fi
 }
 
 check_hostile_cases() {

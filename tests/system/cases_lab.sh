@@ -58,7 +58,7 @@ check_lab_xen() {
         after_prompt "labcall hello from tinypv" "labcall: Xen took 17 bytes"
         after_prompt "labcall --too-long" "labcall: -E2BIG: Xen takes at most 128 bytes"
         after_prompt "labcall --bad-pointer" "labcall: -EFAULT: Xen could not read the text"
-        has "breakring: moving out_prod past the ring"
+        has "breakring: moving out_cons 4 KiB behind out_prod"
         local id
         id=$(cat "$CASE_DIR/domid" 2>/dev/null)
         xl_dmesg_has "lab_print: d$id says \"hello from tinypv\" (17 bytes)"

@@ -20,16 +20,22 @@
  *                     a saved PV page's rings (oxenstored) hands it back
  *                     after a restore; says what the rsp ring's unread bytes
  *                     hold (whole messages, and a cut one)
+ *   churn ...         (console only) for a while, keeps moving out_cons just
+ *                     behind the guest's output and rewriting out_prod, so
+ *                     that the out ring never looks drained; keeps what the
+ *                     guest publishes meanwhile
  *
  * It sends no event itself: the guest's ports are bound to xenconsoled and
  * xenstored already. The tests make the guest look at the ring by its own
- * activity (typed input, `xl sysrq`, a shell command).
+ * activity (typed input, `xl sysrq`, a shell command), or wait for the
+ * deadlines of its own waits.
  *
  * Whether what the guest did in response is right is judged elsewhere (in
  * tests/system/cases.sh); this program only reports what it sees.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -37,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include <xenforeignmemory.h>
 #include <xenstore.h>
@@ -107,7 +114,12 @@ static void usage(void)
         "           a reply header with these values, then PAYLOAD's bytes\n"
         "           (\\0 is a NUL), at rsp_prod; rsp_prod moves past them\n"
         "       hostile DOMID store load FILE\n"
-        "           req, rsp and their indices from a page saved with save\n");
+        "           req, rsp and their indices from a page saved with save\n"
+        "       hostile DOMID console churn SECONDS PERIOD_MS FILE\n"
+        "           every PERIOD_MS, until SECONDS pass or SIGTERM: out_cons\n"
+        "           one step on (from 1024 to 2 bytes behind the guest's\n"
+        "           out_prod, round and round), out_prod 1 byte behind it;\n"
+        "           what the guest publishes meanwhile goes to FILE\n");
     exit(2);
 }
 
@@ -482,6 +494,106 @@ static void cmd_load(void *page, int argc, char **argv)
            saved.req_cons, saved.req_prod, saved.rsp_cons, saved.rsp_prod);
 }
 
+/* --- churn: a backend that moves, but never catches up ------------------ */
+
+static volatile sig_atomic_t churn_stop;
+
+static void churn_on_term(int sig)
+{
+    (void)sig;
+    churn_stop = 1;
+}
+
+/*
+ * The guest published [from, to): append those bytes to out (as many as
+ * the ring can hold; a larger gap is not the guest's doing).
+ */
+static size_t churn_capture(struct xencons_interface *intf, FILE *out,
+                            uint32_t from, uint32_t to)
+{
+    uint32_t n = to - from;
+
+    if ( n > sizeof(intf->out) )
+        return 0;
+    for ( uint32_t i = 0; i < n; i++ )
+        fputc(intf->out[MASK_XENCONS_IDX(from + i, intf->out)], out);
+    fflush(out);
+    return n;
+}
+
+/*
+ * Every period: find the guest's newest out_prod (any value we did not
+ * write ourselves), and keep what it published; move out_cons one byte on,
+ * from 1024 to 2 bytes behind it and round again (progress each time,
+ * never caught up, and no value comes back within 1023 periods, however
+ * seldom the guest looks), and set out_prod 1 byte behind it. The rewrite
+ * is a compare-and-swap, so that a value the guest stored meanwhile is not
+ * lost but found next period. Meant for a guest whose xenconsoled is
+ * stopped: nobody else moves out_cons.
+ */
+static void cmd_churn(void *page, int argc, char **argv)
+{
+    struct xencons_interface *intf = page;
+    volatile uint32_t *out_prod = &intf->out_prod, *out_cons = &intf->out_cons;
+    struct timespec period, start, now;
+    unsigned long seconds, moves = 0, rewrites = 0, lost_races = 0;
+    uint32_t guest, mine, seen;
+    size_t captured = 0;
+    FILE *out;
+
+    if ( argc != 3 )
+        usage();
+    seconds = parse_number(argv[0], 3600);
+    period.tv_sec = 0;
+    period.tv_nsec = (long)parse_number(argv[1], 999) * 1000000L;
+    out = fopen(argv[2], "wb");
+    if ( !out )
+    {
+        fprintf(stderr, "hostile: cannot write %s: %s\n", argv[2],
+                strerror(errno));
+        exit(1);
+    }
+    signal(SIGTERM, churn_on_term);
+    signal(SIGINT, churn_on_term);
+
+    guest = mine = *out_prod;
+    printf("churn: guest's out_prod 0x%08" PRIx32 " out_cons 0x%08" PRIx32
+           "\n", guest, *out_cons);
+    fflush(stdout);
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for ( ;; )
+    {
+        seen = *out_prod;
+        __sync_synchronize();       /* the bytes after the index */
+        if ( seen != mine )
+        {
+            /* The guest wrote on from its own index (an older guest: from
+             * ours, mine, one byte earlier; its first byte is missed). */
+            captured += churn_capture(intf, out, guest, seen);
+            guest = seen;
+        }
+        *out_cons = guest - 1024 + (uint32_t)(moves % 1023);
+        moves++;
+        if ( __sync_bool_compare_and_swap(out_prod, seen, guest - 1) )
+        {
+            mine = guest - 1;
+            rewrites++;
+        }
+        else
+            lost_races++;
+
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if ( churn_stop || now.tv_sec - start.tv_sec >= (time_t)seconds )
+            break;
+        nanosleep(&period, NULL);
+    }
+    fclose(out);
+    printf("churn: %lu moves of out_cons, %lu rewrites of out_prod, %lu "
+           "lost to the guest's own stores; %zu bytes the guest published; "
+           "last out_prod of the guest 0x%08" PRIx32 "\n", moves, rewrites,
+           lost_races, captured, guest);
+}
+
 int main(int argc, char **argv)
 {
     const struct layout *l = NULL;
@@ -519,6 +631,8 @@ int main(int argc, char **argv)
         cmd_inject(page, argc - 4, argv + 4);
     else if ( strcmp(cmd, "load") == 0 && l == &layouts[1] )
         cmd_load(page, argc - 4, argv + 4);
+    else if ( strcmp(cmd, "churn") == 0 && l == &layouts[0] )
+        cmd_churn(page, argc - 4, argv + 4);
     else
         usage();
 

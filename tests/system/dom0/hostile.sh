@@ -16,7 +16,12 @@
 #    and xenstore goes on working;
 #  - corrupt xenstore indices or a reply length over XENSTORE_PAYLOAD_MAX
 #    make the guest give up on the xenstore ring, reported once; the monitor
-#    keeps answering, and `xl destroy` ends the domain.
+#    keeps answering, and `xl destroy` ends the domain;
+#  - a backend that keeps moving out_cons without ever catching up (and
+#    rewrites out_prod) while the guest is told to power off: the guest's
+#    last flush gives up after its bound (CONSOLE_FLUSH_TIMEOUT_MS, 10 s),
+#    says how many bytes the backend had not taken, and the domain powers
+#    off. This one runs on every platform (PV and PVH).
 
 HOSTILE=/tinypv/hostile
 
@@ -177,10 +182,55 @@ case_hostile_store_index() {
     guest_destroy
 }
 
+# case_hostile_flush: `xl shutdown` while dom0 keeps the out ring from
+# ever looking drained. xenconsoled is stopped for the while, so that only
+# the churn moves out_cons (xenconsoled's drains would let the old flush
+# see an empty ring now and then); the churn keeps what the guest writes
+# meanwhile (churn.out), since nobody else reads it. Before issue 15 the
+# flush restarted its bound at every move of out_cons and the domain never
+# shut down: the case destroys it after FLUSH_WAIT s.
+FLUSH_WAIT=25
+case_hostile_flush() {
+    local xcpid churn start n
+    guest_start "${PREFIX}hostile-flush" "$IMAGE" "" || return
+    guest_wait_text "tinypv> " 1 30
+    guest_command "echo before the churn"
+    xcpid=$(cat /run/xen/xenconsoled.pid)
+    kill -STOP "$xcpid"
+    echo "+ hostile console churn 60 50 churn.out" >>"$GDIR/hostile.log"
+    "$HOSTILE" "$(cat "$GDIR/domid")" console churn 60 50 "$GDIR/churn.out" \
+        >>"$GDIR/hostile.log" 2>&1 &
+    churn=$!
+    sleep 1
+    start=$(now_ms)
+    timeout 10 xl shutdown "$GUEST" >"$GDIR/xl_shutdown.log" 2>&1
+    echo $? >"$GDIR/xl_shutdown.rc"
+    n=$((FLUSH_WAIT * 10))
+    while kill -0 "$XL_PID" 2>/dev/null && [ "$n" -gt 0 ]; do
+        sleep 0.1
+        n=$((n - 1))
+    done
+    echo $(($(now_ms) - start)) >"$GDIR/shutdown_ms"
+    if kill -0 "$XL_PID" 2>/dev/null; then
+        log "guest $GUEST: still running $FLUSH_WAIT s after xl shutdown, destroying it"
+        xl destroy "$GUEST"
+        echo timeout >"$GDIR/reason"
+    fi
+    if kill "$churn" 2>/dev/null && wait "$churn"; then
+        echo "= done" >>"$GDIR/hostile.log"
+    else
+        echo "hostile console churn failed or ended early" >>"$GDIR/error"
+    fi
+    kill -CONT "$xcpid"
+    guest_wait_end 10
+}
+
 hostile_cases() {
-    # prod far ahead of cons / cons ahead of prod; huge values
+    # prod far ahead of cons / cons ahead of prod; huge values. For the out
+    # ring it is out_cons that goes bad: the guest never reads back out_prod
+    # (its own index), so garbage there would change nothing.
     case_hostile_console hostile-console \
-        "in_cons=in_prod+100" "out_prod=out_cons+65536"
+        "in_cons=in_prod+100" "out_cons=out_prod-65536"
     case_hostile_console hostile-console-huge \
         "in_prod=0xffffff00 in_cons=0x10" "out_cons=out_prod+1"
     case_hostile_store_data

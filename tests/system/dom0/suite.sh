@@ -515,6 +515,9 @@ run_platform() {
     # PVH's early output and refused rings (early.sh).
     [ "$1" = pvh ] && wanted early && early_cases
     wanted xsresume && case_xs_resume
+    # The hostile backend's flush case runs on both platforms (the rest of
+    # the group, below, on PV only).
+    wanted hostile && case_hostile_flush
 }
 
 host_facts

@@ -107,6 +107,7 @@ X86_SRCS := \
     arch/x86/boot_stack.S \
     arch/x86/exceptions.S \
     arch/x86/traps.c \
+    arch/x86/time.c \
     arch/x86/backtrace.c \
     arch/x86/ring_check.c
 

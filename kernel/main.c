@@ -20,7 +20,7 @@
 #include <tinypv/kernel.h>
 #include <tinypv/xenstore.h>
 #include <tinypv/control.h>
-#include <arch/hypercall.h>
+#include <tinypv/hypercall.h>
 #include <lib/cmdline.h>
 #include <lib/string.h>
 #include <monitor/info.h>

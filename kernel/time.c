@@ -19,7 +19,6 @@
  */
 #include <tinypv/clock.h>
 #include <tinypv/barrier.h>
-#include <arch/processor.h>
 #include <lib/div64.h>
 
 static const volatile struct vcpu_time_info *vcpu_time;
@@ -64,11 +63,11 @@ uint64_t scale_tsc_delta(uint64_t delta, uint32_t mul_frac, int8_t shift)
  * inside the same version window. The TSC must be read between the two
  * version reads: read after the loop, Xen may have replaced the snapshot
  * meanwhile (our vCPU moved to another physical CPU, whose TSC may be
- * behind), and the TSC would then be below tsc_timestamp. Its rdtsc must
+ * behind), and the TSC would then be below tsc_timestamp. The read must
  * also not run ahead of the loads before it, hence read_tsc is an ordered
- * one (lfence; rdtsc) in the guest. A TSC that is still below the stamp
- * (TSCs of two CPUs a little apart) gives system_time, never a delta of
- * about 2^64 ticks.
+ * one in the guest (arch_clock_counter(): lfence; rdtsc on x86). A TSC
+ * that is still below the stamp (TSCs of two CPUs a little apart) gives
+ * system_time, never a delta of about 2^64 ticks.
  *
  * read_tsc is a parameter so that host tests can play Xen and the CPU.
  */
@@ -98,7 +97,7 @@ uint64_t time_read_snapshot(const volatile struct vcpu_time_info *t,
 /* Xen's system time of this host, as the domain sees it now. */
 static uint64_t xen_system_ns(void)
 {
-    return time_read_snapshot(vcpu_time, rdtsc_ordered);
+    return time_read_snapshot(vcpu_time, arch_clock_counter);
 }
 
 uint64_t monotonic_ns(void)

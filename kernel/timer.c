@@ -13,7 +13,7 @@
  */
 #include <tinypv/clock.h>
 #include <tinypv/events.h>
-#include <arch/hypercall.h>
+#include <tinypv/hypercall.h>
 #include <tinypv/printk.h>
 
 static struct timer *armed;             /* sorted by deadline, earliest first */

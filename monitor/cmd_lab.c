@@ -15,7 +15,7 @@
 #include <tinypv/console.h>
 #include <tinypv/console_trace.h>
 #include <tinypv/printk.h>
-#include <arch/hypercall.h>
+#include <tinypv/hypercall.h>
 #include <lib/string.h>
 #include <xen/errno.h>
 

@@ -3,7 +3,7 @@
  */
 #include <monitor/info.h>
 #include <tinypv/console.h>
-#include <arch/hypercall.h>
+#include <tinypv/hypercall.h>
 #include <tinypv/hypervisor.h>
 #include <tinypv/sections.h>
 #include <tinypv/platform.h>

@@ -17,7 +17,7 @@
 #include <monitor/lab.h>
 #include <tinypv/printk.h>
 #include <tinypv/shutdown.h>
-#include <arch/traps.h>
+#include <tinypv/crash.h>
 #include <tinypv/platform.h>
 #include <tinypv/control.h>
 #include <tinypv/clock.h>

@@ -51,11 +51,18 @@ uint64_t scale_tsc_delta(uint64_t delta, uint32_t mul_frac, int8_t shift);
 /*
  * Xen system time from one vcpu_time_info snapshot (the seqlock read, the
  * TSC taken inside it, a TSC below the stamp clamped to the stamp).
- * monotonic_ns() is this with the CPU's ordered rdtsc; host tests pass
- * their own TSC.
+ * monotonic_ns() is this with arch_clock_counter(); host tests pass their
+ * own TSC.
  */
 uint64_t time_read_snapshot(const volatile struct vcpu_time_info *t,
                             uint64_t (*read_tsc)(void));
+
+/*
+ * The architecture's clock source: the counter the snapshot's
+ * tsc_timestamp was taken from (x86: the TSC, arch/x86/time.c), read only
+ * after every load before it.
+ */
+uint64_t arch_clock_counter(void);
 
 /* --- one-shot timers ------------------------------------------------------- */
 

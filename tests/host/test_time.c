@@ -9,6 +9,12 @@
 #include <lib/calendar.h>
 #include "check.h"
 
+/* The guest's clock source; the tests below make it add nothing. */
+uint64_t arch_clock_counter(void)
+{
+    return 0;
+}
+
 static uint64_t rand64(void)
 {
     return ((uint64_t)(uint32_t)rand() << 33) ^ ((uint64_t)(uint32_t)rand() << 11)

@@ -17,7 +17,7 @@
  */
 #include "mm.h"
 #include "start_info_check.h"
-#include <arch/hypercall.h>
+#include <tinypv/hypercall.h>
 #include <tinypv/printk.h>
 #include <tinypv/shutdown.h>
 

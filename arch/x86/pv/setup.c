@@ -16,7 +16,7 @@
 #include <tinypv/platform.h>
 #include <tinypv/hypervisor.h>
 #include <tinypv/printk.h>
-#include <arch/hypercall.h>
+#include <tinypv/hypercall.h>
 #include <tinypv/events.h>
 #include <tinypv/shutdown.h>
 #include "mm.h"

@@ -22,7 +22,7 @@
 #include <tinypv/printk.h>
 #include <tinypv/shutdown.h>
 #include <tinypv/events.h>
-#include <arch/hypercall.h>
+#include <tinypv/hypercall.h>
 #include <arch/ring_check.h>
 #include <arch/processor.h>
 #include <xen/hvm/params.h>

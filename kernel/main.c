@@ -20,7 +20,6 @@
 #include <tinypv/kernel.h>
 #include <tinypv/xenstore.h>
 #include <tinypv/control.h>
-#include <tinypv/hypercall.h>
 #include <lib/cmdline.h>
 #include <lib/string.h>
 #include <monitor/info.h>
@@ -63,12 +62,6 @@ static void handle_option(void *ctx, const char *key, const char *value)
         else
             printk("warning: run needs commands: run=\"info; stats\"\n");
     }
-    else if ( strcmp(key, "notimer") == 0 )
-    {
-        /* Test: Xen refuses a second VIRQ_TIMER binding; no timers then. */
-        printk("notimer: binding VIRQ_TIMER again, which Xen must refuse\n");
-        timers_init();
-    }
     else
         printk("warning: unknown option '%s' on the command line, ignored\n",
                key);
@@ -83,19 +76,6 @@ static void parse_command_line(const struct boot_info *bi,
                        &error) )
         printk("warning: command line: %s; the rest of it is ignored\n",
                error);
-}
-
-/*
- * Xen gives a vCPU a 100 Hz periodic timer by default. tinypv has no use
- * for ticks, and every tick would wake an idle domain: switch it off.
- */
-static void stop_periodic_timer(void)
-{
-    long rc = HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
-
-    if ( rc )
-        printk("warning: cannot stop the periodic timer (error %ld); "
-               "an idle tinypv will wake 100 times a second\n", rc);
 }
 
 void start_kernel(void)
@@ -132,7 +112,6 @@ void start_kernel(void)
     arch_print_boot_info();
 
     /* 5. Events on: console input and timers arrive through the upcall. */
-    stop_periodic_timer();
     timers_init();
     console_start_input();
     upcall_enable();

@@ -78,11 +78,12 @@ struct timer {
 };
 
 /*
- * Bind VIRQ_TIMER; timers work after this (and upcall_enable()). If Xen
- * refuses, timers stay off: timer_arm() still queues, but nothing will
- * ever fire them, so a caller that would wait for one must ask first.
- * (A second call always fails: Xen binds a VIRQ once. The notimer test
- * option uses that to reach the failure path under the real Xen.)
+ * Stop Xen's periodic timer and bind VIRQ_TIMER; timers work after this
+ * (and upcall_enable()). If Xen refuses the binding, timers stay off:
+ * timer_arm() still queues, but nothing will ever fire them, so a caller
+ * that would wait for one must ask first. (A second call always fails:
+ * Xen binds a VIRQ once. The monitor's `breaktimer` uses that to reach
+ * the failure path under the real Xen.)
  */
 void timers_init(void);
 
@@ -90,9 +91,9 @@ void timers_init(void);
 bool timers_available(void);
 
 /*
- * After a suspend: in a new domain bind VIRQ_TIMER again (the binding died
- * with the old domain) and stop the periodic timer the new vCPU starts
- * with; in both cases program Xen for the earliest deadline again, in the
+ * After a suspend: in a new domain timers_init() again (the binding died
+ * with the old domain, and the new vCPU starts with a periodic timer); in
+ * both cases program Xen for the earliest deadline again, in the
  * new clock offset, and let the main loop run whatever fell due meanwhile.
  */
 void timers_resume(bool new_domain);

@@ -30,7 +30,6 @@ shared_info_t *shared_info;
 const struct boot_info *boot_info;
 static struct boot_info boot;
 
-/* A suspend changes the record: only kernel/suspend.c asks for this. */
 struct boot_info *boot_info_writable(void)
 {
     return &boot;
@@ -88,9 +87,8 @@ void start_kernel(void)
 
     /* 2. Map shared_info: event bitmaps, upcall flags, time. */
     arch_map_shared_info(&boot);
-    shared_info = boot.shared_info;
     upcall_save_and_mask();     /* no callback registered yet */
-    time_init(shared_info);
+    time_init();
 
     /* 3. The console ring: from here on printk reaches xenconsoled. */
     /*

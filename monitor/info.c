@@ -2,11 +2,11 @@
  * info.c: what Xen told us about the domain, and where we mapped it.
  */
 #include <monitor/info.h>
-#include <tinypv/console.h>
 #include <tinypv/hypercall.h>
 #include <tinypv/hypervisor.h>
 #include <tinypv/sections.h>
 #include <tinypv/platform.h>
+#include <tinypv/boot_info.h>
 #include <tinypv/xenstore.h>
 #include <tinypv/printk.h>
 #include <lib/string.h>
@@ -66,9 +66,9 @@ void info_print_mappings(void)
     printk("  stack         %p-%p\n", (void *)boot_stack, (void *)boot_stack_top);
     printk("  hypercalls    %p\n", (void *)hypercall_page);
     printk("  shared_info   %p\n", (void *)shared_info);
-    print_ring("console ring", console_describe());
+    print_ring("console ring", &boot_info->console);
     printk("\n");
-    print_ring("xenstore ring", xenstore_describe());
+    print_ring("xenstore ring", &boot_info->xenstore);
     printk(", domid %d\n", xs_domid());
     arch_print_mappings();
 }

@@ -19,7 +19,8 @@
 #define NSEC_PER_MSEC   1000000ULL
 #define NSEC_PER_SEC    1000000000ULL
 
-void time_init(shared_info_t *si);
+/* Note the boot time; shared_info is mapped (<tinypv/hypervisor.h>). */
+void time_init(void);
 
 /* Monotonic Xen system time in nanoseconds. */
 uint64_t monotonic_ns(void);

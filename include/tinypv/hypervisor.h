@@ -3,8 +3,10 @@
  * domain on every platform: event-channel bitmaps, per-vCPU upcall flags
  * and time snapshots, the wall clock.
  *
- * The platform maps it (arch_map_shared_info); start_kernel() publishes it
- * here before anything else runs.
+ * The platform maps it and sets this pointer, the one record of where it
+ * is: arch_map_shared_info() at boot, arch_suspend() around a suspend
+ * (NULL while a PV guest has it unmapped). Until the first it is NULL,
+ * and the upcall functions of <tinypv/events.h> touch nothing then.
  */
 #ifndef TINYPV_HYPERVISOR_H
 #define TINYPV_HYPERVISOR_H

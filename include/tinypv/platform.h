@@ -19,7 +19,10 @@ void start_kernel(void) __noreturn;
 /* 1. Make hypercalls work (or stop the domain with a message). */
 void arch_init_hypercalls(void);
 
-/* 2. Map shared_info and record where (bi->shared_info), plus the basics. */
+/*
+ * 2. Map shared_info and set the pointer to it (<tinypv/hypervisor.h>);
+ * fill in bi's basics (platform, loaded_via, cmdline, nr_pages).
+ */
 void arch_map_shared_info(struct boot_info *bi);
 
 /* 3. Find the console and xenstore pages and their event channels. */
@@ -49,8 +52,8 @@ int arch_suspend_check(struct boot_info *bi);
  * after arch_suspend_check() said yes, with upcalls masked, the console
  * flushed and xenstore idle): do what the toolstack needs of this
  * platform, make the suspend hypercall, and on return have shared_info
- * mapped again (bi->shared_info) and, in a new domain, bi's rings found
- * again. Returns SUSPEND_NEW_DOMAIN (the hypercall's 0), SUSPEND_CANCELLED
+ * mapped again (the pointer NULL while it is not) and, in a new domain,
+ * bi's rings found again. Returns SUSPEND_NEW_DOMAIN (the hypercall's 0), SUSPEND_CANCELLED
  * (its 1: the same domain goes on), or Xen's -errno if it refused the
  * hypercall: nothing was suspended, the domain is as it was.
  */

@@ -87,9 +87,9 @@ void arch_map_shared_info(struct boot_info *bi)
     bi->cmdline = (const char *)start_info->cmd_line;
     bi->cmdline_max = MAX_GUEST_CMDLINE;
     bi->nr_pages = start_info->nr_pages;
-    bi->shared_info = map_shared_info(start_info->shared_info);
+    map_shared_info(start_info->shared_info);
     /* For xl save and xl migrate, which read it before we suspend. */
-    problem = mm_publish_p2m(bi->shared_info);
+    problem = mm_publish_p2m(shared_info);
     if ( problem )
         printk("mm: the P2M is not published (%s); xl save and xl migrate "
                "will not work\n", problem);

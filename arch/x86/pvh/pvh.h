@@ -35,9 +35,9 @@ extern uint8_t pvh_callback_vector_nr;
 void pvh_register_callback_vector(void);
 
 /* setup.c: shared_info onto our reserved frame (again after a restore). */
-struct boot_info;
-void pvh_map_shared_info(struct boot_info *bi);
+void pvh_map_shared_info(void);
 /* setup.c: the rings from the HVM parameters, without arch_find_rings' banner. */
+struct boot_info;
 void pvh_find_rings(struct boot_info *bi);
 
 #endif /* TINYPV_ARCH_PVH_H */

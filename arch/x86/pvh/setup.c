@@ -146,10 +146,11 @@ static const char *find_cmdline(void)
 }
 
 /*
- * Put Xen's shared_info page at our reserved frame. After a restore the
- * new domain's page is in nobody's physmap: this is done again then.
+ * Put Xen's shared_info page at our reserved frame, and point shared_info
+ * there. After a restore the new domain's page is in nobody's physmap:
+ * this is done again then.
  */
-void pvh_map_shared_info(struct boot_info *bi)
+void pvh_map_shared_info(void)
 {
     struct xen_add_to_physmap xatp = {
         .domid = DOMID_SELF,
@@ -161,13 +162,13 @@ void pvh_map_shared_info(struct boot_info *bi)
 
     if ( rc )
         panic("cannot map shared_info (XENMEM_add_to_physmap: error %ld)", rc);
-    bi->shared_info = (shared_info_t *)shared_info_page;
+    shared_info = (shared_info_t *)shared_info_page;
 }
 
 /* Step 2: shared_info onto our reserved page, and the basic facts. */
 void arch_map_shared_info(struct boot_info *bi)
 {
-    pvh_map_shared_info(bi);
+    pvh_map_shared_info();
     bi->platform = "Xen PVH";
     bi->loaded_via = "PVH entry";
     bi->cmdline = find_cmdline();

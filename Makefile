@@ -94,6 +94,7 @@ COMMON_SRCS := \
     xenstore/xs_ring.c \
     xenstore/xs_proto.c \
     xenstore/xenstore.c \
+    monitor/app.c \
     monitor/info.c \
     monitor/selftest.c \
     monitor/shell.c \

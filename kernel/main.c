@@ -2,17 +2,20 @@
  * main.c: the boot order of tinypv, in one function.
  *
  * Xen has loaded the image and jumped to the platform's trampoline
- * (arch/x86/pv/boot.S for a PV guest), which set up a stack and called the
- * platform's C entry; that kept what Xen handed over and called
+ * (arch/x86/pv/boot.S, arch/x86/pvh/boot.S), which set up a stack and
+ * called the platform's C entry; that kept what Xen handed over and called
  * start_kernel(). From here on every step reads the same on every
  * platform: where one differs (how hypercalls are made to work, where
  * shared_info and the rings come from, how exceptions and events arrive),
- * it asks the platform (<tinypv/platform.h>).
+ * it asks the platform (<tinypv/platform.h>). The last step starts the
+ * application (<tinypv/app.h>: the monitor), which the kernel knows only
+ * by that header.
  */
 #include <tinypv/types.h>
 #include <tinypv/platform.h>
 #include <tinypv/boot_info.h>
 #include <tinypv/hypervisor.h>
+#include <tinypv/hypercall.h>
 #include <tinypv/clock.h>
 #include <tinypv/events.h>
 #include <tinypv/console.h>
@@ -20,11 +23,9 @@
 #include <tinypv/kernel.h>
 #include <tinypv/xenstore.h>
 #include <tinypv/control.h>
+#include <tinypv/app.h>
 #include <lib/cmdline.h>
 #include <lib/string.h>
-#include <monitor/info.h>
-#include <monitor/selftest.h>
-#include <monitor/shell.h>
 
 shared_info_t *shared_info;
 const struct boot_info *boot_info;
@@ -35,43 +36,30 @@ struct boot_info *boot_info_writable(void)
     return &boot;
 }
 
-/* What the command line (domain_config's `extra=`) asked for. */
-struct boot_options {
-    uint32_t burst_bytes;               /* burst=SIZE: output self-test */
-    char run[CMDLINE_VALUE_MAX];        /* run="CMD; CMD": before the prompt */
-};
+void xen_print_version(void)
+{
+    long version = HYPERVISOR_xen_version(XENVER_version, NULL);
+    xen_extraversion_t extra;
 
+    memset(extra, 0, sizeof(extra));
+    HYPERVISOR_xen_version(XENVER_extraversion, extra);
+    extra[sizeof(extra) - 1] = '\0';
+    printk("Xen %ld.%ld%s\n", version >> 16, version & 0xffff, extra);
+}
+
+/* The kernel has no options of its own: each is the application's. */
 static void handle_option(void *ctx, const char *key, const char *value)
 {
-    struct boot_options *opts = ctx;
-
-    if ( strcmp(key, "burst") == 0 )
-    {
-        if ( !value || parse_size(value, &opts->burst_bytes) )
-        {
-            printk("warning: burst=%s: expected a size such as 262144 or "
-                   "256K; no burst\n", value ? value : "");
-            opts->burst_bytes = 0;
-        }
-    }
-    else if ( strcmp(key, "run") == 0 )
-    {
-        if ( value )
-            memcpy(opts->run, value, strlen(value) + 1);
-        else
-            printk("warning: run needs commands: run=\"info; stats\"\n");
-    }
-    else
+    if ( !app_option(key, value) )
         printk("warning: unknown option '%s' on the command line, ignored\n",
                key);
 }
 
-static void parse_command_line(const struct boot_info *bi,
-                               struct boot_options *opts)
+static void parse_command_line(const struct boot_info *bi)
 {
     const char *error = NULL;
 
-    if ( cmdline_parse(bi->cmdline, bi->cmdline_max, handle_option, opts,
+    if ( cmdline_parse(bi->cmdline, bi->cmdline_max, handle_option, NULL,
                        &error) )
         printk("warning: command line: %s; the rest of it is ignored\n",
                error);
@@ -79,8 +67,6 @@ static void parse_command_line(const struct boot_info *bi,
 
 void start_kernel(void)
 {
-    static struct boot_options opts;
-
     /* 1. Nothing works without hypercalls: can we make them? */
     arch_init_hypercalls();
     boot_info = &boot;
@@ -106,7 +92,7 @@ void start_kernel(void)
 
     printk("\ntinypv %s: a 32-bit %s kernel (booted via %s)\n",
            TINYPV_VERSION, boot.platform, boot.loaded_via);
-    info_print_xen_version();
+    xen_print_version();
     arch_print_boot_info();
 
     /* 5. Events on: console input and timers arrive through the upcall. */
@@ -118,15 +104,10 @@ void start_kernel(void)
     if ( xenstore_init(&boot.xenstore) == 0 )
         control_init();
 
-    /* 7. What the user asked for on the command line. */
-    parse_command_line(&boot, &opts);
-    if ( opts.burst_bytes )
-        selftest_burst(opts.burst_bytes);
+    /* 7. The command line: each option goes to the application. */
+    parse_command_line(&boot);
 
-    /* 8. The monitor: scripted commands first, then whoever types. */
-    shell_start();
-    if ( opts.run[0] )
-        shell_run_script(opts.run);
-    shell_prompt();
+    /* 8. The application (the monitor), then the main loop for ever. */
+    app_start();
     kernel_main_loop();
 }

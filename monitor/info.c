@@ -11,17 +11,6 @@
 #include <tinypv/printk.h>
 #include <lib/string.h>
 
-void info_print_xen_version(void)
-{
-    long version = HYPERVISOR_xen_version(XENVER_version, NULL);
-    xen_extraversion_t extra;
-
-    memset(extra, 0, sizeof(extra));
-    HYPERVISOR_xen_version(XENVER_extraversion, extra);
-    extra[sizeof(extra) - 1] = '\0';
-    printk("Xen %ld.%ld%s\n", version >> 16, version & 0xffff, extra);
-}
-
 void info_print_xen_details(void)
 {
     static xen_capabilities_info_t caps;
@@ -35,7 +24,7 @@ void info_print_xen_details(void)
     HYPERVISOR_xen_version(XENVER_changeset, changeset);
     HYPERVISOR_xen_version(XENVER_compile_info, &compile);
 
-    info_print_xen_version();
+    xen_print_version();
     printk("  capabilities  %.*s\n", (int)sizeof(caps), caps);
     printk("  changeset     %.*s\n", (int)sizeof(changeset), changeset);
     printk("  compiled by   %.*s@%.*s with %.*s\n",

@@ -22,4 +22,10 @@ static inline struct vcpu_info *this_vcpu(void)
     return &shared_info->vcpu_info[0];
 }
 
+/*
+ * "Xen 4.17.5-pre" on a line of its own (XENVER_version and
+ * XENVER_extraversion): the boot banner's, and the monitor's `xen`.
+ */
+void xen_print_version(void);
+
 #endif /* TINYPV_HYPERVISOR_H */

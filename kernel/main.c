@@ -3,13 +3,14 @@
  *
  * Xen has loaded the image and jumped to the platform's trampoline
  * (arch/x86/pv/boot.S, arch/x86/pvh/boot.S), which set up a stack and
- * called the platform's C entry; that kept what Xen handed over and called
- * start_kernel(). From here on every step reads the same on every
- * platform: where one differs (how hypercalls are made to work, where
- * shared_info and the rings come from, how exceptions and events arrive),
- * it asks the platform (<tinypv/platform.h>). The last step starts the
- * application (<tinypv/app.h>: the monitor), which the kernel knows only
- * by that header.
+ * called the platform's C entry; that only kept what Xen handed over and
+ * called start_kernel(). Every step of the boot is here, numbered, and
+ * reads the same on every platform: where one differs (how hypercalls are
+ * made to work, the address space, the boot record, where shared_info and
+ * the rings come from, how exceptions and events arrive), it asks the
+ * platform (<tinypv/platform.h>, steps 1 to 8 there). The last step starts
+ * the application (<tinypv/app.h>: the monitor), which the kernel knows
+ * only by that header.
  */
 #include <tinypv/types.h>
 #include <tinypv/platform.h>
@@ -69,45 +70,56 @@ void start_kernel(void)
 {
     /* 1. Nothing works without hypercalls: can we make them? */
     arch_init_hypercalls();
+
+    /* 2. The address space: page 0 and the stack's guard page fault. */
+    arch_early_init();
+
+    /* 3. What Xen says about the domain: checked, then recorded. */
+    arch_read_boot_record(&boot);
     boot_info = &boot;
 
-    /* 2. Map shared_info: event bitmaps, upcall flags, time. */
-    arch_map_shared_info(&boot);
+    /* 4. Map shared_info: event bitmaps, upcall flags, time. */
+    arch_map_shared_info();
     upcall_save_and_mask();     /* no callback registered yet */
     time_init();
 
-    /* 3. The console ring: from here on printk reaches xenconsoled. */
+    /* 5. Ready to be saved: what xl save and xl migrate read from us. */
+    arch_prepare_save();
+
+    /* 6. The console ring: from here on printk reaches xenconsoled. */
     /*
      * On the early console: Xen logs it at guest debug level, so a release
      * Xen shows it (in `xl dmesg`) only with guest_loglvl=all, and on PV
-     * only if built with CONFIG_VERBOSE_DEBUG (see arch_early_write()).
+     * only if built with CONFIG_VERBOSE_DEBUG (see each platform's early
+     * write, <tinypv/platform.h>).
      */
     printk("tinypv: early console until the ring is found "
            "(Xen's log at guest debug level: xl dmesg with guest_loglvl=all)\n");
     arch_find_rings(&boot);
     console_init(&boot.console);
 
-    /* 4. Exceptions and event upcalls go to our handlers. */
+    /* 7. Exceptions and event upcalls go to our handlers. */
     arch_init_traps();
 
+    /* 8. The banner: who we are, on which Xen, from what boot record. */
     printk("\ntinypv %s: a 32-bit %s kernel (booted via %s)\n",
            TINYPV_VERSION, boot.platform, boot.loaded_via);
     xen_print_version();
     arch_print_boot_info();
 
-    /* 5. Events on: console input and timers arrive through the upcall. */
+    /* 9. Events on: console input and timers arrive through the upcall. */
     timers_init();
     console_start_input();
     upcall_enable();
 
-    /* 6. Xenstore: our domain id, and the toolstack's requests. */
+    /* 10. Xenstore: our domain id, and the toolstack's requests. */
     if ( xenstore_init(&boot.xenstore) == 0 )
         control_init();
 
-    /* 7. The command line: each option goes to the application. */
+    /* 11. The command line: each option goes to the application. */
     parse_command_line(&boot);
 
-    /* 8. The application (the monitor), then the main loop for ever. */
+    /* 12. The application (the monitor), then the main loop for ever. */
     app_start();
     kernel_main_loop();
 }

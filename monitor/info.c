@@ -53,7 +53,6 @@ void info_print_mappings(void)
            (void *)_text, (void *)_end, (void *)_text, (void *)_etext,
            (void *)_bss_start);
     printk("  stack         %p-%p\n", (void *)boot_stack, (void *)boot_stack_top);
-    printk("  hypercalls    %p\n", (void *)hypercall_page);
     printk("  shared_info   %p\n", (void *)shared_info);
     print_ring("console ring", &boot_info->console);
     printk("\n");

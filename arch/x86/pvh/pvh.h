@@ -10,7 +10,10 @@
 /* hypercall.c: install the hypercall page, or stop. */
 void pvh_hypercall_init(void);
 
-/* mm.c: identity-map the low 4 GiB, page 0 left out, and turn paging on. */
+/*
+ * mm.c: identity-map the low 4 GiB, page 0 and the stack's guard page left
+ * out, and turn paging on (arch_early_init(), start_kernel()'s step 2).
+ */
 #define PVH_MAPPED_END  (1ULL << 32)
 /* The last frame of that map: the highest gfn a ring may have. */
 #define PVH_MAX_GFN     ((PVH_MAPPED_END >> PAGE_SHIFT) - 1)

@@ -94,6 +94,7 @@ COMMON_SRCS := \
     xenstore/xs_ring.c \
     xenstore/xs_proto.c \
     xenstore/xenstore.c \
+    monitor/app.c \
     monitor/info.c \
     monitor/info_ring.c \
     monitor/selftest.c \
@@ -108,6 +109,7 @@ X86_SRCS := \
     arch/x86/boot_stack.S \
     arch/x86/exceptions.S \
     arch/x86/traps.c \
+    arch/x86/time.c \
     arch/x86/backtrace.c \
     arch/x86/ring_check.c
 

@@ -42,7 +42,6 @@
 
 static struct xencons_writer writer;
 static struct xencons_reader reader;
-static struct boot_ring ring_where;
 static evtchn_port_t console_port;
 static bool ring_ready;                 /* false: use Xen's debug console */
 static uint32_t corrupt_reports;
@@ -110,7 +109,6 @@ static const struct xencons_ops reader_ops = {
 
 void console_init(const struct boot_ring *ring)
 {
-    ring_where = *ring;
     if ( !ring->present )
     {
         printk("console: no console ring; staying on the early console\n");
@@ -348,7 +346,6 @@ void console_resume(const struct boot_ring *ring, bool new_domain)
         input_pending = true;
         return;
     }
-    ring_where = *ring;
     if ( !ring->present )
     {
         ring_ready = false;
@@ -447,9 +444,4 @@ void console_get_stats(struct console_stats *st)
     st->in = reader.stats;
     st->corrupt_reports = corrupt_reports;
     st->ring_in_use = ring_ready;
-}
-
-const struct boot_ring *console_describe(void)
-{
-    return &ring_where;
 }

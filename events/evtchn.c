@@ -3,7 +3,7 @@
  * VIRQ, and the pending and mask bits in shared_info.
  */
 #include <tinypv/events.h>
-#include <arch/hypercall.h>
+#include <tinypv/hypercall.h>
 #include <tinypv/hypervisor.h>
 #include <tinypv/barrier.h>
 #include <tinypv/clock.h>

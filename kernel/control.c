@@ -46,7 +46,7 @@
 #include <tinypv/clock.h>
 #include <lib/calendar.h>
 #include <tinypv/console.h>
-#include <arch/traps.h>
+#include <tinypv/crash.h>
 #include <lib/string.h>
 
 #define SHUTDOWN_KEY    "control/shutdown"

@@ -2,17 +2,21 @@
  * main.c: the boot order of tinypv, in one function.
  *
  * Xen has loaded the image and jumped to the platform's trampoline
- * (arch/x86/pv/boot.S for a PV guest), which set up a stack and called the
- * platform's C entry; that kept what Xen handed over and called
- * start_kernel(). From here on every step reads the same on every
- * platform: where one differs (how hypercalls are made to work, where
- * shared_info and the rings come from, how exceptions and events arrive),
- * it asks the platform (<tinypv/platform.h>).
+ * (arch/x86/pv/boot.S, arch/x86/pvh/boot.S), which set up a stack and
+ * called the platform's C entry; that only kept what Xen handed over and
+ * called start_kernel(). Every step of the boot is here, numbered, and
+ * reads the same on every platform: where one differs (how hypercalls are
+ * made to work, the address space, the boot record, where shared_info and
+ * the rings come from, how exceptions and events arrive), it asks the
+ * platform (<tinypv/platform.h>, steps 1 to 8 there). The last step starts
+ * the application (<tinypv/app.h>: the monitor), which the kernel knows
+ * only by that header.
  */
 #include <tinypv/types.h>
 #include <tinypv/platform.h>
 #include <tinypv/boot_info.h>
 #include <tinypv/hypervisor.h>
+#include <tinypv/hypercall.h>
 #include <tinypv/clock.h>
 #include <tinypv/events.h>
 #include <tinypv/console.h>
@@ -20,136 +24,102 @@
 #include <tinypv/kernel.h>
 #include <tinypv/xenstore.h>
 #include <tinypv/control.h>
-#include <arch/hypercall.h>
+#include <tinypv/app.h>
 #include <lib/cmdline.h>
 #include <lib/string.h>
-#include <monitor/info.h>
-#include <monitor/selftest.h>
-#include <monitor/shell.h>
 
 shared_info_t *shared_info;
 const struct boot_info *boot_info;
 static struct boot_info boot;
 
-/* A suspend changes the record: only kernel/suspend.c asks for this. */
 struct boot_info *boot_info_writable(void)
 {
     return &boot;
 }
 
-/* What the command line (domain_config's `extra=`) asked for. */
-struct boot_options {
-    uint32_t burst_bytes;               /* burst=SIZE: output self-test */
-    char run[CMDLINE_VALUE_MAX];        /* run="CMD; CMD": before the prompt */
-};
+void xen_print_version(void)
+{
+    long version = HYPERVISOR_xen_version(XENVER_version, NULL);
+    xen_extraversion_t extra;
 
+    memset(extra, 0, sizeof(extra));
+    HYPERVISOR_xen_version(XENVER_extraversion, extra);
+    extra[sizeof(extra) - 1] = '\0';
+    printk("Xen %ld.%ld%s\n", version >> 16, version & 0xffff, extra);
+}
+
+/* The kernel has no options of its own: each is the application's. */
 static void handle_option(void *ctx, const char *key, const char *value)
 {
-    struct boot_options *opts = ctx;
-
-    if ( strcmp(key, "burst") == 0 )
-    {
-        if ( !value || parse_size(value, &opts->burst_bytes) )
-        {
-            printk("warning: burst=%s: expected a size such as 262144 or "
-                   "256K; no burst\n", value ? value : "");
-            opts->burst_bytes = 0;
-        }
-    }
-    else if ( strcmp(key, "run") == 0 )
-    {
-        if ( value )
-            memcpy(opts->run, value, strlen(value) + 1);
-        else
-            printk("warning: run needs commands: run=\"info; stats\"\n");
-    }
-    else if ( strcmp(key, "notimer") == 0 )
-    {
-        /* Test: Xen refuses a second VIRQ_TIMER binding; no timers then. */
-        printk("notimer: binding VIRQ_TIMER again, which Xen must refuse\n");
-        timers_init();
-    }
-    else
+    if ( !app_option(key, value) )
         printk("warning: unknown option '%s' on the command line, ignored\n",
                key);
 }
 
-static void parse_command_line(const struct boot_info *bi,
-                               struct boot_options *opts)
+static void parse_command_line(const struct boot_info *bi)
 {
     const char *error = NULL;
 
-    if ( cmdline_parse(bi->cmdline, bi->cmdline_max, handle_option, opts,
+    if ( cmdline_parse(bi->cmdline, bi->cmdline_max, handle_option, NULL,
                        &error) )
         printk("warning: command line: %s; the rest of it is ignored\n",
                error);
 }
 
-/*
- * Xen gives a vCPU a 100 Hz periodic timer by default. tinypv has no use
- * for ticks, and every tick would wake an idle domain: switch it off.
- */
-static void stop_periodic_timer(void)
-{
-    long rc = HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
-
-    if ( rc )
-        printk("warning: cannot stop the periodic timer (error %ld); "
-               "an idle tinypv will wake 100 times a second\n", rc);
-}
-
 void start_kernel(void)
 {
-    static struct boot_options opts;
-
     /* 1. Nothing works without hypercalls: can we make them? */
     arch_init_hypercalls();
+
+    /* 2. The address space: page 0 and the stack's guard page fault. */
+    arch_early_init();
+
+    /* 3. What Xen says about the domain: checked, then recorded. */
+    arch_read_boot_record(&boot);
     boot_info = &boot;
 
-    /* 2. Map shared_info: event bitmaps, upcall flags, time. */
-    arch_map_shared_info(&boot);
-    shared_info = boot.shared_info;
+    /* 4. Map shared_info: event bitmaps, upcall flags, time. */
+    arch_map_shared_info();
     upcall_save_and_mask();     /* no callback registered yet */
-    time_init(shared_info);
+    time_init();
 
-    /* 3. The console ring: from here on printk reaches xenconsoled. */
+    /* 5. Ready to be saved: what xl save and xl migrate read from us. */
+    arch_prepare_save();
+
+    /* 6. The console ring: from here on printk reaches xenconsoled. */
     /*
      * On the early console: Xen logs it at guest debug level, so a release
      * Xen shows it (in `xl dmesg`) only with guest_loglvl=all, and on PV
-     * only if built with CONFIG_VERBOSE_DEBUG (see arch_early_write()).
+     * only if built with CONFIG_VERBOSE_DEBUG (see each platform's early
+     * write, <tinypv/platform.h>).
      */
     printk("tinypv: early console until the ring is found "
            "(Xen's log at guest debug level: xl dmesg with guest_loglvl=all)\n");
     arch_find_rings(&boot);
     console_init(&boot.console);
 
-    /* 4. Exceptions and event upcalls go to our handlers. */
+    /* 7. Exceptions and event upcalls go to our handlers. */
     arch_init_traps();
 
+    /* 8. The banner: who we are, on which Xen, from what boot record. */
     printk("\ntinypv %s: a 32-bit %s kernel (booted via %s)\n",
            TINYPV_VERSION, boot.platform, boot.loaded_via);
-    info_print_xen_version();
+    xen_print_version();
     arch_print_boot_info();
 
-    /* 5. Events on: console input and timers arrive through the upcall. */
-    stop_periodic_timer();
+    /* 9. Events on: console input and timers arrive through the upcall. */
     timers_init();
     console_start_input();
     upcall_enable();
 
-    /* 6. Xenstore: our domain id, and the toolstack's requests. */
+    /* 10. Xenstore: our domain id, and the toolstack's requests. */
     if ( xenstore_init(&boot.xenstore) == 0 )
         control_init();
 
-    /* 7. What the user asked for on the command line. */
-    parse_command_line(&boot, &opts);
-    if ( opts.burst_bytes )
-        selftest_burst(opts.burst_bytes);
+    /* 11. The command line: each option goes to the application. */
+    parse_command_line(&boot);
 
-    /* 8. The monitor: scripted commands first, then whoever types. */
-    shell_start();
-    if ( opts.run[0] )
-        shell_run_script(opts.run);
-    shell_prompt();
+    /* 12. The application (the monitor), then the main loop for ever. */
+    app_start();
     kernel_main_loop();
 }

@@ -9,8 +9,8 @@
  */
 #include <tinypv/shutdown.h>
 #include <tinypv/console.h>
-#include <arch/hypercall.h>
-#include <arch/backtrace.h>
+#include <tinypv/hypercall.h>
+#include <tinypv/crash.h>
 #include <tinypv/printk.h>
 
 static const char *const reason_names[] = {

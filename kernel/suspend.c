@@ -11,7 +11,9 @@
  *               check found none in flight)
  *   clocks      note the kernel's clock and the wall clock
  *   platform    arch_suspend(): make the image portable, suspend, and
- *               return with shared_info mapped again
+ *               return with shared_info mapped again (the platform sets
+ *               the shared_info pointer: NULL while a PV guest has it
+ *               unmapped)
  *   clocks      continue the kernel's clock from where it stopped
  *   reconnect   new domain: every event channel is new and closed, so bind
  *               VIRQ_TIMER again, re-arm the timers, take the console and
@@ -30,7 +32,6 @@
  */
 #include <tinypv/suspend.h>
 #include <tinypv/platform.h>
-#include <tinypv/hypervisor.h>
 #include <tinypv/events.h>
 #include <tinypv/console.h>
 #include <tinypv/xenstore.h>
@@ -47,7 +48,6 @@ void suspend_get_stats(struct suspend_stats *st)
 /* The new domain: every connection to Xen and dom0 made again. */
 static void reconnect_new_domain(struct boot_info *bi)
 {
-    shared_info = bi->shared_info;
     evtchn_forget_all();
     console_resume(&bi->console, true);     /* first: printk needs it */
     timers_resume(true);
@@ -57,7 +57,6 @@ static void reconnect_new_domain(struct boot_info *bi)
 /* The same domain: ports, watches and rings are as they were. */
 static void reconnect_same_domain(struct boot_info *bi)
 {
-    shared_info = bi->shared_info;
     console_resume(&bi->console, false);
     timers_resume(false);
     xenstore_resume(&bi->xenstore, false);

@@ -18,12 +18,10 @@
  * go back through clock_to_xen().
  */
 #include <tinypv/clock.h>
+#include <tinypv/hypervisor.h>
 #include <tinypv/barrier.h>
-#include <arch/processor.h>
 #include <lib/div64.h>
 
-static const volatile struct vcpu_time_info *vcpu_time;
-static const volatile shared_info_t *shared;
 static uint64_t boot_ns;
 static int64_t clock_offset;            /* kernel clock minus Xen's */
 
@@ -31,10 +29,8 @@ static int64_t clock_offset;            /* kernel clock minus Xen's */
 static uint64_t suspend_ns, suspend_wall_sec;
 static uint32_t suspend_wall_nsec;
 
-void time_init(shared_info_t *si)
+void time_init(void)
 {
-    shared = si;
-    vcpu_time = &si->vcpu_info[0].time;
     boot_ns = monotonic_ns();
 }
 
@@ -64,11 +60,11 @@ uint64_t scale_tsc_delta(uint64_t delta, uint32_t mul_frac, int8_t shift)
  * inside the same version window. The TSC must be read between the two
  * version reads: read after the loop, Xen may have replaced the snapshot
  * meanwhile (our vCPU moved to another physical CPU, whose TSC may be
- * behind), and the TSC would then be below tsc_timestamp. Its rdtsc must
+ * behind), and the TSC would then be below tsc_timestamp. The read must
  * also not run ahead of the loads before it, hence read_tsc is an ordered
- * one (lfence; rdtsc) in the guest. A TSC that is still below the stamp
- * (TSCs of two CPUs a little apart) gives system_time, never a delta of
- * about 2^64 ticks.
+ * one in the guest (arch_clock_counter(): lfence; rdtsc on x86). A TSC
+ * that is still below the stamp (TSCs of two CPUs a little apart) gives
+ * system_time, never a delta of about 2^64 ticks.
  *
  * read_tsc is a parameter so that host tests can play Xen and the CPU.
  */
@@ -95,10 +91,14 @@ uint64_t time_read_snapshot(const volatile struct vcpu_time_info *t,
     return system_time + scale_tsc_delta(tsc - tsc_stamp, mul_frac, shift);
 }
 
-/* Xen's system time of this host, as the domain sees it now. */
+/*
+ * Xen's system time of this host, as the domain sees it now. shared_info
+ * is read where the platform keeps it (<tinypv/hypervisor.h>): after a
+ * restore it may be another page.
+ */
 static uint64_t xen_system_ns(void)
 {
-    return time_read_snapshot(vcpu_time, rdtsc_ordered);
+    return time_read_snapshot(&this_vcpu()->time, arch_clock_counter);
 }
 
 uint64_t monotonic_ns(void)
@@ -125,6 +125,7 @@ uint64_t uptime_ns(void)
 
 void wallclock_now(uint64_t *sec, uint32_t *nsec)
 {
+    const volatile shared_info_t *shared = shared_info;
     uint32_t version, wc_nsec, extra_nsec;
     uint64_t wc_sec, sys = xen_system_ns(), total;
 

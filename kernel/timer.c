@@ -10,10 +10,15 @@
  * the main loop (timers_run), where they may print, sleep or take locks.
  * The list itself is touched only from the main loop, never from the
  * upcall, so it needs no masking.
+ *
+ * Xen also gives every vCPU a 100 Hz periodic timer on the same VIRQ, at
+ * boot and again in a restored domain. tinypv has no use for ticks, and
+ * every tick would wake an idle domain: timers_init() switches it off
+ * before it binds VIRQ_TIMER, whenever it runs.
  */
 #include <tinypv/clock.h>
 #include <tinypv/events.h>
-#include <arch/hypercall.h>
+#include <tinypv/hypercall.h>
 #include <tinypv/printk.h>
 
 static struct timer *armed;             /* sorted by deadline, earliest first */
@@ -26,10 +31,21 @@ static void timer_event(evtchn_port_t port, void *ctx)
     timer_fired = true;
 }
 
+static void stop_periodic_timer(void)
+{
+    long rc = HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
+
+    if ( rc )
+        printk("warning: cannot stop the periodic timer (error %ld); "
+               "an idle tinypv will wake 100 times a second\n", rc);
+}
+
 void timers_init(void)
 {
-    long rc = evtchn_bind_virq(VIRQ_TIMER, &timer_port);
+    long rc;
 
+    stop_periodic_timer();
+    rc = evtchn_bind_virq(VIRQ_TIMER, &timer_port);
     if ( rc || evtchn_bind_handler(timer_port, timer_event, NULL, "timer") )
     {
         printk("timer: cannot bind VIRQ_TIMER (error %ld); no timers\n", rc);
@@ -94,13 +110,8 @@ void timer_cancel(struct timer *t)
 
 void timers_resume(bool new_domain)
 {
-    long rc;
-
     if ( new_domain )
     {
-        rc = HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
-        if ( rc )
-            printk("timer: cannot stop the periodic timer (error %ld)\n", rc);
         timers_ready = false;
         timers_init();
     }

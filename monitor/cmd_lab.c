@@ -9,14 +9,18 @@
  * (our own out_prod the driver never reads back), so that the next write
  * finds the ring corrupt and the driver falls back to Xen's console, which
  * the lab build of Xen shows in `xl dmesg`.
+ * breaktimer binds VIRQ_TIMER a second time, which Xen refuses (a VIRQ is
+ * bound once): the timers are then off, and `sleep` must say so instead of
+ * waiting for ever (docs/05-time.md).
  */
 #include <monitor/lab.h>
 #include <monitor/shell.h>
 #include <monitor/shell_parse.h>
 #include <tinypv/console.h>
 #include <tinypv/console_trace.h>
+#include <tinypv/clock.h>
 #include <tinypv/printk.h>
-#include <arch/hypercall.h>
+#include <tinypv/hypercall.h>
 #include <lib/string.h>
 #include <xen/errno.h>
 
@@ -126,4 +130,10 @@ void cmd_breakring(int argc, char **argv)
     console_flush();            /* that line reaches xenconsoled intact */
     console_lab_corrupt_ring();
     printk("breakring: this line was written after the ring broke\n");
+}
+
+void cmd_breaktimer(int argc, char **argv)
+{
+    printk("breaktimer: binding VIRQ_TIMER again, which Xen must refuse\n");
+    timers_init();
 }

@@ -2,26 +2,15 @@
  * info.c: what Xen told us about the domain, and where we mapped it.
  */
 #include <monitor/info.h>
-#include <tinypv/console.h>
-#include <arch/hypercall.h>
+#include <tinypv/hypercall.h>
 #include <tinypv/hypervisor.h>
 #include <tinypv/sections.h>
 #include <tinypv/platform.h>
+#include <tinypv/boot_info.h>
 #include <tinypv/xenstore.h>
 #include <tinypv/printk.h>
 #include <lib/string.h>
 #include <lib/format.h>
-
-void info_print_xen_version(void)
-{
-    long version = HYPERVISOR_xen_version(XENVER_version, NULL);
-    xen_extraversion_t extra;
-
-    memset(extra, 0, sizeof(extra));
-    HYPERVISOR_xen_version(XENVER_extraversion, extra);
-    extra[sizeof(extra) - 1] = '\0';
-    printk("Xen %ld.%ld%s\n", version >> 16, version & 0xffff, extra);
-}
 
 void info_print_xen_details(void)
 {
@@ -36,7 +25,7 @@ void info_print_xen_details(void)
     HYPERVISOR_xen_version(XENVER_changeset, changeset);
     HYPERVISOR_xen_version(XENVER_compile_info, &compile);
 
-    info_print_xen_version();
+    xen_print_version();
     printk("  capabilities  %.*s\n", (int)sizeof(caps), caps);
     printk("  changeset     %.*s\n", (int)sizeof(changeset), changeset);
     printk("  compiled by   %.*s@%.*s with %.*s\n",
@@ -65,14 +54,13 @@ void info_print_mappings(void)
            (void *)_text, (void *)_end, (void *)_text, (void *)_etext,
            (void *)_bss_start);
     printk("  stack         %p-%p\n", (void *)boot_stack, (void *)boot_stack_top);
-    printk("  hypercalls    %p\n", (void *)hypercall_page);
     printk("  shared_info   %p\n", (void *)shared_info);
-    print_ring("console ring", console_describe(), NULL);
+    print_ring("console ring", &boot_info->console, NULL);
     /* xs_domid() is an error code until xenstore has answered. */
     if ( xs_domid() >= 0 )
         snprintf(domid, sizeof(domid), ", domid %d", xs_domid());
     else
         snprintf(domid, sizeof(domid), ", domid unknown");
-    print_ring("xenstore ring", xenstore_describe(), domid);
+    print_ring("xenstore ring", &boot_info->xenstore, domid);
     arch_print_mappings();
 }

@@ -17,7 +17,7 @@
 #include <monitor/lab.h>
 #include <tinypv/printk.h>
 #include <tinypv/shutdown.h>
-#include <arch/traps.h>
+#include <tinypv/crash.h>
 #include <tinypv/platform.h>
 #include <tinypv/control.h>
 #include <tinypv/clock.h>
@@ -318,6 +318,7 @@ static const struct command commands[] = {
     { "labcall",  "TEXT",      "lab: Xen prints TEXT in its log (-ENOSYS without the lab patch)", cmd_labcall },
     { "trace",    "[N|line]",  "lab: show how the next N keys travel through the console", cmd_trace },
     { "breakring", "",         "lab: corrupt the console ring; output falls back to Xen's console", cmd_breakring },
+    { "breaktimer", "",        "lab: bind VIRQ_TIMER again; Xen refuses, and timers are off", cmd_breaktimer },
     { NULL, NULL, NULL, NULL },
 };
 

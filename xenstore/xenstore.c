@@ -46,7 +46,6 @@ static uint8_t tx_buf[XS_MSG_MAX];
 static uint8_t rx_buf[XS_MSG_MAX];
 
 static struct xs_ring ring;
-static struct boot_ring ring_where;
 static evtchn_port_t store_port;
 static bool connected;                  /* init found the page and the port */
 static volatile bool work_pending;      /* set by the upcall handler */
@@ -620,7 +619,6 @@ int xenstore_init(const struct boot_ring *r)
 {
     if ( connected )
         return -EISCONN;
-    ring_where = *r;
     if ( !r->present )
     {
         printk("xenstore: no xenstore ring; no xenstore\n");
@@ -707,7 +705,6 @@ int xenstore_resume(const struct boot_ring *r, bool new_domain)
     if ( !new_domain )
         return 0;
 
-    ring_where = *r;
     if ( !r->present )
     {
         connected = false;
@@ -765,9 +762,4 @@ void xenstore_get_stats(struct xenstore_stats *st)
     *st = stats;
     st->connected = connected && ring.fault == XS_RING_FAULT_NONE;
     st->ring = ring.stats;
-}
-
-const struct boot_ring *xenstore_describe(void)
-{
-    return &ring_where;
 }

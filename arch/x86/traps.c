@@ -6,7 +6,7 @@
  * do_trap() below prints the report and stops the domain.
  */
 #include <arch/traps.h>
-#include <arch/hypercall.h>
+#include <tinypv/hypercall.h>
 #include <arch/backtrace.h>
 #include <tinypv/symbols.h>
 #include <tinypv/printk.h>

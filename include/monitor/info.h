@@ -1,5 +1,5 @@
 /*
- * info.h: describing the domain, for the boot banner and the monitor.
+ * info.h: describing the domain, for the monitor's `info` and `xen`.
  */
 #ifndef TINYPV_INFO_H
 #define TINYPV_INFO_H
@@ -7,10 +7,10 @@
 #include <tinypv/types.h>
 #include <tinypv/boot_info.h>
 
-/* "Xen 4.17.5-pre": XENVER_version and XENVER_extraversion. */
-void info_print_xen_version(void);
-
-/* Also capabilities, changeset and compile information. */
+/*
+ * The version line (xen_print_version()), then capabilities, changeset and
+ * compile information.
+ */
 void info_print_xen_details(void);
 
 /* Where tinypv put things: image, stack, shared pages, and the platform's. */

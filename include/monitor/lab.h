@@ -5,6 +5,8 @@
  *   trace [N|line]    the console path of the next N keys (docs/keystroke.md)
  *   breakring         corrupt the console ring on purpose: output falls back
  *                     to Xen's console (docs/lab-hypercall.md)
+ *   breaktimer        bind VIRQ_TIMER again, which Xen refuses: no timers
+ *                     from then on (docs/05-time.md)
  *
  * Each has the shell's command signature.
  */
@@ -14,5 +16,6 @@
 void cmd_labcall(int argc, char **argv);
 void cmd_trace(int argc, char **argv);
 void cmd_breakring(int argc, char **argv);
+void cmd_breaktimer(int argc, char **argv);
 
 #endif /* TINYPV_MONITOR_LAB_H */

@@ -6,7 +6,10 @@
  * guest asks for HVM parameters and maps pages into its own physical
  * address space. The platform's setup code (arch/x86/<platform>/setup.c)
  * writes the answers here, and the generic kernel reads only this record,
- * never the platform's own structures.
+ * never the platform's own structures. It is the one place these facts
+ * are kept: the drivers and `info` read the rings here, not from copies.
+ * (shared_info, which every layer reads all the time, has its own pointer
+ * in <tinypv/hypervisor.h>.)
  */
 #ifndef TINYPV_BOOT_INFO_H
 #define TINYPV_BOOT_INFO_H
@@ -31,12 +34,17 @@ struct boot_info {
     const char *cmdline;        /* not necessarily terminated: see below */
     size_t cmdline_max;         /* bytes of cmdline that may be read */
     unsigned long nr_pages;     /* memory of the domain, in pages */
-    shared_info_t *shared_info;
     struct boot_ring console;
     struct boot_ring xenstore;
 };
 
 /* The record start_kernel() filled, for `info` and friends. */
 extern const struct boot_info *boot_info;
+
+/*
+ * The same record, writable: a suspend changes it (the rings of a new
+ * domain). Only kernel/suspend.c asks for this (kernel/main.c owns it).
+ */
+struct boot_info *boot_info_writable(void);
 
 #endif /* TINYPV_BOOT_INFO_H */

@@ -19,7 +19,8 @@
 #define NSEC_PER_MSEC   1000000ULL
 #define NSEC_PER_SEC    1000000000ULL
 
-void time_init(shared_info_t *si);
+/* Note the boot time; shared_info is mapped (<tinypv/hypervisor.h>). */
+void time_init(void);
 
 /* Monotonic Xen system time in nanoseconds. */
 uint64_t monotonic_ns(void);
@@ -51,11 +52,18 @@ uint64_t scale_tsc_delta(uint64_t delta, uint32_t mul_frac, int8_t shift);
 /*
  * Xen system time from one vcpu_time_info snapshot (the seqlock read, the
  * TSC taken inside it, a TSC below the stamp clamped to the stamp).
- * monotonic_ns() is this with the CPU's ordered rdtsc; host tests pass
- * their own TSC.
+ * monotonic_ns() is this with arch_clock_counter(); host tests pass their
+ * own TSC.
  */
 uint64_t time_read_snapshot(const volatile struct vcpu_time_info *t,
                             uint64_t (*read_tsc)(void));
+
+/*
+ * The architecture's clock source: the counter the snapshot's
+ * tsc_timestamp was taken from (x86: the TSC, arch/x86/time.c), read only
+ * after every load before it.
+ */
+uint64_t arch_clock_counter(void);
 
 /* --- one-shot timers ------------------------------------------------------- */
 
@@ -71,11 +79,12 @@ struct timer {
 };
 
 /*
- * Bind VIRQ_TIMER; timers work after this (and upcall_enable()). If Xen
- * refuses, timers stay off: timer_arm() still queues, but nothing will
- * ever fire them, so a caller that would wait for one must ask first.
- * (A second call always fails: Xen binds a VIRQ once. The notimer test
- * option uses that to reach the failure path under the real Xen.)
+ * Stop Xen's periodic timer and bind VIRQ_TIMER; timers work after this
+ * (and upcall_enable()). If Xen refuses the binding, timers stay off:
+ * timer_arm() still queues, but nothing will ever fire them, so a caller
+ * that would wait for one must ask first. (A second call always fails:
+ * Xen binds a VIRQ once. The monitor's `breaktimer` uses that to reach
+ * the failure path under the real Xen.)
  */
 void timers_init(void);
 
@@ -83,9 +92,9 @@ void timers_init(void);
 bool timers_available(void);
 
 /*
- * After a suspend: in a new domain bind VIRQ_TIMER again (the binding died
- * with the old domain) and stop the periodic timer the new vCPU starts
- * with; in both cases program Xen for the earliest deadline again, in the
+ * After a suspend: in a new domain timers_init() again (the binding died
+ * with the old domain, and the new vCPU starts with a periodic timer); in
+ * both cases program Xen for the earliest deadline again, in the
  * new clock offset, and let the main loop run whatever fell due meanwhile.
  */
 void timers_resume(bool new_domain);

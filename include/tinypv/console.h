@@ -135,7 +135,5 @@ struct console_stats {
 };
 void console_get_stats(struct console_stats *st);
 
-/* Where the ring was found, for `info`. */
-const struct boot_ring *console_describe(void);
 
 #endif /* TINYPV_CONSOLE_H */

@@ -3,8 +3,10 @@
  * domain on every platform: event-channel bitmaps, per-vCPU upcall flags
  * and time snapshots, the wall clock.
  *
- * The platform maps it (arch_map_shared_info); start_kernel() publishes it
- * here before anything else runs.
+ * The platform maps it and sets this pointer, the one record of where it
+ * is: arch_map_shared_info() at boot, arch_suspend() around a suspend
+ * (NULL while a PV guest has it unmapped). Until the first it is NULL,
+ * and the upcall functions of <tinypv/events.h> touch nothing then.
  */
 #ifndef TINYPV_HYPERVISOR_H
 #define TINYPV_HYPERVISOR_H
@@ -19,5 +21,11 @@ static inline struct vcpu_info *this_vcpu(void)
 {
     return &shared_info->vcpu_info[0];
 }
+
+/*
+ * "Xen 4.17.5-pre" on a line of its own (XENVER_version and
+ * XENVER_extraversion): the boot banner's, and the monitor's `xen`.
+ */
+void xen_print_version(void);
 
 #endif /* TINYPV_HYPERVISOR_H */

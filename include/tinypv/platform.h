@@ -1,11 +1,13 @@
 /*
  * platform.h: what each platform (arch/x86/pv, arch/x86/pvh, ...) provides.
  *
- * start_kernel() (kernel/main.c) calls these in the order they are listed,
- * and nothing above them knows which platform it runs on. A port to a new
- * platform implements this file, the upcall functions of events.h, and an
- * entry trampoline that calls start_kernel(); docs/09-porting.md has the
- * whole list.
+ * start_kernel() (kernel/main.c) calls the numbered functions, every one
+ * of them, in the order they are listed, and nothing above them knows
+ * which platform it runs on. The rest are called elsewhere, each from
+ * where its comment says. A port to a new platform implements this file,
+ * the upcall functions of events.h, and an entry trampoline that keeps
+ * what Xen handed over and calls start_kernel(); docs/09-porting.md has
+ * the whole list.
  */
 #ifndef TINYPV_PLATFORM_H
 #define TINYPV_PLATFORM_H
@@ -16,22 +18,57 @@
 /* The trampoline's C entry hands over here, with the platform's raw data kept. */
 void start_kernel(void) __noreturn;
 
+/* --- called by start_kernel(), in this order ------------------------------ */
+
 /* 1. Make hypercalls work (or stop the domain with a message). */
 void arch_init_hypercalls(void);
 
-/* 2. Map shared_info and record where (bi->shared_info), plus the basics. */
-void arch_map_shared_info(struct boot_info *bi);
-
-/* 3. Find the console and xenstore pages and their event channels. */
-void arch_find_rings(struct boot_info *bi);
-
-/* 4. Route exceptions to arch/x86/traps.c and event upcalls to events/. */
-void arch_init_traps(void);
+/*
+ * 2. The address space C is meant to run in: paging on where the platform
+ * starts without it (PVH), and page 0 and the stack's guard page
+ * (boot_stack_guard) unmapped, so that a NULL pointer or a stack overflow
+ * faults. Says on the console if the guard could not be set.
+ */
+void arch_early_init(void);
 
 /*
- * Output that does not need the console ring: before it is found, and after
- * it was abandoned as corrupt. Where it goes depends on the platform (and
- * on the Xen build): see its implementation.
+ * 3. Check the platform's boot record (or stop the domain as crashed) and
+ * fill in what it says: bi->platform, loaded_via, cmdline, cmdline_max,
+ * nr_pages (and whatever the platform keeps of it for later steps).
+ */
+void arch_read_boot_record(struct boot_info *bi);
+
+/*
+ * 4. Map shared_info and set the pointer to it (<tinypv/hypervisor.h>),
+ * or stop the domain as crashed.
+ */
+void arch_map_shared_info(void);
+
+/*
+ * 5. Leave in shared_info what the toolstack reads to save or migrate a
+ * running domain (PV: the P2M frame list; PVH: nothing). Says on the
+ * console if it cannot: the domain then runs on, but cannot be saved.
+ * arch_suspend() does it again in a new domain.
+ */
+void arch_prepare_save(void);
+
+/* 6. Find the console and xenstore pages and their event channels. */
+void arch_find_rings(struct boot_info *bi);
+
+/* 7. Route exceptions to arch/x86/traps.c and event upcalls to events/. */
+void arch_init_traps(void);
+
+/* 8. For the banner, and for `info`: the platform's own boot data. */
+void arch_print_boot_info(void);
+
+/* --- called from elsewhere ------------------------------------------------- */
+
+/*
+ * Output that does not need the console ring: printk() before it is found
+ * and after it was abandoned as corrupt (console/console.c), and
+ * early_printk() (kernel/printk.c). Where it goes depends on the platform
+ * (and on the Xen build): see its implementation. It must work as soon as
+ * step 1 has returned.
  */
 void arch_early_write(const char *s, size_t n);
 
@@ -49,17 +86,17 @@ int arch_suspend_check(struct boot_info *bi);
  * after arch_suspend_check() said yes, with upcalls masked, the console
  * flushed and xenstore idle): do what the toolstack needs of this
  * platform, make the suspend hypercall, and on return have shared_info
- * mapped again (bi->shared_info) and, in a new domain, bi's rings found
- * again. Returns SUSPEND_NEW_DOMAIN (the hypercall's 0), SUSPEND_CANCELLED
- * (its 1: the same domain goes on), or Xen's -errno if it refused the
- * hypercall: nothing was suspended, the domain is as it was.
+ * mapped again (the pointer NULL while it is not) and, in a new domain,
+ * bi's rings found again and arch_prepare_save()'s work redone. Returns
+ * SUSPEND_NEW_DOMAIN (the hypercall's 0), SUSPEND_CANCELLED (its 1: the
+ * same domain goes on), or Xen's -errno if it refused the hypercall:
+ * nothing was suspended, the domain is as it was.
  */
 #define SUSPEND_NEW_DOMAIN  0
 #define SUSPEND_CANCELLED   1
 int arch_suspend(struct boot_info *bi);
 
-/* For `info`: the platform's own boot data, and what it mapped where. */
-void arch_print_boot_info(void);
+/* For `info` (monitor/info.c): what the platform mapped where. */
 void arch_print_mappings(void);
 
 #endif /* TINYPV_PLATFORM_H */

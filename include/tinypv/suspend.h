@@ -42,7 +42,4 @@ struct suspend_stats {
 };
 void suspend_get_stats(struct suspend_stats *st);
 
-/* The boot record, for the resume path to update (kernel/main.c). */
-struct boot_info *boot_info_writable(void);
-
 #endif /* TINYPV_SUSPEND_H */

@@ -169,7 +169,5 @@ struct xenstore_stats {
 };
 void xenstore_get_stats(struct xenstore_stats *st);
 
-/* Where the ring page was found and the event channel, for `info`. */
-const struct boot_ring *xenstore_describe(void);
 
 #endif /* TINYPV_XENSTORE_H */

@@ -33,7 +33,7 @@
 #include <tinypv/platform.h>
 #include <tinypv/clock.h>
 #include <tinypv/console.h>
-#include <arch/traps.h>
+#include <tinypv/crash.h>
 #include "check.h"
 
 /* --- the console: every line control.c prints ----------------------------- */

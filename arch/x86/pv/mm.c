@@ -17,7 +17,8 @@
  */
 #include "mm.h"
 #include "start_info_check.h"
-#include <arch/hypercall.h>
+#include <tinypv/hypercall.h>
+#include <tinypv/hypervisor.h>
 #include <tinypv/printk.h>
 #include <tinypv/shutdown.h>
 
@@ -93,14 +94,14 @@ static long map_machine_page(void *va, uint64_t maddr)
                                         maddr | PTE_KERNEL_RW, UVMF_INVLPG);
 }
 
-shared_info_t *map_shared_info(unsigned long machine_addr)
+void map_shared_info(unsigned long machine_addr)
 {
     long rc = map_machine_page(shared_info_page, machine_addr);
 
     if ( rc )
         panic("cannot map shared_info at machine address 0x%lx: error %ld",
               machine_addr, rc);
-    return (shared_info_t *)shared_info_page;
+    shared_info = (shared_info_t *)shared_info_page;
 }
 
 void unmap_shared_info(void)
@@ -111,6 +112,7 @@ void unmap_shared_info(void)
 
     if ( rc )
         panic("cannot unmap shared_info: error %ld", rc);
+    shared_info = NULL;
 }
 
 /*

@@ -25,8 +25,12 @@ struct page_lookup {
 /* Learn where Xen put the machine-to-phys table (XENMEM_machphys_mapping). */
 void mm_init(const start_info_t *si);
 
-/* Map the shared_info page at a reserved page of the image; never fails. */
-shared_info_t *map_shared_info(unsigned long machine_addr);
+/*
+ * Map the shared_info page at a reserved page of the image, and point
+ * shared_info (<tinypv/hypervisor.h>) at it; stops the domain if Xen
+ * refuses.
+ */
+void map_shared_info(unsigned long machine_addr);
 
 /*
  * Find one of our own pages named by machine frame number (console ring,
@@ -45,7 +49,7 @@ bool find_own_page(xen_pfn_t mfn, void *spare_page, struct page_lookup *out);
 long mm_protect_own_page(void *va, bool writable);
 long mm_unmap_own_page(void *va);
 
-/* Undo map_shared_info(): the page-table entry becomes empty. */
+/* Undo map_shared_info(): the page-table entry empty, shared_info NULL. */
 void unmap_shared_info(void);
 
 /* Our pseudo-physical frame of a machine frame (M2P, checked); -1: not ours. */

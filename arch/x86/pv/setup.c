@@ -5,8 +5,8 @@
  * where shared_info is (a machine address), which machine frames hold the
  * console and xenstore rings, their event channels, the command line, the
  * page-frame list. This file reads that page and answers the platform
- * questions of <tinypv/platform.h> with it. It is the only file of the
- * kernel (with mm.c and its header) that knows start_info_t.
+ * questions of <tinypv/platform.h> with it. Only the files of this folder
+ * (arch/x86/pv/) know start_info_t.
  *
  * The toolstack wrote that page, so nothing in it is used unchecked: the
  * magic and the P2M list's bounds go through start_info_check.c first, the
@@ -16,7 +16,7 @@
 #include <tinypv/platform.h>
 #include <tinypv/hypervisor.h>
 #include <tinypv/printk.h>
-#include <arch/hypercall.h>
+#include <tinypv/hypercall.h>
 #include <tinypv/events.h>
 #include <tinypv/shutdown.h>
 #include "mm.h"
@@ -55,7 +55,11 @@ static void guard_boot_stack(void)
                "a stack overflow will go unnoticed\n", rc);
 }
 
-/* Called by _start (boot.S) with the page Xen prepared for us. */
+/*
+ * Called by _start (boot.S) with the page Xen prepared for us. Xen built
+ * the page tables: C runs as it is meant to from the first instruction,
+ * and all that is kept here is where start_info is.
+ */
 void pv_entry(start_info_t *si)
 {
     start_info = si;
@@ -67,29 +71,55 @@ start_info_t *pv_start_info(void)
     return start_info;
 }
 
+/* Step 1: Xen filled the hypercall page at load time, or we stop. */
 void arch_init_hypercalls(void)
 {
     hypercall_page_check();
 }
 
-void arch_map_shared_info(struct boot_info *bi)
+/*
+ * Step 2: paging is on already, in Xen's bootstrap mapping, and nothing is
+ * mapped below the image (linked at 0xC0000000), page 0 least of all. The
+ * stack's guard page is ours to take out.
+ */
+void arch_early_init(void)
 {
-    const char *problem;
+    guard_boot_stack();
+}
 
+/*
+ * Step 3: start_info. Nothing in it is read before its magic is checked;
+ * then mm_init() takes the frame tables it names (the P2M list, checked
+ * to lie in the bootstrap mapping), which steps 5 and 6 use.
+ */
+void arch_read_boot_record(struct boot_info *bi)
+{
     /* Not a start_info for a 32-bit PAE guest: nothing in it can be read. */
     if ( !start_info_magic_ok(start_info->magic) )
         panic("start_info at %p has magic \"%.32s\", not \"%s\"",
               (const void *)start_info, start_info->magic, START_INFO_MAGIC);
     mm_init(start_info);
-    guard_boot_stack();
     bi->platform = "PAE Xen PV";
     bi->loaded_via = xen_metadata_kind;
     bi->cmdline = (const char *)start_info->cmd_line;
     bi->cmdline_max = MAX_GUEST_CMDLINE;
     bi->nr_pages = start_info->nr_pages;
-    bi->shared_info = map_shared_info(start_info->shared_info);
-    /* For xl save and xl migrate, which read it before we suspend. */
-    problem = mm_publish_p2m(bi->shared_info);
+}
+
+/* Step 4: start_info names shared_info by machine address. */
+void arch_map_shared_info(void)
+{
+    map_shared_info(start_info->shared_info);
+}
+
+/*
+ * Step 5: the P2M, for xl save and xl migrate, which read it before they
+ * ask us to suspend (a live migration copies memory while we run).
+ */
+void arch_prepare_save(void)
+{
+    const char *problem = mm_publish_p2m(shared_info);
+
     if ( problem )
         printk("mm: the P2M is not published (%s); xl save and xl migrate "
                "will not work\n", problem);
@@ -175,6 +205,7 @@ void arch_print_mappings(void)
 {
     unsigned long m2p_start, m2p_end, m2p_max;
 
+    printk("  hypercalls    %p\n", (void *)hypercall_page);
     mm_describe_m2p(&m2p_start, &m2p_end, &m2p_max);
     printk("  M2P table     0x%lx-0x%lx (max mfn 0x%lx)\n", m2p_start, m2p_end,
            m2p_max);

@@ -34,6 +34,7 @@
  * turned back here).
  */
 #include <tinypv/platform.h>
+#include <tinypv/hypervisor.h>
 #include <tinypv/printk.h>
 #include <tinypv/xs_proto.h>       /* errno values */
 #include <arch/hypercall.h>
@@ -79,7 +80,7 @@ int arch_suspend_check(struct boot_info *bi)
 
     if ( rc )
         return rc;
-    problem = mm_publish_p2m(bi->shared_info);
+    problem = mm_publish_p2m(shared_info);
     if ( problem )
     {
         printk("suspend: the P2M cannot be published (%s); cannot suspend\n",
@@ -128,8 +129,8 @@ int arch_suspend(struct boot_info *bi)
          * old domain's port, so what these say goes to the early console.
          */
         mm_init(si);
-        bi->shared_info = map_shared_info(si->shared_info);
-        problem = mm_publish_p2m(bi->shared_info);
+        map_shared_info(si->shared_info);
+        problem = mm_publish_p2m(shared_info);
         if ( problem )
             early_printk("mm: the P2M is not published (%s); the next xl "
                          "save will fail\n", problem);
@@ -140,6 +141,6 @@ int arch_suspend(struct boot_info *bi)
 
     /* Cancelled (1), or Xen refused (< 0): the same domain as before. */
     make_machine_again(si, &saved);
-    bi->shared_info = map_shared_info(si->shared_info);
+    map_shared_info(si->shared_info);
     return rc == 1 ? SUSPEND_CANCELLED : (int)rc;
 }

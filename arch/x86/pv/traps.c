@@ -7,7 +7,7 @@
  * and so does the failsafe callback Xen uses when it cannot return to us.
  */
 #include <arch/traps.h>
-#include <arch/hypercall.h>
+#include <tinypv/hypercall.h>
 #include <tinypv/platform.h>
 #include <tinypv/hypervisor.h>
 #include <tinypv/printk.h>

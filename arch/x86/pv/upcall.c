@@ -11,7 +11,7 @@
 #include <tinypv/events.h>
 #include <tinypv/hypervisor.h>
 #include <tinypv/barrier.h>
-#include <arch/hypercall.h>
+#include <tinypv/hypercall.h>
 
 unsigned long upcall_save_and_mask(void)
 {

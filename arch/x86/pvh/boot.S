@@ -13,8 +13,10 @@
  *     everything else unspecified: no stack, no GDT we may rely on
  *
  * So unlike the PV trampoline, this one needs its own GDT before anything
- * touches a segment register, then a stack, then C. Paging is turned on
- * (identity-mapped) by pvh_entry() in C; see mm.c for why.
+ * touches a segment register, then a stack, then C. That is all it does:
+ * paging is turned on (identity-mapped) in C, as start_kernel()'s step 2
+ * (arch_early_init(); mm.c says why paging at all, pvh_entry() why C may
+ * run before it).
  */
 #include <arch/asm_macros.h>
 #include "pvh_segments.h"

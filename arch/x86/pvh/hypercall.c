@@ -13,7 +13,7 @@
  *   3. write the page's guest-physical address to that MSR: Xen fills the
  *      page with stubs (vmcall on Intel, vmmcall on AMD) at once.
  *
- * From here on the wrappers in <arch/hypercall.h> are the same as on PV:
+ * From here on the wrappers in <tinypv/hypercall.h> are the same as on PV:
  * same page layout (32 bytes per hypercall), same registers.
  *
  * The check afterwards is PV's: the page was built full of int3 bytes

@@ -35,7 +35,10 @@ static uint32_t low_page_table[NR_ENTRIES] __aligned(PAGE_SIZE)
 /* boot.S: the page below the stack, not mapped either. */
 extern char boot_stack_guard[];
 
-/* Called from pvh_entry() before anything else: no printk yet. */
+/*
+ * start_kernel()'s step 2 (arch_early_init()). Before it, nothing may rely
+ * on a NULL pointer or a stack overflow faulting: see pvh_entry().
+ */
 void pvh_paging_init(void)
 {
     unsigned int i;

@@ -10,7 +10,10 @@
 /* hypercall.c: install the hypercall page, or stop. */
 void pvh_hypercall_init(void);
 
-/* mm.c: identity-map the low 4 GiB, page 0 left out, and turn paging on. */
+/*
+ * mm.c: identity-map the low 4 GiB, page 0 and the stack's guard page left
+ * out, and turn paging on (arch_early_init(), start_kernel()'s step 2).
+ */
 #define PVH_MAPPED_END  (1ULL << 32)
 /* The last frame of that map: the highest gfn a ring may have. */
 #define PVH_MAX_GFN     ((PVH_MAPPED_END >> PAGE_SHIFT) - 1)
@@ -35,9 +38,9 @@ extern uint8_t pvh_callback_vector_nr;
 void pvh_register_callback_vector(void);
 
 /* setup.c: shared_info onto our reserved frame (again after a restore). */
-struct boot_info;
-void pvh_map_shared_info(struct boot_info *bi);
+void pvh_map_shared_info(void);
 /* setup.c: the rings from the HVM parameters, without arch_find_rings' banner. */
+struct boot_info;
 void pvh_find_rings(struct boot_info *bi);
 
 #endif /* TINYPV_ARCH_PVH_H */

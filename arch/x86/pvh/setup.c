@@ -14,15 +14,15 @@
  * Frames here are guest frames (GFNs) in our own physical address space;
  * there is no machine address to translate, since Xen's nested page
  * tables do that for us. This file answers the questions of
- * <tinypv/platform.h> with these facts, and it is the only file that
- * knows struct hvm_start_info.
+ * <tinypv/platform.h> with these facts. Only the files of this folder
+ * (arch/x86/pvh/) know struct hvm_start_info.
  */
 #include <tinypv/platform.h>
 #include <tinypv/hypervisor.h>
 #include <tinypv/printk.h>
 #include <tinypv/shutdown.h>
 #include <tinypv/events.h>
-#include <arch/hypercall.h>
+#include <tinypv/hypercall.h>
 #include <arch/ring_check.h>
 #include <arch/processor.h>
 #include <xen/hvm/params.h>
@@ -88,10 +88,20 @@ void pvh_early_stop(const char *msg)
 
 /* --- entry ------------------------------------------------------------------- */
 
-/* Called by _start (boot.S) with what Xen left in %ebx. */
+/*
+ * Called by _start (boot.S) with what Xen left in %ebx, and all it does is
+ * keep it. C runs correctly from here with paging still off: the image is
+ * linked at its physical address (1 MiB), boot.S loaded flat segments of
+ * our own, a stack and a clear direction flag, and Xen's loader zeroed
+ * .bss. What paging adds is protection, not a precondition: a fault on a
+ * NULL pointer and on the stack's guard page. start_kernel() turns it on
+ * in step 2 (arch_early_init()), after step 1, which follows no pointer
+ * and reads nothing Xen wrote but CPUID and the hypercall page, within a
+ * few frames of the stack top. Nothing that needs the NULL fault or the
+ * guard comes before that: hvm_start_info is read in step 3.
+ */
 void pvh_entry(uint32_t hvm_start_info_paddr)
 {
-    pvh_paging_init();
     start_info_paddr = hvm_start_info_paddr;
     start_kernel();
 }
@@ -100,22 +110,12 @@ void pvh_entry(uint32_t hvm_start_info_paddr)
 void arch_init_hypercalls(void)
 {
     pvh_hypercall_init();
+}
 
-    /* These stops are said on port 0xe9 too (the ring is not known yet). */
-    if ( !pvh_phys_mapped(start_info_paddr, sizeof(*start_info)) )
-    {
-        printk("tinypv: no hvm_start_info (%%ebx = 0x%x): not started "
-               "through the PVH entry. Stopping.\n", start_info_paddr);
-        shutdown(SHUTDOWN_crash);
-    }
-    start_info = pvh_phys_to_virt(start_info_paddr);
-    if ( start_info->magic != XEN_HVM_START_MAGIC_VALUE )
-    {
-        printk("tinypv: hvm_start_info at 0x%x has magic 0x%08x, not 0x%08x. "
-               "Stopping.\n", start_info_paddr, start_info->magic,
-               XEN_HVM_START_MAGIC_VALUE);
-        shutdown(SHUTDOWN_crash);
-    }
+/* Step 2: paging on, page 0 and the stack's guard page left out (mm.c). */
+void arch_early_init(void)
+{
+    pvh_paging_init();
 }
 
 /* RAM in the memory map (version 1 and later), in pages. */
@@ -146,10 +146,38 @@ static const char *find_cmdline(void)
 }
 
 /*
- * Put Xen's shared_info page at our reserved frame. After a restore the
- * new domain's page is in nobody's physmap: this is done again then.
+ * Step 3: hvm_start_info, checked before anything in it is believed. These
+ * stops are said on port 0xe9 too (the ring is not known yet).
  */
-void pvh_map_shared_info(struct boot_info *bi)
+void arch_read_boot_record(struct boot_info *bi)
+{
+    if ( !pvh_phys_mapped(start_info_paddr, sizeof(*start_info)) )
+    {
+        printk("tinypv: no hvm_start_info (%%ebx = 0x%x): not started "
+               "through the PVH entry. Stopping.\n", start_info_paddr);
+        shutdown(SHUTDOWN_crash);
+    }
+    start_info = pvh_phys_to_virt(start_info_paddr);
+    if ( start_info->magic != XEN_HVM_START_MAGIC_VALUE )
+    {
+        printk("tinypv: hvm_start_info at 0x%x has magic 0x%08x, not 0x%08x. "
+               "Stopping.\n", start_info_paddr, start_info->magic,
+               XEN_HVM_START_MAGIC_VALUE);
+        shutdown(SHUTDOWN_crash);
+    }
+    bi->platform = "Xen PVH";
+    bi->loaded_via = "PVH entry";
+    bi->cmdline = find_cmdline();
+    bi->cmdline_max = PVH_CMDLINE_MAX;
+    bi->nr_pages = count_ram_pages();
+}
+
+/*
+ * Put Xen's shared_info page at our reserved frame, and point shared_info
+ * there. After a restore the new domain's page is in nobody's physmap:
+ * this is done again then.
+ */
+void pvh_map_shared_info(void)
 {
     struct xen_add_to_physmap xatp = {
         .domid = DOMID_SELF,
@@ -161,18 +189,21 @@ void pvh_map_shared_info(struct boot_info *bi)
 
     if ( rc )
         panic("cannot map shared_info (XENMEM_add_to_physmap: error %ld)", rc);
-    bi->shared_info = (shared_info_t *)shared_info_page;
+    shared_info = (shared_info_t *)shared_info_page;
 }
 
-/* Step 2: shared_info onto our reserved page, and the basic facts. */
-void arch_map_shared_info(struct boot_info *bi)
+/* Step 4: shared_info onto our reserved page. */
+void arch_map_shared_info(void)
 {
-    pvh_map_shared_info(bi);
-    bi->platform = "Xen PVH";
-    bi->loaded_via = "PVH entry";
-    bi->cmdline = find_cmdline();
-    bi->cmdline_max = PVH_CMDLINE_MAX;
-    bi->nr_pages = count_ram_pages();
+    pvh_map_shared_info();
+}
+
+/*
+ * Step 5: nothing. The toolstack saves a PVH guest's memory by its own
+ * guest frames, which are ours too: there is no P2M to publish.
+ */
+void arch_prepare_save(void)
+{
 }
 
 /* Said on port 0xe9: see find_ring() for why. */
@@ -245,7 +276,7 @@ void pvh_find_rings(struct boot_info *bi)
 }
 
 /*
- * Step 3: the console and xenstore rings, from HVM parameters. Like every
+ * Step 6: the console and xenstore rings, from HVM parameters. Like every
  * line before console_init(), these go to port 0xe9 only.
  */
 void arch_find_rings(struct boot_info *bi)
@@ -280,6 +311,7 @@ void arch_print_boot_info(void)
 
 void arch_print_mappings(void)
 {
+    printk("  hypercalls    %p\n", (void *)hypercall_page);
     pvh_print_paging();
     printk("  callback      vector 0x%02x (HVM_PARAM_CALLBACK_IRQ, no EOI)\n",
            pvh_callback_vector_nr);

@@ -49,7 +49,7 @@ int arch_suspend(struct boot_info *bi)
     if ( rc == 0 )
     {
         pvh_hypercall_init();
-        pvh_map_shared_info(bi);
+        pvh_map_shared_info();
         pvh_register_callback_vector();
         pvh_find_rings(bi);
         return SUSPEND_NEW_DOMAIN;

@@ -32,7 +32,7 @@
  * per vCPU here.
  */
 #include <arch/traps.h>
-#include <arch/hypercall.h>
+#include <tinypv/hypercall.h>
 #include <arch/processor.h>
 #include <tinypv/platform.h>
 #include <tinypv/printk.h>

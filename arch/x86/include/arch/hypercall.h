@@ -1,29 +1,26 @@
 /*
- * hypercall.h: calling Xen.
+ * hypercall.h: calling Xen, the x86 way; the wrappers generic code uses
+ * are in <tinypv/hypercall.h>, on top of these macros.
  *
  * A hypercall is a call into the hypercall page (arch/x86/hypercall_page.S)
  * at offset 32 * number. The 32-bit PV ABI passes up to five arguments in
  * %ebx, %ecx, %edx, %esi and %edi and returns a value (0 or a negative Xen
  * errno) in %eax.
  *
- * Why every wrapper lists all five argument registers as in/out: debug
+ * Why _hypercall5() lists all five argument registers as in/out: debug
  * builds of Xen deliberately overwrite the argument registers on the way
  * back (the ones a hypercall used, and the ones it did not), to catch guests
  * that assume they survive. So after any hypercall all five are garbage as
  * far as the compiler is concerned. "memory" is clobbered because Xen reads
  * and writes guest memory through the pointers we pass.
  */
-#ifndef TINYPV_HYPERCALL_H
-#define TINYPV_HYPERCALL_H
+#ifndef TINYPV_ARCH_HYPERCALL_H
+#define TINYPV_ARCH_HYPERCALL_H
 
 #include <tinypv/types.h>
 #include <xen/xen.h>
 #include <xen/sched.h>
-#include <xen/event_channel.h>
-#include <xen/version.h>
-#include <xen/memory.h>
 #include <xen/callback.h>
-#include <xen/vcpu.h>
 
 extern uint8_t hypercall_page[PAGE_SIZE];
 
@@ -46,18 +43,11 @@ extern uint8_t hypercall_page[PAGE_SIZE];
 #define _hypercall3(nr, a1, a2, a3) _hypercall5(nr, a1, a2, a3, 0, 0)
 #define _hypercall4(nr, a1, a2, a3, a4) _hypercall5(nr, a1, a2, a3, a4, 0)
 
-/* Write to Xen's own console (honoured for a domU by debug builds only). */
-static inline long HYPERVISOR_console_io(int cmd, unsigned int count,
-                                         const char *buf)
-{
-    return _hypercall3(__HYPERVISOR_console_io, cmd, count, buf);
-}
+/* A 64-bit argument in a 32-bit guest: two registers, low half first. */
+#define _hypercall1_u64(nr, a1)                                          \
+    _hypercall2(nr, (uint32_t)(a1), (uint32_t)((uint64_t)(a1) >> 32))
 
-/* Scheduler: block, yield, poll, shutdown. */
-static inline long HYPERVISOR_sched_op(int cmd, void *arg)
-{
-    return _hypercall2(__HYPERVISOR_sched_op, cmd, arg);
-}
+/* The hypercalls only the x86 platforms make. */
 
 /*
  * SCHEDOP_shutdown with SHUTDOWN_suspend takes one more argument (Xen's
@@ -73,24 +63,6 @@ static inline long HYPERVISOR_suspend(struct sched_shutdown *request,
                        extra);
 }
 
-/* Event channels: bind, send, close, status, ... */
-static inline long HYPERVISOR_event_channel_op(int cmd, void *arg)
-{
-    return _hypercall2(__HYPERVISOR_event_channel_op, cmd, arg);
-}
-
-/* Xen's version and build information. */
-static inline long HYPERVISOR_xen_version(int cmd, void *arg)
-{
-    return _hypercall2(__HYPERVISOR_xen_version, cmd, arg);
-}
-
-/* Memory reservation and the machine-to-phys table's location. */
-static inline long HYPERVISOR_memory_op(unsigned int cmd, void *arg)
-{
-    return _hypercall2(__HYPERVISOR_memory_op, cmd, arg);
-}
-
 /*
  * Replace the page-table entry that maps one virtual address. Page tables
  * of a PV guest are read-only to it; Xen validates and writes the entry.
@@ -102,13 +74,6 @@ static inline long HYPERVISOR_update_va_mapping(unsigned long va,
 {
     return _hypercall4(__HYPERVISOR_update_va_mapping, va,
                        (uint32_t)pte, (uint32_t)(pte >> 32), flags);
-}
-
-/* One-shot timer: VIRQ_TIMER fires at this system time (ns); 0 cancels. */
-static inline long HYPERVISOR_set_timer_op(uint64_t deadline)
-{
-    return _hypercall2(__HYPERVISOR_set_timer_op,
-                       (uint32_t)deadline, (uint32_t)(deadline >> 32));
 }
 
 /* Register the event and failsafe callbacks (struct callback_register). */
@@ -130,35 +95,4 @@ static inline long HYPERVISOR_mmuext_op(void *ops, unsigned int count,
     return _hypercall4(__HYPERVISOR_mmuext_op, ops, count, done, domid);
 }
 
-/* Per-vCPU operations. */
-static inline long HYPERVISOR_vcpu_op(int cmd, unsigned int vcpu, void *arg)
-{
-    return _hypercall3(__HYPERVISOR_vcpu_op, cmd, vcpu, arg);
-}
-
-/*
- * HVM operations (PVH): read and write HVM parameters (HVMOP_get_param,
- * HVMOP_set_param), which name a PVH guest's rings and its event callback.
- */
-static inline long HYPERVISOR_hvm_op(int op, void *arg)
-{
-    return _hypercall2(__HYPERVISOR_hvm_op, op, arg);
-}
-
-/*
- * The teaching lab's hypercall (tools/testbed/lab/lab-hypercall.patch,
- * docs/lab-hypercall.md): Xen copies len bytes of text, prints them in its
- * log with our domain id and returns len; -E2BIG above LAB_PRINT_MAX bytes,
- * -EFAULT for a bad pointer. Only the lab build of Xen has it; any other
- * answers -ENOSYS. The number is the lab's own choice, so Xen's public
- * headers do not define it: it must equal the one in the patch.
- */
-#define __HYPERVISOR_lab_print  63
-#define LAB_PRINT_MAX           128
-
-static inline long HYPERVISOR_lab_print(const char *text, unsigned int len)
-{
-    return _hypercall2(__HYPERVISOR_lab_print, text, len);
-}
-
-#endif /* TINYPV_HYPERCALL_H */
+#endif /* TINYPV_ARCH_HYPERCALL_H */

@@ -10,6 +10,7 @@
 #define TINYPV_ARCH_TRAPS_H
 
 #include <tinypv/types.h>
+#include <tinypv/crash.h>
 
 /* The stack as arch/x86/exceptions.S leaves it for do_trap(). */
 struct cpu_regs {
@@ -44,17 +45,11 @@ void arch_describe_trap_frame(const struct cpu_regs *regs);
 /* Provided by the platform: the address of the last page fault (cr2). */
 unsigned long arch_fault_address(void);
 
-/* Fault on purpose, to show the crash path: "pagefault", "divide", ... */
-bool trigger_fault(const char *kind);
-
-/* The names trigger_fault() accepts, for help texts. */
-extern const char fault_kinds[];
-
 /*
- * The platform's own kinds (", failsafe" on PV; "" where none): tried by
- * trigger_fault() after its own. Returns false for a kind it does not know.
+ * The platform's part of trigger_fault() (<tinypv/crash.h>): its own kinds,
+ * listed in arch_fault_kinds, tried after the architecture's. Returns
+ * false for a kind it does not know.
  */
-extern const char arch_fault_kinds[];
 bool arch_trigger_fault(const char *kind);
 
 #endif /* TINYPV_ARCH_TRAPS_H */

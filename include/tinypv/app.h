@@ -1,0 +1,28 @@
+/*
+ * app.h: the application the kernel runs once it is up.
+ *
+ * The kernel names no application: start_kernel() hands every
+ * command-line option to app_option(), and calls app_start() as its last
+ * step, before it settles in the main loop. In tinypv the application is
+ * the monitor (monitor/app.c); another one would link its own pair.
+ */
+#ifndef TINYPV_APP_H
+#define TINYPV_APP_H
+
+#include <tinypv/types.h>
+
+/*
+ * A command-line option (value NULL for a bare `key`), in the order
+ * given, before app_start(). false: not one of the application's; the
+ * kernel warns that it is unknown.
+ */
+bool app_option(const char *key, const char *value);
+
+/*
+ * Start: the console, events, timers and xenstore work. It returns once
+ * it has set itself up (its console input handler, say); the main loop
+ * (kernel_main_loop()) then runs what it arranged.
+ */
+void app_start(void);
+
+#endif /* TINYPV_APP_H */

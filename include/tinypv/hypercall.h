@@ -1,0 +1,95 @@
+/*
+ * hypercall.h: the hypercalls the generic kernel makes, on every platform.
+ *
+ * Each wrapper here only names a hypercall and gives it C types. How a
+ * call reaches Xen (which instruction, which registers, how a 64-bit
+ * argument travels) is the architecture's <arch/hypercall.h>, which
+ * provides _hypercall1() to _hypercall5() and _hypercall1_u64(); on x86
+ * they call into the hypercall page (docs/01-boot.md). A port to another
+ * architecture writes those macros and keeps this file, as XTF keeps
+ * xtf/hypercall.h apart from its arch/<arch>/hypercall-*.h.
+ *
+ * The hypercalls only a platform makes (page-table updates, trap tables,
+ * the suspend call with its extra argument) stay in <arch/hypercall.h>.
+ */
+#ifndef TINYPV_HYPERCALL_H
+#define TINYPV_HYPERCALL_H
+
+#include <tinypv/types.h>
+#include <xen/xen.h>
+#include <xen/sched.h>
+#include <xen/event_channel.h>
+#include <xen/version.h>
+#include <xen/memory.h>
+#include <xen/vcpu.h>
+#include <arch/hypercall.h>
+
+/* Write to Xen's own console (honoured for a domU by debug builds only). */
+static inline long HYPERVISOR_console_io(int cmd, unsigned int count,
+                                         const char *buf)
+{
+    return _hypercall3(__HYPERVISOR_console_io, cmd, count, buf);
+}
+
+/* Scheduler: block, yield, poll, shutdown. */
+static inline long HYPERVISOR_sched_op(int cmd, void *arg)
+{
+    return _hypercall2(__HYPERVISOR_sched_op, cmd, arg);
+}
+
+/* Event channels: bind, send, close, status, ... */
+static inline long HYPERVISOR_event_channel_op(int cmd, void *arg)
+{
+    return _hypercall2(__HYPERVISOR_event_channel_op, cmd, arg);
+}
+
+/* Xen's version and build information. */
+static inline long HYPERVISOR_xen_version(int cmd, void *arg)
+{
+    return _hypercall2(__HYPERVISOR_xen_version, cmd, arg);
+}
+
+/* Memory: the physmap (PVH's shared_info), the M2P table's location (PV). */
+static inline long HYPERVISOR_memory_op(unsigned int cmd, void *arg)
+{
+    return _hypercall2(__HYPERVISOR_memory_op, cmd, arg);
+}
+
+/* One-shot timer: VIRQ_TIMER fires at this system time (ns); 0 cancels. */
+static inline long HYPERVISOR_set_timer_op(uint64_t deadline)
+{
+    return _hypercall1_u64(__HYPERVISOR_set_timer_op, deadline);
+}
+
+/* Per-vCPU operations (the periodic timer). */
+static inline long HYPERVISOR_vcpu_op(int cmd, unsigned int vcpu, void *arg)
+{
+    return _hypercall3(__HYPERVISOR_vcpu_op, cmd, vcpu, arg);
+}
+
+/*
+ * HVM operations: read and write HVM parameters (HVMOP_get_param,
+ * HVMOP_set_param), which name a PVH guest's rings and its event callback.
+ */
+static inline long HYPERVISOR_hvm_op(int op, void *arg)
+{
+    return _hypercall2(__HYPERVISOR_hvm_op, op, arg);
+}
+
+/*
+ * The teaching lab's hypercall (tools/testbed/lab/lab-hypercall.patch,
+ * docs/lab-hypercall.md): Xen copies len bytes of text, prints them in its
+ * log with our domain id and returns len; -E2BIG above LAB_PRINT_MAX bytes,
+ * -EFAULT for a bad pointer. Only the lab build of Xen has it; any other
+ * answers -ENOSYS. The number is the lab's own choice, so Xen's public
+ * headers do not define it: it must equal the one in the patch.
+ */
+#define __HYPERVISOR_lab_print  63
+#define LAB_PRINT_MAX           128
+
+static inline long HYPERVISOR_lab_print(const char *text, unsigned int len)
+{
+    return _hypercall2(__HYPERVISOR_lab_print, text, len);
+}
+
+#endif /* TINYPV_HYPERCALL_H */

@@ -32,7 +32,7 @@ static uint32_t page_directory[NR_ENTRIES] __aligned(PAGE_SIZE)
 static uint32_t low_page_table[NR_ENTRIES] __aligned(PAGE_SIZE)
     __section(".bss.page_aligned");
 
-/* boot.S: the page below the stack, not mapped either. */
+/* The page below the stack (arch/x86/boot_stack.S), not mapped either. */
 extern char boot_stack_guard[];
 
 /*

@@ -41,7 +41,10 @@ static uint8_t console_spare_page[PAGE_SIZE] __aligned(PAGE_SIZE)
 static uint8_t store_spare_page[PAGE_SIZE] __aligned(PAGE_SIZE)
     __section(".bss.page_aligned");
 
-/* The page below the stack (arch/x86/boot_stack.S): unmapped, so an overflow faults there. */
+/*
+ * The page below the stack (arch/x86/boot_stack.S): unmapped, so an
+ * overflow faults there.
+ */
 extern char boot_stack_guard[];
 static bool stack_guarded;
 

@@ -14,6 +14,7 @@
 . /tinypv/lib.sh
 . /tinypv/suspend.sh
 . /tinypv/hostile.sh
+. /tinypv/pvhmin.sh
 
 PLATFORMS=pv
 CASES=""
@@ -484,6 +485,7 @@ run_platform() {
     wanted floods && case_output_flood_throttled
     wanted floods && case_input_flood_1m
     wanted suspend && suspend_cases
+    [ "$1" = pvh ] && wanted pvhmin && pvhmin_cases
 }
 
 host_facts

@@ -7,6 +7,7 @@
 #   make run                  boot tinypv under real Xen in QEMU, console on this terminal
 #   make run PLATFORM=pvh     the same with the PVH image, on Debian's stock hypervisor
 #   make which-config         which domain config fits the Xen host you are on (xl info)
+#   make which-config CONFIG=file  whether a PVH config's memory lines will do
 #   make test                 host unit tests (ASan+UBSan), fuzz smoke, ring stress,
 #                             then system tests under Xen (floods included)
 #   make bench                host ring benchmark, then system figures under Xen
@@ -333,8 +334,10 @@ run: deps
 	$(Q)tools/run-interactive $(RUN_IMAGE) $(RUN_CONFIG) $(RUN_XEN)
 
 # On a Xen host (as root): reads `xl info`, names the config that fits.
+# With CONFIG=file instead: whether that PVH config's memory lines give it
+# a big enough paging pool (needs no Xen).
 which-config:
-	$(Q)tools/which-config
+	$(Q)tools/which-config $(if $(CONFIG),--config $(CONFIG))
 
 clean:
 	rm -rf $(BUILD)

@@ -825,6 +825,7 @@ check_all_cases() {
     [ "$PLATFORM" = pvh ] && wanted_group suspend && check_pvh_resume_quiet
     [ "$PLATFORM" = pvh ] && wanted_group early && check_early_cases
     wanted_group xsresume && check_xs_resume
+    [ "$PLATFORM" = pvh ] && wanted_group pvhmin && check_pvhmin
     return 0
 }
 
@@ -925,6 +926,117 @@ check_early_cases() {
     check_pvh_bad_port
     check_pvh_bad_store_gfn
     check_pvh_quiet_log
+}
+
+# --- the smallest PVH configs (dom0/pvhmin.sh; issue 15, defect 9) ----------
+#
+# dom0 recorded what xl did with each config; here tools/which-config
+# --config (run on the host, on the same cfg) must have predicted it, and
+# the error it tells the user to expect must be the one xl printed, word
+# for word, and the one README's troubleshooting explains.
+
+# pm_use NAME: look at that case's results (a refused config has no console).
+pm_use() {
+    CASE_DIR=$RESULTS/$1
+    section "case $1"
+    if [ ! -s "$CASE_DIR/cfg" ]; then
+        fail "$1: the case did not run (no cfg)"
+        return 1
+    fi
+    sh "$TOP/tools/which-config" --config "$CASE_DIR/cfg" >"$CASE_DIR/predicted" 2>&1
+    echo "exit $?" >>"$CASE_DIR/predicted"
+    [ -s "$CASE_DIR/console.log" ] && tr -d '\r' <"$CASE_DIR/console.log" >"$CASE_DIR/console.txt"
+    return 0
+}
+
+# predicted_is TEXT: which-config's verdict (its first line) says TEXT.
+predicted_is() {
+    if head -n 1 "$CASE_DIR/predicted" | grep -q -F -- "$1"; then
+        pass "which-config --config predicts '$1'"
+    else
+        fail "which-config --config predicts '$1' (it says: $(head -n 2 "$CASE_DIR/predicted" | tr '\n' ' '))"
+    fi
+}
+
+# predicted_error_seen LOG: the error which-config names is in LOG as xl
+# printed it, and README's troubleshooting quotes it (in backquotes, which
+# the check ignores).
+predicted_error_seen() {
+    local said
+    said=$(sed -n 's/^  the error you see: //p' "$CASE_DIR/predicted")
+    if [ -n "$said" ] && grep -a -q -F -- "$said" "$CASE_DIR/$1"; then
+        pass "the error which-config names is what xl printed: $said"
+    else
+        fail "the error which-config names ('$said') is what xl printed: $(grep -a -i -E 'error' "$CASE_DIR/$1" 2>/dev/null | head -n 2 | tr '\n' ' ')"
+    fi
+    # README's lines wrap anywhere: compare with its words joined.
+    if [ -n "$said" ] && tr -s ' \n' '  ' <"$TOP/README.md" | grep -q -F -- "$said"; then
+        pass "README's troubleshooting quotes it"
+    else
+        fail "README's troubleshooting quotes '$said'"
+    fi
+}
+
+# in_file FILE TEXT: the case's FILE has TEXT (fixed string).
+in_file() {
+    if grep -a -q -F -- "$2" "$CASE_DIR/$1" 2>/dev/null; then
+        pass "$1 shows: $2"
+    else
+        fail "$1 shows: $2"
+    fi
+}
+
+# The issue's configs: xl create stops where the paging pool runs dry (at
+# the special pages, after the RAM and the ACPI tables), and it is not
+# max_pages: Xen logs no over-allocation.
+check_pvhmin_refused() {
+    pm_use "$1" || return
+    in_file create.log "libxl__build_dom: xc_dom_build_image failed: Device or resource busy"
+    in_file create.log "Failed allocation for dom"
+    in_file create.log "Could not allocate special pages."
+    if grep -q '^xl dmesg exit 0$' "$CASE_DIR/xl-dmesg.txt" 2>/dev/null &&
+       ! grep -a -q "Over-allocation" "$CASE_DIR/xl-dmesg.txt"; then
+        pass "xl dmesg has no Over-allocation line: max_pages was not the limit"
+    else
+        fail "xl dmesg has no Over-allocation line: max_pages was not the limit"
+    fi
+    if ! grep -q "$1" "$CASE_DIR/xl-list.txt" 2>/dev/null; then
+        pass "no domain $1 is left"
+    else
+        fail "no domain $1 is left"
+    fi
+    predicted_is "$2"
+    predicted_error_seen create.log
+}
+
+check_pvhmin_boots() {
+    pm_use "$1" || return
+    has "tinypv> "
+    after_prompt "info" "hvm_start_info at 0x"
+    reason_is poweroff
+    predicted_is "$2"
+}
+
+check_pvhmin() {
+    check_pvhmin_refused pvhmin-16 "xl create fails: a paging pool of 16 pages, building the domain needs 17"
+    check_pvhmin_refused pvhmin-17 "xl create fails: a paging pool of 17 pages, building the domain needs 18"
+    check_pvhmin_boots pvhmin-16-vcpus "fits: a paging pool of 272 pages"
+    check_pvhmin_boots pvhmin-16-shadow "fits: a paging pool of 256 pages"
+    check_pvhmin_boots pvhmin-18 "runs, but xl restore and the receiving side of xl migrate fail: a pool of 18 pages"
+
+    pm_use pvhmin-32-migrate || return
+    in_file migrate.log "Migration failed, resuming at sender."
+    after_prompt "echo alive after the failed migration" "alive after the failed migration"
+    reason_is poweroff
+    predicted_is "runs, but xl restore and the receiving side of xl migrate fail: a pool of 32 pages, a restore needs 33"
+    predicted_error_seen migrate.log
+
+    pm_use pvhmin-34-migrate || return
+    in_file migrate.log "Migration successful."
+    has "resume: restored in a new domain"
+    after_prompt "echo alive after the migration" "alive after the migration"
+    reason_is poweroff
+    predicted_is "fits: a paging pool of 34 pages, a restore needs 34"
 }
 
 # --- a hostile backend (dom0/hostile.sh) ----------------------------------------

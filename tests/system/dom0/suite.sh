@@ -16,6 +16,7 @@
 . /tinypv/hostile.sh
 . /tinypv/early.sh
 . /tinypv/xsresume.sh
+. /tinypv/pvhmin.sh
 
 PLATFORMS=pv
 CASES=""
@@ -519,6 +520,7 @@ run_platform() {
     # The hostile backend's flush case runs on both platforms (the rest of
     # the group, below, on PV only).
     wanted hostile && case_hostile_flush
+    [ "$1" = pvh ] && wanted pvhmin && pvhmin_cases
 }
 
 host_facts

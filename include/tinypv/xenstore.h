@@ -1,28 +1,11 @@
 /*
- * xenstore.h: a synchronous xenstore client.
+ * xenstore.h: a synchronous xenstore client over the boot_info ring.
  *
- * Xenstore is the small hierarchical key-value store, kept by xenstored in
- * dom0, through which the toolstack and a guest talk: the toolstack writes
- * /local/domain/<domid>/control/shutdown to ask for a shutdown, the guest
- * reads its name and domid there, and devices are negotiated there.
- *
- * A guest reaches xenstored through one shared page and one event channel,
- * which the platform finds (boot_info's xenstore ring). On top of them this
- * client offers blocking calls: each sends one request and sleeps (in
- * SCHEDOP_poll, upcalls masked) until the answer with the same request id
- * arrives, or for at most XENSTORE_TIMEOUT_MS.
- *
- * Paths not starting with '/' are relative to /local/domain/<domid>: "name"
- * is this domain's name. Errors are negated errno values from xs_proto.h;
- * xs_strerror() turns them into words.
- *
- * Watches: xenstored sends an event when a watched path (or anything below
- * it) changes, and once right after the watch is set. An event, whenever it
- * arrives (while a call waits for its answer, too), only marks its watch
- * as fired; xenstore_process(), in the main loop and never in an upcall,
- * calls the function of each fired watch once. Events are coalesced: ten
- * events before the main loop comes round make one call, none is ever
- * lost, and the function must read the state it cares about.
+ * Each call sends one request and waits (upcalls masked, at most
+ * XENSTORE_TIMEOUT_MS) for its answer. Relative paths are under
+ * /local/domain/<domid>; errors are negated errno values (xs_proto.h).
+ * Watch events only mark a watch fired; xenstore_process() calls its
+ * function once per pass. docs/07-xenstore.md tells the story.
  */
 #ifndef TINYPV_XENSTORE_H
 #define TINYPV_XENSTORE_H
@@ -69,16 +52,11 @@ int xs_write(const char *path, const char *value);
 int xs_rm(const char *path);
 
 /*
- * Transactions: xenstored applies everything done under one id at once at
- * xs_transaction_end(tx, true), or nothing, and that commit fails with
- * -EAGAIN if anything the transaction read was changed meanwhile by
- * somebody else: then start again. XS_NO_TX: outside any transaction.
- *
- * xenstored allows a domain 10 open transactions, so every one started
- * must be ended, on every path, error paths included. The client ends the
- * ones its caller cannot: a start that returned -ETIMEDOUT but whose
- * answer comes later, and an end that could not be sent (-ETIMEDOUT, the
- * ring full): both are thrown away ("F") from xenstore_process().
+ * Transactions: all or nothing at xs_transaction_end(tx, true), which
+ * returns -EAGAIN if something read changed meanwhile (start again).
+ * Every one started must be ended, error paths included (xenstored's quota
+ * is 10); one the caller cannot end the client ends later (chapter 7).
+ * XS_NO_TX: outside any transaction.
  */
 typedef uint32_t xs_tx_t;
 #define XS_NO_TX ((xs_tx_t)0)
@@ -127,14 +105,10 @@ int xs_unwatch(const char *path, const char *token);
 bool xenstore_idle(void);
 
 /*
- * After a suspend. Same domain: nothing changed; look at the ring again.
- * New domain: a new xenstored connection. Take the ring at its new address
- * and port and start its stream afresh: the message that was half read and
- * any bytes the old xenstored left unread in the page are dropped (the new
- * one never sends their rest), and so are the old connection's
- * transactions. Then set every watch again (each fires once, as a new
- * watch does) and learn the new domid. No call is waiting for an answer
- * (a suspend needs xenstore_idle()). 0 or -errno.
+ * After a suspend. Same domain: look at the ring again. New domain: take
+ * the new ring and port, drop the half-read message, unread bytes and old
+ * transactions, set every watch again (each fires once) and learn the new
+ * domid (docs/10-suspend.md). Needs xenstore_idle(). 0 or -errno.
  */
 int xenstore_resume(const struct boot_ring *ring, bool new_domain);
 

@@ -1,29 +1,11 @@
 /*
  * xs_proto.h: xenstore messages, built and taken apart, as pure functions.
  *
- * A message is a struct xsd_sockmsg header (<xen/io/xs_wire.h>) and len
- * payload bytes. Requests carry their arguments as NUL-terminated strings
- * one after the other:
- *
- *     XS_READ, XS_DIRECTORY, XS_RM   "path\0"
- *     XS_WRITE                       "path\0" then the value, NOT terminated:
- *                                    its length is what remains of len
- *     XS_WATCH, XS_UNWATCH           "path\0token\0"
- *
- * xenstored answers with the same type and req_id, or with XS_ERROR whose
- * payload names an errno ("ENOENT\0"):
- *
- *     XS_READ        the value, NOT terminated (and may hold NUL bytes)
- *     XS_DIRECTORY   the children's names, each NUL-terminated
- *     XS_WRITE, ...  "OK\0"
- *
- * and sends XS_WATCH_EVENT "path\0token\0" whenever a watched path changes.
- *
- * Everything that comes from xenstored is untrusted: these functions check
- * every length against the message, never read past it, and never write
- * past the caller's buffer. They keep no state of their own (the late
- * transaction bookkeeping at the end keeps its state in the caller's
- * struct), so a fuzzer can call them on any bytes.
+ * The wire format is in docs/07-xenstore.md. Everything from xenstored is
+ * untrusted: every length is checked against the message, nothing is read
+ * past it or written past the caller's buffer. No state of their own (the
+ * xs_orphans bookkeeping lives in the caller's struct), so a fuzzer can
+ * call them on any bytes.
  */
 #ifndef TINYPV_XS_PROTO_H
 #define TINYPV_XS_PROTO_H
@@ -31,11 +13,8 @@
 #include <tinypv/types.h>
 
 /*
- * Error numbers. tinypv has no libc and so no <errno.h>: these are Xen's
- * public errno values (<xen/errno.h>, which copies x86 Linux's), the ones
- * xenstored's error names stand for. They must be defined before
- * <xen/io/xs_wire.h> is first included: only then does it define its
- * xsd_errors table of names, which xs_proto.c uses.
+ * Xen's errno values (<xen/errno.h>): there is no <errno.h>. Defined before
+ * <xen/io/xs_wire.h> is first included, which then defines xsd_errors.
  */
 #define EPERM        1      /* operation not permitted */
 #define ENOENT       2      /* no such entry */
@@ -168,23 +147,10 @@ int xs_parse_watch_event(const struct xs_msg *m, const char **path,
 /* --- transactions nobody holds ------------------------------------------- */
 
 /*
- * xenstored keeps at most 10 transactions open per domain (its quota
- * "transaction") and answers ENOSPC to the next start; a transaction stays
- * open until it is ended or the domain dies. So one the guest does not
- * know about, or can no longer end, is lost for the domain's whole life,
- * and ten of them end every use of transactions (control/shutdown among
- * them). Two ways to lose one:
- *
- *  - a start request was sent but its answer did not come in time: the
- *    caller got -ETIMEDOUT, yet xenstored may still open the transaction
- *    and answer later, with the request's req_id;
- *  - an end request could not be sent at all (no room in the ring).
- *
- * struct xs_orphans remembers both: the req_ids of starts given up on,
- * and the ids of transactions still to be ended (thrown away, "F") by the
- * client when it can send again. Both tables are small and bounded: ten
- * open transactions is all xenstored allows, so XS_ORPHANS_MAX is room
- * enough for every one it could open.
+ * Transactions the caller lost track of: starts that timed out (their late
+ * answer may still open one) and ends that could not be sent. They are
+ * remembered here to be ended ("F") later; docs/07-xenstore.md says why.
+ * XS_ORPHANS_MAX exceeds xenstored's quota of 10 open transactions.
  */
 #define XS_ORPHANS_MAX  16
 

@@ -1,10 +1,7 @@
 /*
- * app.h: the application the kernel runs once it is up.
- *
- * The kernel names no application: start_kernel() hands every
- * command-line option to app_option(), and calls app_start() as its last
- * step, before it settles in the main loop. In tinypv the application is
- * the monitor (monitor/app.c); another one would link its own pair.
+ * app.h: the application the kernel runs once it is up (in tinypv the
+ * monitor, monitor/app.c). start_kernel() hands it every command-line
+ * option, then starts it as its last step. docs/09-porting.md.
  */
 #ifndef TINYPV_APP_H
 #define TINYPV_APP_H

@@ -1,19 +1,7 @@
 /*
- * barrier.h: ordering memory shared with Xen and dom0.
- *
- * Ring indices live in pages that another CPU (dom0's xenconsoled, Xen)
- * reads and writes concurrently. The rules used throughout tinypv:
- *
- *  - An index owned by the other side is read exactly once per decision,
- *    with acquire semantics: later reads of the data it covers (and later
- *    writes into space it frees) cannot move before it.
- *  - An index we own is published with release semantics: the data it
- *    covers is visible before the new index is.
- *
- * On x86 both compile to plain moves (the hardware already keeps loads in
- * order with loads and stores with stores); writing them as C11 atomics
- * states the intent, stops the compiler from reordering or re-reading, and
- * lets ThreadSanitizer check the same code in host tests.
+ * barrier.h: ordering memory shared with Xen and dom0: acquire the other
+ * side's index, release our own. docs/03-console.md ("Barriers") has the
+ * rules and why they are C11 atomics.
  */
 #ifndef TINYPV_BARRIER_H
 #define TINYPV_BARRIER_H

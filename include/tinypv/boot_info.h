@@ -1,15 +1,9 @@
 /*
- * boot_info.h: what the platform tells the kernel about the domain.
+ * boot_info.h: what the platform learned about the domain from Xen.
  *
- * Every platform learns the same facts from Xen in its own way: a 32-bit
- * PV guest reads them from start_info and translates machine frames; a PVH
- * guest asks for HVM parameters and maps pages into its own physical
- * address space. The platform's setup code (arch/x86/<platform>/setup.c)
- * writes the answers here, and the generic kernel reads only this record,
- * never the platform's own structures. It is the one place these facts
- * are kept: the drivers and `info` read the rings here, not from copies.
- * (shared_info, which every layer reads all the time, has its own pointer
- * in <tinypv/hypervisor.h>.)
+ * Written by arch/x86/<platform>/setup.c, read by the generic kernel, which
+ * never sees start_info or HVM parameters; the one copy of these facts.
+ * shared_info has its own pointer (<tinypv/hypervisor.h>). docs/02-memory.md.
  */
 #ifndef TINYPV_BOOT_INFO_H
 #define TINYPV_BOOT_INFO_H

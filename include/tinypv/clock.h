@@ -1,12 +1,7 @@
 /*
- * clock.h: Xen system time, wall-clock time and one-shot timers.
- *
- * Xen keeps, per vCPU, a snapshot (system time in ns, the TSC value when it
- * was taken, and a scale factor) in shared_info; the guest extrapolates with
- * its own TSC. "System time" counts nanoseconds since the host booted; it is
- * the clock SCHEDOP_poll timeouts and set_timer_op deadlines are given in.
- * Wall-clock time is Xen's record of the Unix time at system time 0
- * (shared_info's wc_* fields) plus system time.
+ * clock.h: Xen system time (ns since the host booted, extrapolated from
+ * shared_info's per-vCPU snapshot), wall-clock time and one-shot timers.
+ * docs/05-time.md tells the story.
  */
 #ifndef TINYPV_CLOCK_H
 #define TINYPV_CLOCK_H
@@ -80,11 +75,9 @@ struct timer {
 
 /*
  * Stop Xen's periodic timer and bind VIRQ_TIMER; timers work after this
- * (and upcall_enable()). If Xen refuses the binding, timers stay off:
- * timer_arm() still queues, but nothing will ever fire them, so a caller
- * that would wait for one must ask first. (A second call always fails:
- * Xen binds a VIRQ once. The monitor's `breaktimer` uses that to reach
- * the failure path under the real Xen.)
+ * (and upcall_enable()). If Xen refuses, timer_arm() still queues but
+ * nothing fires: ask timers_available() before waiting. A second call
+ * always fails (the lab's `breaktimer`).
  */
 void timers_init(void);
 

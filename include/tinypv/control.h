@@ -1,10 +1,6 @@
 /*
- * control.h: obeying the toolstack.
- *
- * `xl shutdown`, `xl reboot` and `xl sysrq` do not talk to the guest
- * directly: they write a word into the guest's xenstore directory, under
- * control/, and wait. The guest watches those keys, acknowledges a request
- * by clearing the key, and acts on it.
+ * control.h: obeying the toolstack's requests in xenstore's control/
+ * (xl shutdown, reboot, sysrq, suspend). docs/07-xenstore.md.
  */
 #ifndef TINYPV_CONTROL_H
 #define TINYPV_CONTROL_H

@@ -1,16 +1,10 @@
 /*
  * hypercall.h: the hypercalls the generic kernel makes, on every platform.
  *
- * Each wrapper here only names a hypercall and gives it C types. How a
- * call reaches Xen (which instruction, which registers, how a 64-bit
- * argument travels) is the architecture's <arch/hypercall.h>, which
- * provides _hypercall1() to _hypercall5() and _hypercall1_u64(); on x86
- * they call into the hypercall page (docs/01-boot.md). A port to another
- * architecture writes those macros and keeps this file, as XTF keeps
- * xtf/hypercall.h apart from its arch/<arch>/hypercall-*.h.
- *
- * The hypercalls only a platform makes (page-table updates, trap tables,
- * the suspend call with its extra argument) stay in <arch/hypercall.h>.
+ * Each wrapper only names a hypercall and gives it C types, on top of the
+ * architecture's _hypercall1() .. _hypercall5() and _hypercall1_u64()
+ * (<arch/hypercall.h>), which also keeps the calls only a platform makes.
+ * docs/01-boot.md and docs/09-porting.md.
  */
 #ifndef TINYPV_HYPERCALL_H
 #define TINYPV_HYPERCALL_H

@@ -1,12 +1,8 @@
 /*
  * hypervisor.h: shared_info, the page through which Xen talks to a running
- * domain on every platform: event-channel bitmaps, per-vCPU upcall flags
- * and time snapshots, the wall clock.
- *
- * The platform maps it and sets this pointer, the one record of where it
- * is: arch_map_shared_info() at boot, arch_suspend() around a suspend
- * (NULL while a PV guest has it unmapped). Until the first it is NULL,
- * and the upcall functions of <tinypv/events.h> touch nothing then.
+ * domain. The platform maps it and sets the pointer (arch_map_shared_info(),
+ * arch_suspend()); it is NULL before that and while a PV suspend has it
+ * unmapped, and the upcall functions touch nothing then. docs/02-memory.md.
  */
 #ifndef TINYPV_HYPERVISOR_H
 #define TINYPV_HYPERVISOR_H

@@ -1,16 +1,7 @@
 /*
- * kernel.h: the main loop (kernel/loop.c), for code that must wait.
- *
- * tinypv has one thread of execution. A shell command that waits (sleep)
- * does not spin: it calls kernel_idle(), which blocks in Xen until an event
- * arrives and then does whatever work the event brought (due timers,
- * xenstore watch events, console input), exactly as the main loop would;
- * console input meanwhile goes to the shell's typeahead.
- *
- * Lower layers that wait for one specific answer (the console writer for
- * ring space, a xenstore request for its reply) do not come here: they
- * poll their own event channel with upcalls masked, so no other work can
- * run in the middle of theirs.
+ * kernel.h: the main loop (kernel/loop.c), for code that must wait: a
+ * waiting command calls kernel_idle() instead of spinning. Drivers waiting
+ * for one answer poll their own port instead. docs/04-events.md.
  */
 #ifndef TINYPV_KERNEL_H
 #define TINYPV_KERNEL_H

@@ -1,17 +1,9 @@
 /*
  * memmap.h: the PVH memory map, read into RAM page ranges (mm/memmap.c).
  *
- * hvm_start_info (version 1 and later) points at an E820-style table of
- * struct hvm_memmap_table_entry { addr, size, type, reserved }. The domain
- * builder writes it, so it is trusted no more than any other boot input:
- * entries may be unsorted, overlap, have zero length or unaligned edges,
- * lie above what a 32-bit kernel can reach, carry types nobody defined,
- * or be more than we will look at. memmap_parse() turns whatever it gets
- * into sorted, disjoint, page-aligned ranges of RAM that nothing else in
- * the map claims, reporting every liberty it takes through a callback.
- *
- * Pure: no Xen calls, no globals. The caller has checked that the table
- * itself (memmap_paddr, memmap_entries entries) is mapped.
+ * The builder's E820-style table is untrusted; memmap_parse() turns it into
+ * sorted, disjoint, page-aligned RAM ranges and reports every liberty it
+ * takes (docs/11-memory.md). Pure; the caller has mapped the table.
  */
 #ifndef TINYPV_MEMMAP_H
 #define TINYPV_MEMMAP_H

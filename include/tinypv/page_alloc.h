@@ -1,29 +1,11 @@
 /*
  * page_alloc.h: the page-frame allocator (mm/page_alloc.c).
  *
- * It hands out frame numbers (pfns), never addresses: whether and where a
- * frame is mapped is the platform's business (PV: the linear map it builds;
- * PVH: the identity map). It knows nothing of Xen or x86, so host tests and
- * a fuzzer drive it exactly as the kernel does.
- *
- * Every frame in [first, first + nr) is in one of these states:
- *
- *     ABSENT  no memory the allocator may use (a hole, not RAM)
- *     FREE    in the pool, for alloc_pages()
- *     USED    part of a block alloc_pages() handed out, with an owner
- *     TAKEN   reserved by page_alloc_take() (image, stack, page tables...)
- *     AWAY    given back to Xen by a balloon: the number is ours, the
- *             memory behind it is not
- *
- *     add_ram:  ABSENT -> FREE         add_away:  ABSENT -> AWAY
- *     take:     FREE -> TAKEN          release:   TAKEN -> FREE
- *     alloc:    FREE -> USED           free:      USED -> FREE
- *     give_away: FREE -> AWAY          take_back: AWAY -> FREE
- *
- * Every operation checks all of its frames before it changes any: a call
- * that is refused (a double free, a free of something never allocated, a
- * take of a frame that is not free...) returns a PAGE_ERR_* code, calls the
- * report callback once, and leaves the allocator exactly as it was.
+ * It hands out frame numbers, never addresses, and knows nothing of Xen or
+ * x86, so host tests and a fuzzer drive it as the kernel does. Each frame
+ * is ABSENT, FREE, USED, TAKEN or AWAY; a refused call returns PAGE_ERR_*,
+ * reports once and changes nothing. docs/11-memory.md has the states, the
+ * calls that move frames between them, and the checks.
  */
 #ifndef TINYPV_PAGE_ALLOC_H
 #define TINYPV_PAGE_ALLOC_H

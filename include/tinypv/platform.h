@@ -1,13 +1,9 @@
 /*
  * platform.h: what each platform (arch/x86/pv, arch/x86/pvh, ...) provides.
  *
- * start_kernel() (kernel/main.c) calls the numbered functions, every one
- * of them, in the order they are listed, and nothing above them knows
- * which platform it runs on. The rest are called elsewhere, each from
- * where its comment says. A port to a new platform implements this file,
- * the upcall functions of events.h, and an entry trampoline that keeps
- * what Xen handed over and calls start_kernel(); docs/09-porting.md has
- * the whole list.
+ * start_kernel() calls the numbered functions in order, and nothing above
+ * them knows the platform; the rest say who calls them. docs/09-porting.md
+ * has the whole list a port implements.
  */
 #ifndef TINYPV_PLATFORM_H
 #define TINYPV_PLATFORM_H

@@ -1,10 +1,6 @@
 /*
- * printk.h: formatted output on the console.
- *
- * lib/format.c holds the format engine (lib/format.h), which knows nothing
- * about where characters go: it hands them in runs to a sink. vsnprintf()
- * is that engine with a bounded buffer as the sink; printk()
- * (kernel/printk.c) is that engine with the console as the sink.
+ * printk.h: formatted output on the console, through the format engine of
+ * lib/format.h (kernel/printk.c).
  *
  * Conversions: %d %i %u %x %X %o %p %s %c %%, length modifiers hh h l ll z,
  * flags '-' (left-justify) and '0' (zero-pad), a field width, and a precision

@@ -1,9 +1,6 @@
 /*
- * shutdown.h: the ways out of tinypv.
- *
- * Every one of them flushes the console first: xenconsoled drops whatever
- * is still in the ring when the domain dies, so without the flush the last
- * lines a user should see would be lost.
+ * shutdown.h: the ways out of tinypv. Each flushes the console first
+ * (docs/03-console.md: xenconsoled drops what is left when a domain dies).
  */
 #ifndef TINYPV_SHUTDOWN_H
 #define TINYPV_SHUTDOWN_H

@@ -1,13 +1,9 @@
 /*
  * suspend.h: xl save, xl restore, xl save -c and xl migrate.
  *
- * The toolstack asks for a suspend by writing "suspend" to control/shutdown.
- * kernel/control.c asks suspend_check() first: a request it refuses is left
- * unacknowledged, the protocol's only way to say no. Otherwise control.c
- * acknowledges it and calls suspend_domain(). The domain then quiesces, hands itself to the toolstack in a state it can
- * copy, and continues either in a new domain (restored, or migrated) or,
- * if the suspend was cancelled or was a checkpoint, in the same one.
- * docs/10-suspend.md tells the whole story.
+ * kernel/control.c asks suspend_check() before it acknowledges "suspend"
+ * in control/shutdown, then calls suspend_domain(). docs/10-suspend.md
+ * tells the story.
  */
 #ifndef TINYPV_SUSPEND_H
 #define TINYPV_SUSPEND_H

@@ -1,10 +1,7 @@
 /*
- * symbols.h: naming code addresses, for crash reports.
- *
- * The table comes from the image itself: the build links the kernel once,
- * lists its functions with nm (tools/gen-symtab) and links again with the
- * list as data. An image linked without a table (its symbols are weak)
- * still works; its reports show bare addresses.
+ * symbols.h: naming code addresses, for crash reports. The table is linked
+ * into the image (tools/gen-symtab); without one, reports show bare
+ * addresses. docs/oops.md.
  */
 #ifndef TINYPV_SYMBOLS_H
 #define TINYPV_SYMBOLS_H

@@ -1,15 +1,8 @@
 /*
- * cmdline.h: splitting the kernel command line into options.
- *
- * The command line comes from `extra=` in domain_config, through the
- * platform's boot data (start_info on PV). It is a list of options
- * separated by blanks:
- *
- *     burst=262144 run="info; stats; poweroff" quiet
- *
- * An option is `key`, `key=value` or `key="value with blanks"`. Inside double
- * quotes, \" and \\ stand for " and \. The parser never writes to the input
- * and never reads past its terminating NUL (or past max bytes).
+ * cmdline.h: splitting the kernel command line into options: `key`,
+ * `key=value` or `key="value with blanks"` (README.md, "Kernel command
+ * line", has the syntax). Never writes to the input, never reads past its
+ * NUL or max bytes.
  */
 #ifndef TINYPV_CMDLINE_H
 #define TINYPV_CMDLINE_H

@@ -1,10 +1,7 @@
 /*
- * line_editor.h: turning keystrokes into command lines.
- *
- * The console reader hands every input byte to line_editor_feed(), which
- * edits the line in place and echoes what the user should see through a
- * callback. It is pure logic (no console, no Xen), so it is tested on the
- * host against every control sequence it knows.
+ * line_editor.h: turning keystrokes into command lines; pure logic, tested
+ * on the host. line_editor_feed() edits the line in place and echoes
+ * through a callback. This is the list of keys docs/04-events.md cites.
  *
  * Keys:
  *   printable (0x20-0x7e)  appended and echoed

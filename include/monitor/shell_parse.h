@@ -1,8 +1,6 @@
 /*
- * shell_parse.h: splitting monitor command lines into words.
- *
- * Pure functions, used by the monitor shell (monitor/shell.c) and tested on
- * the host.
+ * shell_parse.h: splitting monitor command lines into words; pure, used by
+ * monitor/shell.c, tested on the host.
  *
  * Words are separated by blanks (space, tab). Double quotes group blanks
  * into a word ("hello   world" is one word) and are removed; inside them \"

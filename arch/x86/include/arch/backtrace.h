@@ -1,11 +1,6 @@
 /*
- * backtrace.h: who called whom, from the frame-pointer chain (x86).
- *
- * With -fno-omit-frame-pointer every function starts with
- * `push %ebp; mov %esp, %ebp`, so %ebp points at a two-word record:
- * [ebp] the caller's %ebp, [ebp + 4] the return address into the caller.
- * Following the saved %ebp values walks the stack from the innermost
- * frame outwards; the trampoline's %ebp = 0 ends the chain.
+ * backtrace.h: who called whom, from the frame-pointer chain (x86); the
+ * walk is described in docs/oops.md.
  */
 #ifndef TINYPV_ARCH_BACKTRACE_H
 #define TINYPV_ARCH_BACKTRACE_H

@@ -1,18 +1,8 @@
 /*
- * hypercall.h: calling Xen, the x86 way; the wrappers generic code uses
- * are in <tinypv/hypercall.h>, on top of these macros.
- *
- * A hypercall is a call into the hypercall page (arch/x86/hypercall_page.S)
- * at offset 32 * number. The 32-bit PV ABI passes up to five arguments in
- * %ebx, %ecx, %edx, %esi and %edi and returns a value (0 or a negative Xen
- * errno) in %eax.
- *
- * Why _hypercall5() lists all five argument registers as in/out: debug
- * builds of Xen deliberately overwrite the argument registers on the way
- * back (the ones a hypercall used, and the ones it did not), to catch guests
- * that assume they survive. So after any hypercall all five are garbage as
- * far as the compiler is concerned. "memory" is clobbered because Xen reads
- * and writes guest memory through the pointers we pass.
+ * hypercall.h: calling Xen, the x86 way: a call into the hypercall page at
+ * 32 * number, arguments in %ebx..%edi, result in %eax. Generic code uses
+ * the wrappers of <tinypv/hypercall.h>. docs/01-boot.md explains the ABI
+ * and why all five argument registers are in/out and "memory" clobbered.
  */
 #ifndef TINYPV_ARCH_HYPERCALL_H
 #define TINYPV_ARCH_HYPERCALL_H

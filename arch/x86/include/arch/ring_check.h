@@ -1,19 +1,8 @@
 /*
- * ring_check.h: the one check of a console or xenstore ring Xen named,
- * for both x86 platforms.
- *
- * PV reads a ring's frame and event channel from start_info; PVH reads
- * them from HVM parameters, which are 64-bit values. Either way the
- * toolstack wrote them, and nothing in tinypv checks them later: the port
- * becomes an index into shared_info's evtchn_pending and evtchn_mask
- * words (an atomic AND on evtchn_pending[port / 32] is the first thing the
- * dispatcher does with it), and the frame becomes the address of the
- * ring. So both platforms put the two values through ring_problem() as
- * Xen gave them, before anything narrows them to a port or shifts the
- * frame into an address, and a ring that fails stays off.
- *
- * Pure (no hypercalls, no globals): tests/host/test_ring_check.c gives it
- * bad values.
+ * ring_check.h: the one check of a console or xenstore ring Xen named, for
+ * both x86 platforms, applied to the values as Xen gave them before they
+ * become a port or an address (docs/02-memory.md, "The trust boundary").
+ * Pure: tests/host/test_ring_check.c gives it bad values.
  */
 #ifndef TINYPV_ARCH_RING_CHECK_H
 #define TINYPV_ARCH_RING_CHECK_H

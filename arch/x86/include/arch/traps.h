@@ -1,10 +1,7 @@
 /*
- * traps.h: processor exceptions.
- *
- * tinypv treats every exception as fatal: it prints what happened and
- * where, flushes the console, and shuts the domain down as crashed. The
- * report (arch/x86/traps.c) is the same on every platform; how the CPU gets
- * to it differs (a trap table given to Xen on PV, an IDT on PVH).
+ * traps.h: processor exceptions. Every one is fatal: arch/x86/traps.c
+ * reports it the same way on every platform; the entry differs (PV: a trap
+ * table given to Xen; PVH: an IDT). docs/04-events.md, docs/oops.md.
  */
 #ifndef TINYPV_ARCH_TRAPS_H
 #define TINYPV_ARCH_TRAPS_H

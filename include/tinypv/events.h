@@ -54,6 +54,9 @@ bool evtchn_wait(evtchn_port_t port, uint64_t deadline);
 /* Bind a virtual IRQ (VIRQ_TIMER, ...) of vCPU 0 to a new port; -errno. */
 long evtchn_bind_virq(unsigned int virq, evtchn_port_t *port);
 
+/* A new port that domain `remote` may bind to (EVTCHNOP_alloc_unbound); -errno. */
+long evtchn_alloc_unbound(domid_t remote, evtchn_port_t *port);
+
 /* --- handlers ------------------------------------------------------------- */
 
 /*

@@ -14,6 +14,7 @@
 . /tinypv/lib.sh
 . /tinypv/suspend.sh
 . /tinypv/hostile.sh
+. /tinypv/evflood.sh
 
 PLATFORMS=pv
 CASES=""
@@ -484,6 +485,7 @@ run_platform() {
     wanted floods && case_output_flood_throttled
     wanted floods && case_input_flood_1m
     wanted suspend && suspend_cases
+    wanted evflood && case_evflood
 }
 
 host_facts

@@ -142,9 +142,10 @@ static void cmd_stats(int argc, char **argv)
 static void print_port_state(evtchn_port_t port, const char *name,
                              uint64_t count, void *ctx)
 {
-    printk("  %4u  %-10s %10llu  %-7s  %s\n", port, name,
+    printk("  %4u  %-10s %10llu  %-7s  %-6s  %llu\n", port, name,
            (unsigned long long)count, evtchn_is_pending(port) ? "yes" : "no",
-           evtchn_is_masked(port) ? "yes" : "no");
+           evtchn_is_masked(port) ? "yes" : "no",
+           (unsigned long long)evtchn_hold_count(port));
 }
 
 /* The dispatcher counts a listening port's events; nothing else to do. */
@@ -203,7 +204,7 @@ static void cmd_evtchn(int argc, char **argv)
         printk("usage: evtchn [listen DOMID [N]]\n");
         return;
     }
-    printk("  port  name           events  pending  masked\n");
+    printk("  port  name           events  pending  masked  held\n");
     evtchn_for_each_bound(print_port_state, NULL);
 }
 

@@ -712,7 +712,7 @@ flood_step() {
 
 check_evflood() {
     use_case "${PREFIX}evflood" || return
-    local ports nports bound sent ups events
+    local ports nports bound sent ups events held
     if [ -f "$CASE_DIR/error" ]; then
         fail "evflood: $(cat "$CASE_DIR/error")"
         return
@@ -756,6 +756,14 @@ check_evflood() {
         pass "evtchn: the guest served $events events on those ports"
     else
         fail "evtchn: the guest served events on those ports ('$events')"
+    fi
+    # The budget did its work: ports were masked until the main loop's
+    # turn ended (the held column, chapter 4).
+    held=$(awk '$2 == "listen" { n += $6 } END { print n + 0 }' "$CASE_DIR/console.txt")
+    if [ "$held" -ge 1 ]; then
+        pass "evtchn: the dispatcher held those ports $held times for the main loop"
+    else
+        fail "evtchn: the dispatcher held those ports for the main loop ('$held' times)"
     fi
     flood_step shutdown "xl shutdown -w" 20000
     last_line_is "tinypv: the toolstack asked for poweroff; shutting down"

@@ -11,15 +11,26 @@
  * what it read: an event that arrives while we work sets the flag again and
  * is seen on the next pass (or the next upcall), never lost.
  *
- * Budget: one upcall makes at most EVENT_PASSES passes over the selector
- * (each pass serves every port that was ready once). A peer that sends
- * faster than we serve would otherwise keep us in here; handlers only set
- * flags, so serving a port again and again in one upcall gains nothing.
- * What is still pending when the budget is spent stays raised (selector
- * bit, upcall flag), so Xen enters the callback again on our way out and
- * nothing is lost; each entry is bounded work, and the flags the handlers
- * set are already up for the main loop, whose own passes are budgeted too
- * (console input, xenstore), so no source can hold the rest of the kernel.
+ * Budget: a port is delivered at most EVENT_BUDGET times per turn of the
+ * main loop. The delivery that uses the budget up masks the port and
+ * holds it; the main loop, after its turn, calls evtchn_end_turn(), which
+ * unmasks every held port (evtchn_unmask() raises one that became pending
+ * meanwhile, so no event is lost) and gives each port its budget again.
+ * Handlers only set flags, so serving a port again before the main loop
+ * has acted on the flag gains nothing.
+ *
+ * Why the main loop then always gets its turn, however fast a peer sends:
+ * Xen enters the callback only for an event on an unmasked port (or one
+ * the main loop raises when it unmasks). Between two turns each bound port
+ * is delivered at most EVENT_BUDGET times, and a port with no handler once,
+ * before it is masked; a masked port's events only set its pending bit.
+ * So the upcalls between two turns do bounded work, and then there is
+ * nothing left to deliver and the interrupted code runs. Leaving the port
+ * unmasked and the upcall flag raised is not enough: on PV,
+ * HYPERVISOR_iret unmasks upcalls and Xen, seeing the flag, enters the
+ * callback again at once, so a peer that sends once per pass would hold
+ * the vCPU in here for good. (On PVH the flag is seen only at the next
+ * exit to Xen; the masking bounds it there too.)
  */
 #include <tinypv/events.h>
 #include <tinypv/hypervisor.h>
@@ -31,21 +42,54 @@ struct port_binding {
     void *ctx;
     const char *name;
     uint64_t count;
+    uint64_t holds;         /* times it used its budget up */
+    uint32_t turn;          /* the main loop's turn `used` counts in */
+    uint32_t used;          /* deliveries in that turn */
 };
 
-/* Passes over the pending ports per upcall (see above). */
-#define EVENT_PASSES    4
+/* Deliveries per port per turn of the main loop (see above). */
+#define EVENT_BUDGET    4
 
 static struct port_binding bindings[NR_EVENT_PORTS];
 static uint64_t upcalls;
 static uint64_t unhandled;
+
+/*
+ * The held ports: masked by the dispatcher, to be unmasked by the main
+ * loop. One bit per port, and a summary bit per word, like Xen's own.
+ * Set by the upcall, read and cleared by the main loop with upcalls
+ * masked: one vCPU needs no locked operations for them.
+ */
+static xen_ulong_t held[BITS_PER_EVTCHN_WORD];
+static xen_ulong_t held_sel;
+static uint32_t turn;
+
+static xen_ulong_t port_bit(evtchn_port_t port)
+{
+    return (xen_ulong_t)1 << (port % BITS_PER_EVTCHN_WORD);
+}
+
+/*
+ * Forget that the dispatcher held a port (it is bound anew or unbound).
+ * Masked: an upcall may hold another port of the same word meanwhile.
+ */
+static void release(evtchn_port_t port)
+{
+    unsigned long flags = upcall_save_and_mask();
+
+    held[port / BITS_PER_EVTCHN_WORD] &= ~port_bit(port);
+    upcall_restore(flags);
+}
 
 int evtchn_bind_handler(evtchn_port_t port, evtchn_handler_t handler,
                         void *ctx, const char *name)
 {
     if ( port >= NR_EVENT_PORTS || bindings[port].handler )
         return -1;
-    bindings[port] = (struct port_binding){ handler, ctx, name, 0 };
+    bindings[port] = (struct port_binding){
+        .handler = handler, .ctx = ctx, .name = name, .turn = turn,
+    };
+    release(port);
     evtchn_unmask(port);
     return 0;
 }
@@ -55,6 +99,7 @@ void evtchn_unbind_handler(evtchn_port_t port)
     if ( port >= NR_EVENT_PORTS )
         return;
     evtchn_mask(port);
+    release(port);
     bindings[port].handler = NULL;
 }
 
@@ -62,11 +107,19 @@ void evtchn_forget_all(void)
 {
     for ( evtchn_port_t port = 0; port < NR_EVENT_PORTS; port++ )
         bindings[port].handler = NULL;
+    for ( unsigned int w = 0; w < BITS_PER_EVTCHN_WORD; w++ )
+        held[w] = 0;
+    held_sel = 0;
 }
 
 uint64_t evtchn_event_count(evtchn_port_t port)
 {
     return port < NR_EVENT_PORTS ? bindings[port].count : 0;
+}
+
+uint64_t evtchn_hold_count(evtchn_port_t port)
+{
+    return port < NR_EVENT_PORTS ? bindings[port].holds : 0;
 }
 
 void evtchn_for_each_bound(evtchn_visit_fn fn, void *ctx)
@@ -81,6 +134,43 @@ uint64_t upcall_count(void)
     return upcalls;
 }
 
+bool evtchn_ports_held(void)
+{
+    return read_once(&held_sel) != 0;
+}
+
+/*
+ * The main loop's turn is over: start a new turn, in which every port has
+ * its whole budget, and unmask the held ports. evtchn_unmask() raises a
+ * held port whose event came while it was masked; the upcall that serves
+ * it comes when upcalls are unmasked again, at the end of this function.
+ */
+void evtchn_end_turn(void)
+{
+    unsigned long flags = upcall_save_and_mask();
+    xen_ulong_t ports;
+    unsigned int w;
+
+    turn++;
+    while ( held_sel )
+    {
+        w = __builtin_ctzl(held_sel);
+        held_sel &= held_sel - 1;
+        for ( ports = held[w], held[w] = 0; ports; ports &= ports - 1 )
+            evtchn_unmask(w * BITS_PER_EVTCHN_WORD + __builtin_ctzl(ports));
+    }
+    upcall_restore(flags);
+}
+
+/* Mask a port until the main loop's turn ends (evtchn_end_turn). */
+static void hold(evtchn_port_t port, struct port_binding *b)
+{
+    evtchn_mask(port);
+    held[port / BITS_PER_EVTCHN_WORD] |= port_bit(port);
+    held_sel |= (xen_ulong_t)1 << (port / BITS_PER_EVTCHN_WORD);
+    b->holds++;
+}
+
 static void dispatch_port(evtchn_port_t port)
 {
     struct port_binding *b = &bindings[port];
@@ -93,7 +183,14 @@ static void dispatch_port(evtchn_port_t port)
         evtchn_mask(port);
         return;
     }
+    if ( b->turn != turn )
+    {
+        b->turn = turn;
+        b->used = 0;
+    }
     b->count++;
+    if ( ++b->used >= EVENT_BUDGET )
+        hold(port, b);
     b->handler(port, b->ctx);
 }
 
@@ -125,39 +222,19 @@ static void dispatch_word(unsigned int w)
 }
 
 /*
- * The budget is spent: make sure what is still pending is not forgotten.
- * Xen set the selector bits with the upcall flag for events after our
- * last pass; this re-asserts them for every word with a ready port, as
- * evtchn_unmask() does, so the next upcall cannot miss one.
+ * Called from the event callback (PV: entry.S; PVH: the callback vector)
+ * with upcalls masked. The loop ends: every pass that finds the flag
+ * raised again follows a delivery, and deliveries are bounded (above).
  */
-static void raise_leftovers(struct vcpu_info *v)
-{
-    xen_ulong_t sel = 0;
-
-    for ( unsigned int w = 0; w < BITS_PER_EVTCHN_WORD; w++ )
-        if ( ready_ports(w) )
-            sel |= (xen_ulong_t)1 << w;
-    if ( !sel )
-        return;
-    __atomic_fetch_or(&v->evtchn_pending_sel, sel, __ATOMIC_SEQ_CST);
-    write_once(&v->evtchn_upcall_pending, 1);
-}
-
-/* Called from hypervisor_callback (entry.S) with upcalls masked. */
 void do_hypervisor_callback(void)
 {
     struct vcpu_info *v = this_vcpu();
     xen_ulong_t sel;
-    unsigned int w, passes = 0;
+    unsigned int w;
 
     upcalls++;
     while ( read_once(&v->evtchn_upcall_pending) )
     {
-        if ( passes++ == EVENT_PASSES )
-        {
-            raise_leftovers(v);
-            return;
-        }
         write_once(&v->evtchn_upcall_pending, 0);
         sel = __atomic_exchange_n(&v->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
         while ( sel )

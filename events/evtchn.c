@@ -104,3 +104,16 @@ long evtchn_bind_virq(unsigned int virq, evtchn_port_t *port)
         *port = bind.port;
     return rc;
 }
+
+long evtchn_alloc_unbound(domid_t remote, evtchn_port_t *port)
+{
+    struct evtchn_alloc_unbound alloc = {
+        .dom = DOMID_SELF,
+        .remote_dom = remote,
+    };
+    long rc = HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &alloc);
+
+    if ( rc == 0 )
+        *port = alloc.port;
+    return rc;
+}

@@ -4,6 +4,10 @@
  *
  * The upcall only sets flags (console input ready, timer fired, xenstore
  * answered); everything that takes time happens here, with upcalls on.
+ * Each call of kernel_idle() is one turn: at its end the ports that used
+ * up their event budget during the turn are unmasked (evtchn_end_turn),
+ * so a peer that never stops sending is served a few times per turn and
+ * no more, and cannot keep the kernel in its upcall.
  */
 #include <tinypv/kernel.h>
 #include <tinypv/events.h>
@@ -13,7 +17,9 @@
 
 bool kernel_has_work(void)
 {
-    return console_input_pending() || timers_pending() || xenstore_pending();
+    /* A held port is work: while it is masked, its events wake nobody. */
+    return console_input_pending() || timers_pending() ||
+           xenstore_pending() || evtchn_ports_held();
 }
 
 void kernel_idle(void)
@@ -25,6 +31,7 @@ void kernel_idle(void)
         xenstore_process();
     if ( console_input_pending() )
         console_process_input();
+    evtchn_end_turn();
 }
 
 void kernel_main_loop(void)

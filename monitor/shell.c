@@ -142,14 +142,69 @@ static void cmd_stats(int argc, char **argv)
 static void print_port_state(evtchn_port_t port, const char *name,
                              uint64_t count, void *ctx)
 {
-    printk("  %4u  %-10s %10llu  %-7s  %s\n", port, name,
+    printk("  %4u  %-10s %10llu  %-7s  %-6s  %llu\n", port, name,
            (unsigned long long)count, evtchn_is_pending(port) ? "yes" : "no",
-           evtchn_is_masked(port) ? "yes" : "no");
+           evtchn_is_masked(port) ? "yes" : "no",
+           (unsigned long long)evtchn_hold_count(port));
+}
+
+/* The dispatcher counts a listening port's events; nothing else to do. */
+static void listen_event(evtchn_port_t port, void *ctx)
+{
+}
+
+/*
+ * `evtchn listen DOMID [N]`: N ports (1 to 32) that domain DOMID may bind
+ * to and send on (a test peer, say: tests/system/dom0/evflood.c floods
+ * them).
+ */
+#define LISTEN_MAX 32
+
+static void evtchn_listen(int argc, char **argv)
+{
+    evtchn_port_t port;
+    int domid, n = 1;
+    long rc;
+
+    if ( shell_parse_int(argv[2], &domid) || domid < 0 ||
+         domid >= (int)DOMID_FIRST_RESERVED ||
+         (argc == 4 && (shell_parse_int(argv[3], &n) || n < 1 ||
+                        n > LISTEN_MAX)) )
+    {
+        printk("usage: evtchn listen DOMID [N]: N from 1 to %u\n",
+               LISTEN_MAX);
+        return;
+    }
+    while ( n-- > 0 )
+    {
+        rc = evtchn_alloc_unbound((domid_t)domid, &port);
+        if ( rc )
+        {
+            printk("evtchn: EVTCHNOP_alloc_unbound failed (error %ld)\n", rc);
+            return;
+        }
+        if ( evtchn_bind_handler(port, listen_event, NULL, "listen") )
+        {
+            printk("evtchn: port %u is out of range or taken\n", port);
+            return;
+        }
+        printk("evtchn: port %u listens to domain %d\n", port, domid);
+    }
 }
 
 static void cmd_evtchn(int argc, char **argv)
 {
-    printk("  port  name           events  pending  masked\n");
+    if ( (argc == 3 || argc == 4) && strcmp(argv[1], "listen") == 0 )
+    {
+        evtchn_listen(argc, argv);
+        return;
+    }
+    if ( argc != 1 )
+    {
+        printk("usage: evtchn [listen DOMID [N]]\n");
+        return;
+    }
+    printk("  port  name           events  pending  masked  held\n");
     evtchn_for_each_bound(print_port_state, NULL);
 }
 
@@ -306,7 +361,7 @@ static const struct command commands[] = {
     { "xen",      "",          "Xen's version, capabilities and build", cmd_xen },
     { "echo",     "[WORDS]",   "print the words",                  cmd_echo },
     { "stats",    "",          "console, event and ring counters", cmd_stats },
-    { "evtchn",   "",          "event channels in use and their state", cmd_evtchn },
+    { "evtchn",   "[listen]",  "event channels in use; listen DOMID [N]: ports DOMID may send on", cmd_evtchn },
     { "uptime",   "",          "time since tinypv started",        cmd_uptime },
     { "date",     "",          "the time now (UTC, ISO 8601)",     cmd_date },
     { "sleep",    "SECONDS",   "wait (fractions allowed; ^C interrupts)", cmd_sleep },

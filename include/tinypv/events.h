@@ -9,7 +9,9 @@
  * "upcall", arch/x86/pv/entry.S on PV), which calls do_hypervisor_callback().
  *
  * Handlers run in the upcall with events masked: they should note that
- * work exists and leave the work to the main loop.
+ * work exists and leave the work to the main loop. A port is served at
+ * most a few times per turn of the main loop (events/dispatch.c); then it
+ * is masked until the main loop calls evtchn_end_turn().
  */
 #ifndef TINYPV_EVENTS_H
 #define TINYPV_EVENTS_H
@@ -54,6 +56,9 @@ bool evtchn_wait(evtchn_port_t port, uint64_t deadline);
 /* Bind a virtual IRQ (VIRQ_TIMER, ...) of vCPU 0 to a new port; -errno. */
 long evtchn_bind_virq(unsigned int virq, evtchn_port_t *port);
 
+/* A new port that domain `remote` may bind to (EVTCHNOP_alloc_unbound); -errno. */
+long evtchn_alloc_unbound(domid_t remote, evtchn_port_t *port);
+
 /* --- handlers ------------------------------------------------------------- */
 
 /*
@@ -75,6 +80,19 @@ void evtchn_forget_all(void);
 
 /* Events delivered to a port's handler so far. */
 uint64_t evtchn_event_count(evtchn_port_t port);
+
+/* Times the port used its budget up and was held for the main loop. */
+uint64_t evtchn_hold_count(evtchn_port_t port);
+
+/*
+ * The main loop's side of the budget. evtchn_ports_held(): is a port
+ * masked, waiting for the end of the turn? (Work for the main loop: it
+ * must not sleep with a port held.) evtchn_end_turn(): the main loop has
+ * done its work; unmask the held ports (an event that came meanwhile is
+ * raised, not lost) and give every port its budget again.
+ */
+bool evtchn_ports_held(void);
+void evtchn_end_turn(void);
 
 /* Call fn for each port with a handler (for the `evtchn` command). */
 typedef void (*evtchn_visit_fn)(evtchn_port_t port, const char *name,

@@ -2,11 +2,16 @@
  * test_dispatch.c: the event dispatcher (events/dispatch.c) against a
  * shared_info page played by the test, with a peer that never stops.
  *
- * The peer's "send" does what Xen does for an unmasked port: pending bit,
- * selector bit, upcall flag. A storming handler sends again on its own
- * port each time it runs. Before the dispatcher had a budget, one upcall
- * served such a port for as long as it kept firing (here: until the
- * test's safety limit), and nothing else the kernel had to do could run.
+ * The peer's "send" does what Xen does (evtchn_2l_set_pending): pending
+ * bit, and for an unmasked port the selector bit and upcall flag. A
+ * storming handler sends again on its own port each time it runs. Xen's
+ * side of the upcall is played by xen_return(): like HYPERVISOR_iret on
+ * PV, it enters the callback again for as long as the upcall flag is up.
+ * Before issue 15 the dispatcher left a storming port raised when its
+ * per-upcall budget was spent, so that loop went on until the peer tired
+ * (here: the test's safety limit) and the main loop never ran. Now a port
+ * that used its budget up is masked until the main loop's turn ends
+ * (evtchn_end_turn), which unmasks it without losing its event.
  */
 #include <stdarg.h>
 #include <tinypv/events.h>
@@ -17,6 +22,7 @@ static shared_info_t page;
 shared_info_t *shared_info = &page;
 
 #define STORM_LIMIT 1000u       /* the peer gives up here: a test must end */
+#define ENTRY_LIMIT 1000u       /* xen_return() gives up here */
 
 void do_hypervisor_callback(void);
 
@@ -27,90 +33,43 @@ static xen_ulong_t bit(evtchn_port_t port)
     return (xen_ulong_t)1 << (port % BITS_PER_EVTCHN_WORD);
 }
 
+static xen_ulong_t *pending_word(evtchn_port_t port)
+{
+    return &page.evtchn_pending[port / BITS_PER_EVTCHN_WORD];
+}
+
+static xen_ulong_t *mask_word(evtchn_port_t port)
+{
+    return &page.evtchn_mask[port / BITS_PER_EVTCHN_WORD];
+}
+
 bool evtchn_test_and_clear_pending(evtchn_port_t port)
 {
-    xen_ulong_t *w = &page.evtchn_pending[port / BITS_PER_EVTCHN_WORD];
-    bool was = *w & bit(port);
+    bool was = *pending_word(port) & bit(port);
 
-    *w &= ~bit(port);
+    *pending_word(port) &= ~bit(port);
     return was;
 }
 
 void evtchn_mask(evtchn_port_t port)
 {
-    page.evtchn_mask[port / BITS_PER_EVTCHN_WORD] |= bit(port);
+    *mask_word(port) |= bit(port);
 }
 
+/* As events/evtchn.c does: a port pending while masked is raised now. */
 void evtchn_unmask(evtchn_port_t port)
 {
-    page.evtchn_mask[port / BITS_PER_EVTCHN_WORD] &= ~bit(port);
+    *mask_word(port) &= ~bit(port);
+    if ( *pending_word(port) & bit(port) )
+    {
+        page.vcpu_info[0].evtchn_pending_sel |=
+            (xen_ulong_t)1 << (port / BITS_PER_EVTCHN_WORD);
+        page.vcpu_info[0].evtchn_upcall_pending = 1;
+    }
 }
 
 void printk(const char *fmt, ...)
 {
-}
-
-/* --- the peer -------------------------------------------------------------- */
-
-static void send(evtchn_port_t port)
-{
-    page.evtchn_pending[port / BITS_PER_EVTCHN_WORD] |= bit(port);
-    page.vcpu_info[0].evtchn_pending_sel |=
-        (xen_ulong_t)1 << (port / BITS_PER_EVTCHN_WORD);
-    page.vcpu_info[0].evtchn_upcall_pending = 1;
-}
-
-static unsigned int storm_calls, quiet_calls;
-
-static void storm_handler(evtchn_port_t port, void *ctx)
-{
-    if ( ++storm_calls < STORM_LIMIT )
-        send(port);             /* fires again at once */
-}
-
-static void quiet_handler(evtchn_port_t port, void *ctx)
-{
-    quiet_calls++;
-}
-
-static void test_storm_is_bounded(void)
-{
-    const evtchn_port_t storm = 3, quiet = BITS_PER_EVTCHN_WORD + 5;
-
-    CHECK(evtchn_bind_handler(storm, storm_handler, NULL, "storm") == 0);
-    CHECK(evtchn_bind_handler(quiet, quiet_handler, NULL, "quiet") == 0);
-    send(storm);
-    send(quiet);
-
-    do_hypervisor_callback();
-    /* A few passes, not until the peer tires. */
-    CHECK(storm_calls >= 1 && storm_calls <= 8);
-    CHECK_EQ(quiet_calls, 1);
-    /* The rest stays raised for the next upcall: nothing is lost. */
-    CHECK(page.evtchn_pending[0] & bit(storm));
-    CHECK(page.vcpu_info[0].evtchn_pending_sel & 1);
-    CHECK_EQ(page.vcpu_info[0].evtchn_upcall_pending, 1);
-
-    /* The next upcall serves it again, and the quiet port stays served. */
-    do_hypervisor_callback();
-    CHECK(storm_calls >= 2 && storm_calls <= 16);
-    CHECK_EQ(quiet_calls, 1);
-    CHECK_EQ(evtchn_event_count(quiet), 1);
-}
-
-/* An ordinary event: served once, every level cleared. */
-static void test_single_event(void)
-{
-    const evtchn_port_t quiet = BITS_PER_EVTCHN_WORD + 5;
-
-    memset(&page, 0, sizeof(page));
-    quiet_calls = 0;
-    send(quiet);
-    do_hypervisor_callback();
-    CHECK_EQ(quiet_calls, 1);
-    CHECK_EQ(page.vcpu_info[0].evtchn_upcall_pending, 0);
-    CHECK_EQ(page.vcpu_info[0].evtchn_pending_sel, 0);
-    CHECK_EQ(page.evtchn_pending[1], 0);
 }
 
 /* Upcall masking is not what this test is about. */
@@ -123,9 +82,164 @@ void upcall_restore(unsigned long saved)
 {
 }
 
+/* --- Xen and the peer ------------------------------------------------------- */
+
+static void send(evtchn_port_t port)
+{
+    xen_ulong_t *w = pending_word(port);
+
+    if ( *w & bit(port) )
+        return;                 /* no edge, nothing raised */
+    *w |= bit(port);
+    if ( *mask_word(port) & bit(port) )
+        return;
+    page.vcpu_info[0].evtchn_pending_sel |=
+        (xen_ulong_t)1 << (port / BITS_PER_EVTCHN_WORD);
+    page.vcpu_info[0].evtchn_upcall_pending = 1;
+}
+
+/*
+ * Xen on its way back into the guest: while the upcall flag is up (and
+ * upcalls unmasked, as HYPERVISOR_iret leaves them), enter the callback.
+ * Returns how many times it did; the main loop runs only after this.
+ */
+static unsigned int xen_return(void)
+{
+    unsigned int entries = 0;
+
+    while ( page.vcpu_info[0].evtchn_upcall_pending && entries < ENTRY_LIMIT )
+    {
+        do_hypervisor_callback();
+        entries++;
+    }
+    return entries;
+}
+
+static bool storming;
+static unsigned int storm_calls, quiet_calls;
+
+static void storm_handler(evtchn_port_t port, void *ctx)
+{
+    if ( storming && ++storm_calls < STORM_LIMIT )
+        send(port);             /* fires again at once */
+}
+
+static void quiet_handler(evtchn_port_t port, void *ctx)
+{
+    quiet_calls++;
+}
+
+static const evtchn_port_t storm = 3, quiet = BITS_PER_EVTCHN_WORD + 5;
+
+/* --- the cases --------------------------------------------------------------- */
+
+static void test_storm_returns_to_main_loop(void)
+{
+    unsigned int before;
+
+    CHECK(evtchn_bind_handler(storm, storm_handler, NULL, "storm") == 0);
+    CHECK(evtchn_bind_handler(quiet, quiet_handler, NULL, "quiet") == 0);
+    storming = true;
+    send(storm);
+    send(quiet);
+
+    /* Xen stops entering the callback after a few deliveries. */
+    CHECK(xen_return() <= 2);
+    CHECK_EQ(page.vcpu_info[0].evtchn_upcall_pending, 0);
+    CHECK(storm_calls >= 1 && storm_calls <= 8);
+    CHECK_EQ(quiet_calls, 1);
+    /* The storming port is held: masked, its event kept, the loop told. */
+    CHECK(*mask_word(storm) & bit(storm));
+    CHECK(*pending_word(storm) & bit(storm));
+    CHECK(evtchn_ports_held());
+    CHECK_EQ(evtchn_hold_count(storm), 1);
+    CHECK_EQ(evtchn_hold_count(quiet), 0);
+    CHECK(!(*mask_word(quiet) & bit(quiet)));
+
+    /* Each turn of the main loop lets it through again, a few times. */
+    for ( unsigned int turn = 0; turn < 10; turn++ )
+    {
+        before = storm_calls;
+        evtchn_end_turn();
+        CHECK(!(*mask_word(storm) & bit(storm)));
+        CHECK_EQ(page.vcpu_info[0].evtchn_upcall_pending, 1);  /* raised */
+        CHECK(xen_return() <= 2);
+        CHECK(storm_calls > before && storm_calls - before <= 8);
+        CHECK(evtchn_ports_held());
+    }
+    CHECK_EQ(evtchn_hold_count(storm), 11);
+
+    /* The peer stops: its last event is still delivered, then all quiet. */
+    storming = false;
+    before = (unsigned int)evtchn_event_count(storm);
+    evtchn_end_turn();
+    xen_return();
+    CHECK_EQ(evtchn_event_count(storm), before + 1);
+    CHECK(!evtchn_ports_held());
+    CHECK(!(*mask_word(storm) & bit(storm)));
+    CHECK(!(*pending_word(storm) & bit(storm)));
+    CHECK_EQ(page.vcpu_info[0].evtchn_upcall_pending, 0);
+    CHECK_EQ(quiet_calls, 1);
+    CHECK_EQ(evtchn_event_count(quiet), 1);
+}
+
+/* A busy port under its budget in every turn is never masked. */
+static void test_budget_is_per_turn(void)
+{
+    for ( unsigned int turn = 0; turn < 5; turn++ )
+    {
+        for ( unsigned int i = 0; i < 3; i++ )
+        {
+            send(quiet);
+            xen_return();
+        }
+        CHECK(!evtchn_ports_held());
+        CHECK(!(*mask_word(quiet) & bit(quiet)));
+        evtchn_end_turn();
+    }
+    CHECK_EQ(evtchn_hold_count(quiet), 0);
+    CHECK_EQ(quiet_calls, 1 + 15);
+}
+
+/* A held port that is unbound stays masked: the turn's end leaves it. */
+static void test_unbound_while_held(void)
+{
+    const evtchn_port_t other = 40;
+    unsigned int i;
+
+    CHECK(evtchn_bind_handler(other, quiet_handler, NULL, "other") == 0);
+    for ( i = 0; i < 16 && !evtchn_ports_held(); i++ )
+    {
+        send(other);
+        xen_return();
+    }
+    CHECK(evtchn_ports_held());
+    send(other);
+    evtchn_unbind_handler(other);
+    evtchn_end_turn();
+    CHECK(*mask_word(other) & bit(other));
+    CHECK_EQ(page.vcpu_info[0].evtchn_upcall_pending, 0);
+    CHECK_EQ(xen_return(), 0);
+}
+
+/* An ordinary event: served once, every level cleared. */
+static void test_single_event(void)
+{
+    memset(&page, 0, sizeof(page));
+    quiet_calls = 0;
+    send(quiet);
+    CHECK_EQ(xen_return(), 1);
+    CHECK_EQ(quiet_calls, 1);
+    CHECK_EQ(page.vcpu_info[0].evtchn_upcall_pending, 0);
+    CHECK_EQ(page.vcpu_info[0].evtchn_pending_sel, 0);
+    CHECK_EQ(page.evtchn_pending[1], 0);
+}
+
 int main(void)
 {
-    test_storm_is_bounded();
+    test_storm_returns_to_main_loop();
+    test_budget_is_per_turn();
+    test_unbound_while_held();
     test_single_event();
     return check_summary("dispatch");
 }

@@ -30,6 +30,12 @@
  * on its own way out delivers any event still pending, on a fresh frame at
  * the same stack depth. Nothing is lost and the stack never grows.
  *
+ * The flip side: whatever is still pending and unmasked when we leave is
+ * delivered before one instruction of the interrupted code runs. So the
+ * dispatcher must not leave a busy port raised to bound its work; it masks
+ * a port that used up its budget until the main loop's turn is over
+ * (events/dispatch.c).
+ *
  * Its stub in the hypercall page pushes %eax itself (it needs %eax for the
  * hypercall number) and Xen restores it from there, so we jump to it with
  * every register, %eax included, already restored.

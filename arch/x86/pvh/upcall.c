@@ -5,10 +5,20 @@
  * what it is on bare metal: EFLAGS.IF, with cli and sti. Xen ignores
  * vcpu_info's evtchn_upcall_mask for HVM-type vCPUs; it injects the vector
  * whenever evtchn_upcall_pending is set and IF is 1. So, unlike PV, an
- * event that became pending while we were masked needs no help: the sti
- * that unmasks lets Xen inject it at once.
+ * event that Xen raised while we were masked needs no help: Xen saw it and
+ * waits for the sti that unmasks to inject it at once.
+ *
+ * One that we raised ourselves does (evtchn_unmask() sets the flag by hand
+ * when a port it unmasks is pending, as the main loop does for the ports
+ * the dispatcher held back): Xen reads the flag only when it gets control,
+ * and neither the store nor sti gives it control. So upcall_restore()
+ * makes a cheap hypercall when the flag is up, as PV's does; Xen injects
+ * the vector on its way back.
  */
 #include <tinypv/events.h>
+#include <tinypv/hypervisor.h>
+#include <tinypv/barrier.h>
+#include <tinypv/hypercall.h>
 #include <arch/processor.h>
 
 unsigned long upcall_save_and_mask(void)
@@ -21,8 +31,12 @@ unsigned long upcall_save_and_mask(void)
 
 void upcall_restore(unsigned long saved)
 {
-    if ( saved )
-        asm volatile ( "sti" ::: "memory" );
+    if ( !saved )
+        return;
+    asm volatile ( "sti" ::: "memory" );
+    /* A flag Xen raised was injected by now; one we raised needs Xen. */
+    if ( shared_info && read_once(&this_vcpu()->evtchn_upcall_pending) )
+        HYPERVISOR_xen_version(XENVER_version, NULL);
 }
 
 void upcall_enable(void)

@@ -17,6 +17,7 @@
 . /tinypv/early.sh
 . /tinypv/xsresume.sh
 . /tinypv/pvhmin.sh
+. /tinypv/evflood.sh
 
 PLATFORMS=pv
 CASES=""
@@ -521,6 +522,7 @@ run_platform() {
     # the group, below, on PV only).
     wanted hostile && case_hostile_flush
     [ "$1" = pvh ] && wanted pvhmin && pvhmin_cases
+    wanted evflood && case_evflood
 }
 
 host_facts

@@ -84,6 +84,7 @@ COMMON_SRCS := \
     lib/cmdline.c \
     lib/calendar.c \
     lib/div64.c \
+    lib/byte_ring.c \
     mm/page_alloc.c \
     mm/memmap.c \
     events/evtchn.c \
@@ -245,11 +246,11 @@ test_format_SRCS  := lib/format.c
 test_string_SRCS  := lib/string.c
 test_cksum_SRCS   := lib/cksum.c
 test_cmdline_SRCS := lib/cmdline.c
-test_ring_SRCS    := console/ring.c
+test_ring_SRCS    := console/ring.c lib/byte_ring.c
 test_line_editor_SRCS := monitor/line_editor.c
 test_shell_parse_SRCS := monitor/shell_parse.c
 test_time_SRCS    := kernel/time.c lib/calendar.c lib/div64.c
-test_xs_ring_SRCS  := xenstore/xs_ring.c
+test_xs_ring_SRCS  := xenstore/xs_ring.c lib/byte_ring.c
 test_xs_proto_SRCS := xenstore/xs_proto.c
 test_symbols_SRCS  := kernel/symbols.c tests/host/printk_stub.c
 test_start_info_SRCS := arch/x86/pv/start_info_check.c lib/string.c

@@ -16,10 +16,12 @@ BENCH_CFLAGS := -std=gnu11 -O2 -g -pthread \
     -D__XEN_INTERFACE_VERSION__=0x00040e00 -DTINYPV_HOST_TEST
 
 $(BUILD)/bench/ring_bench: bench/ring_bench.c tests/stress/event.h console/ring.c \
-    include/tinypv/ring.h include/tinypv/barrier.h $(BUILD)/include/xen/xen.h
+    lib/byte_ring.c include/tinypv/ring.h include/lib/byte_ring.h \
+    include/tinypv/barrier.h $(BUILD)/include/xen/xen.h
 	$(quiet) HOSTCC $@
 	@mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(BENCH_CFLAGS) -o $@ bench/ring_bench.c console/ring.c
+	$(Q)$(HOSTCC) $(BENCH_CFLAGS) -o $@ bench/ring_bench.c console/ring.c \
+	    lib/byte_ring.c
 
 .PHONY: bench-host
 bench-host: $(BUILD)/bench/ring_bench

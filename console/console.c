@@ -359,7 +359,7 @@ void console_resume(const struct boot_ring *ring, bool new_domain)
     console_port = ring->port;
     /* Our index from the new page; the new backend hears from us at once. */
     xencons_writer_attach(&writer, ring->page);
-    reader.intf = ring->page;
+    xencons_reader_attach(&reader, ring->page);
     if ( evtchn_bind_handler(console_port, console_event, NULL, "console") )
         printk("console: cannot bind event channel %u; no input\n",
                console_port);

@@ -34,12 +34,12 @@ FUZZ_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
     -Dsnprintf=k_snprintf -Dvsnprintf=k_vsnprintf
 
 # Each target: tests/fuzz/fuzz_NAME.c plus the kernel sources listed here.
-fuzz_console_ring_SRCS := console/ring.c
+fuzz_console_ring_SRCS := console/ring.c lib/byte_ring.c
 fuzz_line_editor_SRCS  := monitor/line_editor.c
 fuzz_shell_parse_SRCS  := monitor/shell_parse.c
 fuzz_format_SRCS       := lib/format.c
 fuzz_cmdline_SRCS      := lib/cmdline.c
-fuzz_xenstore_SRCS     := xenstore/xs_proto.c xenstore/xs_ring.c
+fuzz_xenstore_SRCS     := xenstore/xs_proto.c xenstore/xs_ring.c lib/byte_ring.c
 fuzz_page_alloc_SRCS   := mm/page_alloc.c
 fuzz_memmap_SRCS       := mm/memmap.c
 

@@ -335,6 +335,9 @@ static struct {
     uint64_t notifies, waits;
     uint64_t tx_bytes, rx_bytes, tx_messages, rx_messages, rx_dropped;
 
+    /* The index the writer last published: where its next bytes go. */
+    XENSTORE_RING_IDX wprod;
+
     /* The writer's request in progress, and the page at the checkpoint. */
     bool in_write;
     const uint8_t *wmsg;
@@ -372,12 +375,18 @@ static void xs_checkpoint_take(void)
     X.cp_notifies = X.notifies;
 }
 
-/* Since the checkpoint the writer may only have published request bytes. */
+/*
+ * Since the checkpoint the writer may only have published request bytes:
+ * the next ones of its message, in the free slots from the index it last
+ * published (X.wprod, not req_prod: xenstored may have rewritten that),
+ * and req_prod set to the end of them. How many it placed is taken from
+ * its own index; everything that count implies is checked on the page.
+ */
 static void xs_checkpoint_verify(void)
 {
     struct xenstore_domain_interface *now = &page.intf;
-    XENSTORE_RING_IDX used = X.cp.req_prod - X.cp.req_cons;
-    XENSTORE_RING_IDX delta = now->req_prod - X.cp.req_prod;
+    XENSTORE_RING_IDX used = X.wprod - X.cp.req_cons;
+    XENSTORE_RING_IDX delta = X.r.req_prod - X.wprod;
 
     FUZZ_ASSERT(now->req_cons == X.cp.req_cons);
     FUZZ_ASSERT(now->rsp_cons == X.cp.rsp_cons);
@@ -389,11 +398,18 @@ static void xs_checkpoint_verify(void)
 
     if ( !X.in_write || used > RING )
         FUZZ_ASSERT(delta == 0);
+    if ( delta == 0 )
+    {
+        FUZZ_ASSERT(now->req_prod == X.cp.req_prod);
+        FUZZ_ASSERT(memcmp(now->req, X.cp.req, RING) == 0);
+        return;
+    }
     FUZZ_ASSERT(delta <= RING - used);
     FUZZ_ASSERT(delta <= X.wlen - X.wdone);
+    FUZZ_ASSERT(now->req_prod == X.wprod + delta);
     for ( XENSTORE_RING_IDX i = 0; i < RING; i++ )
     {
-        XENSTORE_RING_IDX slot = SLOT(X.cp.req_prod + i);
+        XENSTORE_RING_IDX slot = SLOT(X.wprod + i);
 
         if ( i < delta )
         {
@@ -404,9 +420,9 @@ static void xs_checkpoint_verify(void)
             FUZZ_ASSERT(now->req[slot] == X.cp.req[slot]);
     }
     X.wdone += delta;
+    X.wprod += delta;
     /* Every piece is announced: xenstored may be asleep. */
-    if ( delta > 0 )
-        FUZZ_ASSERT(X.notifies > X.cp_notifies);
+    FUZZ_ASSERT(X.notifies > X.cp_notifies);
 }
 
 /* xenstored takes up to k request bytes. */
@@ -519,7 +535,7 @@ static bool xs_wait(void *ctx, unsigned int attempt)
     FUZZ_ASSERT(X.in_write);
     FUZZ_ASSERT(X.r.fault == XS_RING_FAULT_NONE);
     /* Only a full ring is waited on. */
-    FUZZ_ASSERT(page.intf.req_prod - page.intf.req_cons == RING);
+    FUZZ_ASSERT(X.wprod - page.intf.req_cons == RING);
     FUZZ_ASSERT(attempt <= X.op_waits);
     if ( X.op_waits == 0 )
         FUZZ_ASSERT(attempt == 0);
@@ -591,8 +607,12 @@ static void xs_check_state(void)
         FUZZ_ASSERT(!"an unknown fault");
     }
     if ( X.good )
+    {
         FUZZ_ASSERT(r->fault == XS_RING_FAULT_NONE ||
                     r->fault == XS_RING_FAULT_REQ_TORN);
+        /* Everything the writer published, and nothing else, is there. */
+        FUZZ_ASSERT(page.intf.req_prod == X.wprod);
+    }
 }
 
 static void xs_op_read(void)
@@ -759,6 +779,7 @@ static void fuzz_ring(const uint8_t *data, size_t size, bool good)
         page.intf.rsp_prod += (int8_t)fuzz_u8(&X.in) * 9;
     }
     xs_ring_init(&X.r, &page.intf, &xs_ops);
+    X.wprod = page.intf.req_prod;       /* read once, as the writer does */
 
     while ( !fuzz_empty(&X.in) )
     {

@@ -511,6 +511,48 @@ static void test_write_hostile_indices(void)
     CHECK(guards_intact());
 }
 
+/*
+ * req_prod is ours to write and xenstored's to scribble on: the writer keeps
+ * its own index and never reads the page's back (but when it takes a page:
+ * init, reconnect), as the console's writer does. A rewrite that makes the
+ * ring look corrupt, or full, changes nothing (before: a false
+ * XS_RING_FAULT_REQ_INDEX that ended xenstore for good, and a wait on a
+ * ring with room); the next request goes where the last one ended and
+ * publishes our index again.
+ */
+static void test_req_prod_not_read_back(void)
+{
+    static unsigned char m2[HDR + 20], m3[HDR + 30];
+    struct xs_ring r;
+    size_t n1, n2, n3;
+
+    reset(100);
+    xs_ring_init(&r, &page.intf, &ops);
+    n1 = make_msg(msg, XS_READ, 1, 10, 20);
+    n2 = make_msg(m2, XS_WRITE, 2, 20, 21);
+    n3 = make_msg(m3, XS_WRITE, 3, 30, 22);
+    CHECK(xs_ring_write(&r, msg, n1) == XS_TX_OK);
+    backend_drain(RING);
+
+    page.intf.req_prod = 100 + 5000;                /* looks corrupt */
+    CHECK(xs_ring_write(&r, m2, n2) == XS_TX_OK);
+    CHECK(r.fault == XS_RING_FAULT_NONE);
+    CHECK_EQ(page.intf.req_prod, 100 + n1 + n2);    /* ours, published again */
+
+    page.intf.req_prod = page.intf.req_cons + RING; /* looks full */
+    CHECK(xs_ring_write(&r, m3, n3) == XS_TX_OK);
+    CHECK_EQ(be.waits, 0);
+    CHECK_EQ(page.intf.req_prod, 100 + n1 + n2 + n3);
+    CHECK_EQ(r.stats.tx_bytes, n1 + n2 + n3);
+
+    backend_drain(RING);
+    CHECK_EQ(be.sunk, n1 + n2 + n3);
+    CHECK(memcmp(be.sink, msg, n1) == 0);
+    CHECK(memcmp(be.sink + n1, m2, n2) == 0);
+    CHECK(memcmp(be.sink + n1 + n2, m3, n3) == 0);
+    CHECK(guards_intact());
+}
+
 /* --- both ----------------------------------------------------------------- */
 
 /* Random messages, fed in random pieces, read at random moments. */
@@ -601,6 +643,12 @@ static void test_reconnect_half_read(void)
     CHECK(memcmp(out, msg, n) == 0);
     CHECK(xs_ring_read(&r, out, sizeof(out), &len) == XS_RX_NONE);
     CHECK(r.fault == XS_RING_FAULT_NONE);
+
+    /* Our requests go on from the new page's req_prod, not the old one's. */
+    n = make_msg(msg, XS_READ, 2, 5, 13);
+    CHECK(xs_ring_write(&r, msg, n) == XS_TX_OK);
+    CHECK_EQ(page.intf.req_prod, n);
+    CHECK(memcmp(page.intf.req, msg, n) == 0);
 
     /* The same with only part of a header read. */
     reset(0);
@@ -731,6 +779,7 @@ int main(void)
     test_write_gives_up_cleanly();
     test_write_torn();
     test_write_hostile_indices();
+    test_req_prod_not_read_back();
     test_random_stream();
     test_reconnect_half_read();
     test_reconnect_leftovers();

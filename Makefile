@@ -10,6 +10,8 @@
 #   make test                 host unit tests (ASan+UBSan), fuzz smoke, ring stress,
 #                             then system tests under Xen (floods included)
 #   make bench                host ring benchmark, then system figures under Xen
+#   BENCH_BASELINE=REV make bench   the same, with revision REV measured beside
+#                             this tree in the same run (bench/README.md)
 #   make fuzz FUZZ_SECONDS=N  run every fuzz target for N seconds
 #   make V=1 ...              show full commands
 #

@@ -304,10 +304,12 @@ bool xencons_flush(struct xencons_writer *w, uint64_t limit_ns)
 size_t xencons_unconsumed(struct xencons_writer *w)
 {
     XENCONS_RING_IDX cons;
+    size_t space;
 
     if ( w->state == XENCONS_CORRUPT )
         return 0;
-    return OUT_SIZE - out_space(w, &cons);
+    space = out_space(w, &cons);
+    return w->state == XENCONS_CORRUPT ? 0 : OUT_SIZE - space;
 }
 
 /* --- the reader: backend -> guest ----------------------------------------- */

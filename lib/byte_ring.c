@@ -40,10 +40,11 @@ uint32_t byte_ring_adopt_prod(const struct byte_ring *r)
 
 /*
  * The consumer's index with acquire: our writes into the space it frees
- * cannot move before the read that showed the space free.
+ * cannot move before the read that showed the space free. Inlined into
+ * byte_ring_fill() (as is put_bytes()), which runs once per console write.
  */
-bool byte_ring_space(const struct byte_ring *r, uint32_t prod, uint32_t *cons,
-                     size_t *space)
+static inline bool free_space(const struct byte_ring *r, uint32_t prod,
+                              uint32_t *cons, size_t *room)
 {
     uint32_t used;
 
@@ -51,15 +52,15 @@ bool byte_ring_space(const struct byte_ring *r, uint32_t prod, uint32_t *cons,
     used = prod - *cons;
     if ( used > r->size )
     {
-        *space = 0;
+        *room = 0;
         return false;
     }
-    *space = r->size - used;
+    *room = r->size - used;
     return true;
 }
 
-uint32_t byte_ring_put(const struct byte_ring *r, uint32_t prod, uint32_t cons,
-                       const void *buf, size_t n)
+static inline uint32_t put_bytes(const struct byte_ring *r, uint32_t prod,
+                                 uint32_t cons, const void *buf, size_t n)
 {
     RING_IDX at = flex_mask(prod, r->size);
 
@@ -71,34 +72,54 @@ uint32_t byte_ring_put(const struct byte_ring *r, uint32_t prod, uint32_t cons,
     return prod;
 }
 
+bool byte_ring_space(const struct byte_ring *r, uint32_t prod, uint32_t *cons,
+                     size_t *room)
+{
+    return free_space(r, prod, cons, room);
+}
+
+uint32_t byte_ring_put(const struct byte_ring *r, uint32_t prod, uint32_t cons,
+                       const void *buf, size_t n)
+{
+    return put_bytes(r, prod, cons, buf, n);
+}
+
 enum byte_ring_end byte_ring_fill(const struct byte_ring *r, uint32_t *prod,
                                   const void *buf, size_t len,
                                   const struct byte_ring_filler *f, void *ctx,
                                   struct byte_ring_fill *out)
 {
+    enum byte_ring_end end = BYTE_RING_DONE;
     const char *bytes = buf;
     unsigned int attempt = 0;
-    size_t space, n;
+    size_t done = 0, room, n;
+    uint32_t cons = 0;
 
-    out->done = 0;
-    out->cons = 0;
-    while ( out->done < len )
+    while ( done < len )
     {
-        if ( !byte_ring_space(r, *prod, &out->cons, &space) )
-            return BYTE_RING_CORRUPT;
-        if ( space )
+        if ( !free_space(r, *prod, &cons, &room) )
         {
-            n = MIN(space, len - out->done);
-            *prod = byte_ring_put(r, *prod, out->cons, bytes + out->done, n);
-            out->done += n;
+            end = BYTE_RING_CORRUPT;
+            break;
+        }
+        if ( room )
+        {
+            n = MIN(room, len - done);
+            *prod = put_bytes(r, *prod, cons, bytes + done, n);
+            done += n;
             attempt = 0;            /* progress: the next wait is a first */
             f->placed(ctx, n);
             continue;
         }
-        if ( !f->full(ctx, attempt++, out->cons) )
-            return BYTE_RING_STOPPED;
+        if ( !f->full(ctx, attempt++, cons) )
+        {
+            end = BYTE_RING_STOPPED;
+            break;
+        }
     }
-    return BYTE_RING_DONE;
+    out->done = done;
+    out->cons = cons;
+    return end;
 }
 
 /* --- the consumer --------------------------------------------------------- */

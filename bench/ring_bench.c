@@ -29,6 +29,12 @@
  * per event and then notifies. Its ceiling is 150 drains/s x 2048 B =
  * 300 KiB/s; each writer's throughput is reported as a fraction of it.
  *
+ * Part 3, the code alone: one thread writes (and kicks) and then drains
+ * the ring itself, so no wait and no futex syscall is ever made (a
+ * notification is event_notify() on an event nobody sleeps on). The cost
+ * per call, in ns, of each producer: the least of COST_ROUNDS rounds of
+ * COST_CALLS calls, rounds of each producer taken in turn.
+ *
  * Usage: ring_bench [RUNS [MODEL_SECONDS]]   (defaults 7 and 2)
  */
 #define _GNU_SOURCE             /* sched_getaffinity, pthread_setaffinity_np */
@@ -61,6 +67,9 @@
 #define MODEL_CEILING   (MODEL_EVENTS * (NS / MODEL_PERIOD_NS) * RING_SIZE)
 
 #define STALL_NS        (5 * NS)            /* CONSOLE_STALL_TIMEOUT_MS */
+
+#define COST_ROUNDS     15
+#define COST_CALLS      200000
 
 static const size_t sizes[] = { 1, 16, 80, 512, 4096 };
 #define NSIZES          (sizeof(sizes) / sizeof(sizes[0]))
@@ -581,6 +590,69 @@ static void bench_model(double seconds)
         bench_model_writer(baseline(), seconds);
 }
 
+/* --- the code alone ------------------------------------------------------ */
+
+static char cost_sink[RING_SIZE];
+
+/* Up to a whole ring: never a wait. */
+static const size_t cost_sizes[] = { 1, 16, 80, 512, RING_SIZE };
+
+/* ns per call of one round: write size bytes, then take them back out. */
+static double cost_round(const struct bench_writer *bw, size_t size)
+{
+    struct fake_ring out = page_out(), mem = plain_ring();
+    uint64_t t0, done = 0;
+
+    memset(&page, 0, sizeof(page));
+    memset(&plain, 0, sizeof(plain));
+    if ( bw )
+        bw->start(&page, &writer_ops, STALL_NS);
+    t0 = now_ns();
+    for ( int i = 0; i < COST_CALLS; i++, done += size )
+    {
+        if ( bw )
+        {
+            bw->write(src(done), size);
+            fake_take(&out, cost_sink, RING_SIZE);
+        }
+        else
+        {
+            plain_write(src(done), size);
+            plain_kick();
+            fake_take(&mem, cost_sink, RING_SIZE);
+        }
+    }
+    return (double)(now_ns() - t0) / COST_CALLS;
+}
+
+static void bench_cost(void)
+{
+    const struct bench_writer *who[] = { &bench_writer_tree, NULL, baseline() };
+    int n = baseline() ? 3 : 2;
+
+    printf("\nring_bench: the code alone, one thread, no waits; ns per call "
+           "(write + kick + drain),\n            the least of %d rounds of "
+           "%d calls\n", COST_ROUNDS, COST_CALLS);
+    printf("%6s  %8s  %8s%s\n", "size", "writer", "memcpy",
+           baseline() ? "    before" : "");
+    for ( size_t s = 0; s < sizeof(cost_sizes) / sizeof(cost_sizes[0]); s++ )
+    {
+        double best[3] = { 1e18, 1e18, 1e18 }, v;
+
+        for ( int round = 0; round < COST_ROUNDS; round++ )
+            for ( int k = 0; k < n; k++ )
+            {
+                v = cost_round(who[k], cost_sizes[s]);
+                best[k] = v < best[k] ? v : best[k];
+            }
+        printf("%6zu  %8.1f  %8.1f", cost_sizes[s], best[0], best[1]);
+        if ( baseline() )
+            printf("  %8.1f", best[2]);
+        printf("\n");
+        fflush(stdout);
+    }
+}
+
 int main(int argc, char **argv)
 {
     int runs = argc > 1 ? atoi(argv[1]) : 7;
@@ -599,5 +671,6 @@ int main(int argc, char **argv)
     bench_fast(runs);
     if ( model_seconds > 0 )
         bench_model(model_seconds);
+    bench_cost();
     return 0;
 }

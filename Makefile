@@ -11,6 +11,8 @@
 #   make test                 host unit tests (ASan+UBSan), fuzz smoke, ring stress,
 #                             then system tests under Xen (floods included)
 #   make bench                host ring benchmark, then system figures under Xen
+#   BENCH_BASELINE=REV make bench   the same, with revision REV measured beside
+#                             this tree in the same run (bench/README.md)
 #   make fuzz FUZZ_SECONDS=N  run every fuzz target for N seconds
 #   make V=1 ...              show full commands
 #
@@ -85,6 +87,7 @@ COMMON_SRCS := \
     lib/cmdline.c \
     lib/calendar.c \
     lib/div64.c \
+    lib/byte_ring.c \
     mm/page_alloc.c \
     mm/memmap.c \
     events/evtchn.c \
@@ -236,23 +239,24 @@ $(BUILD)/include/xen/xen.h:
 HOST_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
     -fsanitize=address,undefined -fno-sanitize-recover=all \
     -Wall -Wextra -Wshadow -Werror -Wno-unused-parameter \
-    -Iinclude -Iarch/x86/include -I$(BUILD)/include -Itests/host \
+    -Iinclude -Iarch/x86/include -I$(BUILD)/include -Itests/host -Itests/common \
     -D__XEN_INTERFACE_VERSION__=0x00040e00 \
     -Dsnprintf=k_snprintf -Dvsnprintf=k_vsnprintf
 
 # Each test: tests/host/test_NAME.c plus the kernel sources listed here.
-HOST_TESTS := format string cksum cmdline ring line_editor shell_parse time \
-    xs_ring xs_proto symbols start_info dispatch page_alloc memmap ring_check \
-    control info
+HOST_TESTS := format string cksum cmdline byte_ring ring line_editor shell_parse \
+    time xs_ring xs_proto symbols start_info dispatch page_alloc memmap \
+    ring_check control info
 test_format_SRCS  := lib/format.c
 test_string_SRCS  := lib/string.c
 test_cksum_SRCS   := lib/cksum.c
 test_cmdline_SRCS := lib/cmdline.c
-test_ring_SRCS    := console/ring.c
+test_byte_ring_SRCS := lib/byte_ring.c tests/common/fake_backend.c
+test_ring_SRCS    := console/ring.c lib/byte_ring.c tests/common/fake_backend.c
 test_line_editor_SRCS := monitor/line_editor.c
 test_shell_parse_SRCS := monitor/shell_parse.c
 test_time_SRCS    := kernel/time.c lib/calendar.c lib/div64.c
-test_xs_ring_SRCS  := xenstore/xs_ring.c
+test_xs_ring_SRCS  := xenstore/xs_ring.c lib/byte_ring.c tests/common/fake_backend.c
 test_xs_proto_SRCS := xenstore/xs_proto.c
 test_symbols_SRCS  := kernel/symbols.c tests/host/printk_stub.c
 test_start_info_SRCS := arch/x86/pv/start_info_check.c lib/string.c

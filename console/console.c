@@ -60,8 +60,8 @@ static void *input_ctx;
 /* ctx is the reader or the writer: the trace tells the two apart. */
 static void console_notify(void *ctx)
 {
-    if ( console_trace_on )
-        console_trace_notify(ctx == &reader);
+    console_trace(ctx == &reader ? CONSOLE_STEP_NOTIFY_IN
+                                 : CONSOLE_STEP_NOTIFY_OUT, NULL, 0);
     evtchn_notify(console_port);
 }
 
@@ -77,8 +77,7 @@ static void console_wait(void *ctx, unsigned int attempt, uint64_t deadline)
 {
     bool consumed;
 
-    if ( console_trace_on )
-        console_trace_wait(attempt);
+    console_trace(CONSOLE_STEP_WAIT, NULL, attempt);
     /*
      * A consumed event will never reach the upcall; it may also have
      * announced input, so let the main loop look at the in ring.
@@ -86,8 +85,10 @@ static void console_wait(void *ctx, unsigned int attempt, uint64_t deadline)
     consumed = evtchn_wait(console_port, deadline);
     if ( consumed )
         input_pending = true;
-    if ( console_trace_on )
-        console_trace_wait_done(consumed, monotonic_ns() >= deadline);
+    console_trace(CONSOLE_STEP_WAIT_DONE, NULL,
+                  consumed ? CONSOLE_WAIT_TOOK_EVENT :
+                  monotonic_ns() >= deadline ? CONSOLE_WAIT_DEADLINE :
+                                               CONSOLE_WAIT_WOKEN);
 }
 
 static uint64_t console_now(void *ctx)
@@ -196,8 +197,7 @@ static void emit(const char *s, size_t n)
     if ( writer.state == XENCONS_STALLED )
         resume_if_back();
     done = xencons_write(&writer, s, n);
-    if ( console_trace_on && done )
-        console_trace_write(s, done);
+    console_trace(CONSOLE_STEP_WRITE, s, done);
     if ( writer.state == XENCONS_STALLED )
         probe_wanted = true;        /* armed from the main loop, not here */
     if ( tap )
@@ -304,8 +304,7 @@ bool console_flush(void)
 /* In the upcall: only note that there is something to do. */
 static void console_event(evtchn_port_t port, void *ctx)
 {
-    if ( console_trace_on )
-        console_trace_event();
+    console_trace(CONSOLE_STEP_EVENT, NULL, 0);
     input_pending = true;
 }
 
@@ -356,7 +355,7 @@ void console_resume(const struct boot_ring *ring, bool new_domain)
     console_port = ring->port;
     /* Our index from the new page; the new backend hears from us at once. */
     xencons_writer_attach(&writer, ring->page);
-    reader.intf = ring->page;
+    xencons_reader_attach(&reader, ring->page);
     if ( evtchn_bind_handler(console_port, console_event, NULL, "console") )
         printk("console: cannot bind event channel %u; no input\n",
                console_port);
@@ -415,13 +414,11 @@ void console_process_input(void)
         n = xencons_read(&reader, buf, room);
         if ( n == 0 )
             break;
-        if ( console_trace_on )
-            console_trace_read(buf, n);
+        console_trace(CONSOLE_STEP_READ, buf, n);
         if ( input_handler )
             input_handler(input_ctx, buf, n);
     }
-    if ( console_trace_on )
-        console_trace_batch_done();
+    console_trace(CONSOLE_STEP_BATCH_DONE, NULL, 0);
     if ( batches == CONSOLE_INPUT_BUDGET )
         input_pending = true;       /* budget spent: the rest on the next pass */
     if ( reader.state == XENCONS_CORRUPT && !input_corrupt_reported )

@@ -1,26 +1,21 @@
 /*
- * ring.c: lock-free single-producer/single-consumer access to the console
- * rings, with every index from the shared page treated as untrusted.
+ * ring.c: the console's policies over its two byte rings: when to notify,
+ * how long to wait, what to do with a backend that stops draining.
  *
- * The shared page belongs to us and to dom0 at the same time, and dom0 may
- * be buggy or hostile. So each decision reads the other side's index once
- * (into a local), checks `prod - cons <= ring size`, and only then uses the
- * index, masked, to touch the ring. A ring that fails the check is marked
- * corrupt and never touched again: we neither crash nor write outside it.
- * Our own index of the out ring is kept privately (writer->prod): the page's
- * out_prod is only written, so a backend that rewrites it changes nothing
- * for us.
+ * Every access to the shared page goes through lib/byte_ring.c, which
+ * reads the other side's index once, checks `prod - cons <= ring size`
+ * and only then touches the ring. A ring that fails the check is marked
+ * corrupt here and never touched again. Our index of the out ring is our
+ * own (writer->prod): the page's out_prod is only written.
  *
  * Waiting is bounded in time, by the owner's clock (ops.now): a write gives
  * up after stall_ns without progress; a flush also after its own limit in
  * all, however the backend moves out_cons meanwhile.
  */
 #include <tinypv/ring.h>
-#include <tinypv/barrier.h>
 #include <lib/string.h>
 
 #define OUT_SIZE    sizeof(((struct xencons_interface *)0)->out)
-#define IN_SIZE     sizeof(((struct xencons_interface *)0)->in)
 
 /* --- the writer: guest -> backend ----------------------------------------- */
 
@@ -33,14 +28,16 @@ void xencons_writer_init(struct xencons_writer *w,
     w->stall_ns = stall_ns;
     w->state = XENCONS_OK;
     w->intf = intf;
-    w->prod = read_once(&intf->out_prod);
+    w->out = BYTE_RING(intf->out, &intf->out_prod, &intf->out_cons);
+    w->prod = byte_ring_adopt_prod(&w->out);
 }
 
 void xencons_writer_attach(struct xencons_writer *w,
                            struct xencons_interface *intf)
 {
     w->intf = intf;
-    w->prod = read_once(&intf->out_prod);
+    w->out = BYTE_RING(intf->out, &intf->out_prod, &intf->out_cons);
+    w->prod = byte_ring_adopt_prod(&w->out);
     w->unnotified = true;
 }
 
@@ -52,39 +49,14 @@ static void writer_mark_corrupt(struct xencons_writer *w,
     w->bad_cons = cons;
 }
 
-/*
- * Read out_cons once and return the free space, or mark the ring corrupt
- * and return 0. out_cons is the backend's; reading it with acquire keeps
- * our writes into the space it frees after the read. The producer index is
- * our own.
- */
+/* Read out_cons once: the free space, or 0 with the ring marked corrupt. */
 static size_t out_space(struct xencons_writer *w, XENCONS_RING_IDX *cons)
 {
-    XENCONS_RING_IDX used;
+    size_t space;
 
-    *cons = load_acquire(&w->intf->out_cons);
-    used = w->prod - *cons;
-    if ( used > OUT_SIZE )
-    {
+    if ( !byte_ring_space(&w->out, w->prod, cons, &space) )
         writer_mark_corrupt(w, w->prod, *cons);
-        return 0;
-    }
-    return OUT_SIZE - used;
-}
-
-/* Copy n bytes (n <= free space) at our index, wrapping, then publish them. */
-static void out_put(struct xencons_writer *w, const char *buf, size_t n)
-{
-    size_t off = MASK_XENCONS_IDX(w->prod, w->intf->out);
-    size_t first = MIN(n, OUT_SIZE - off);
-
-    memcpy(w->intf->out + off, buf, first);
-    memcpy(w->intf->out, buf + first, n - first);
-    w->prod += (XENCONS_RING_IDX)n;
-    /* Release: the bytes are in the ring before the backend sees out_prod. */
-    store_release(&w->intf->out_prod, w->prod);
-    w->unnotified = true;
-    w->stats.bytes += n;
+    return space;
 }
 
 void xencons_kick(struct xencons_writer *w)
@@ -109,12 +81,11 @@ static void check_unstalled(struct xencons_writer *w, XENCONS_RING_IDX cons)
 }
 
 /*
- * A run of waits for the backend, bounded by the clock. `attempt` counts
- * the waits since the last progress (the caller sets it back to 0 on
- * progress); the first of a run starts the stall bound.
+ * A run of waits for the backend, bounded by the clock. The first wait
+ * since the last progress (attempt 0) starts the stall bound.
  */
 struct wait_run {
-    unsigned int attempt;
+    struct xencons_writer *w;
     uint64_t stall_at;          /* no progress until then: stalled */
 };
 
@@ -123,13 +94,14 @@ struct wait_run {
  * and `limit` (0: none) passes. Returns false, with the writer STALLED and
  * out_cons remembered, if the stall bound has passed without progress.
  */
-static bool wait_for_backend(struct xencons_writer *w, struct wait_run *run,
+static bool wait_for_backend(struct wait_run *run, unsigned int attempt,
                              XENCONS_RING_IDX cons, uint64_t now,
                              uint64_t limit)
 {
+    struct xencons_writer *w = run->w;
     uint64_t deadline;
 
-    if ( run->attempt == 0 )
+    if ( attempt == 0 )
         run->stall_at = now + w->stall_ns;
     else if ( now >= run->stall_at )
     {
@@ -139,8 +111,29 @@ static bool wait_for_backend(struct xencons_writer *w, struct wait_run *run,
         return false;
     }
     deadline = limit ? MIN(run->stall_at, limit) : run->stall_at;
-    w->ops.wait(w->ops.ctx, run->attempt++, deadline);
+    w->ops.wait(w->ops.ctx, attempt, deadline);
     return true;
+}
+
+/* byte_ring_fill()'s callbacks, for ring_write(); ctx is a wait_run. */
+static void out_placed(void *ctx, size_t n)
+{
+    struct xencons_writer *w = ((struct wait_run *)ctx)->w;
+
+    w->unnotified = true;
+    w->stats.bytes += n;
+}
+
+/* Full: make sure the backend knows there is work, then wait. */
+static bool out_full(void *ctx, unsigned int attempt, uint32_t cons)
+{
+    struct wait_run *run = ctx;
+    struct xencons_writer *w = run->w;
+
+    xencons_kick(w);
+    if ( attempt == 0 )
+        w->stats.full_waits++;
+    return wait_for_backend(run, attempt, cons, w->ops.now(w->ops.ctx), 0);
 }
 
 /*
@@ -151,30 +144,14 @@ static bool wait_for_backend(struct xencons_writer *w, struct wait_run *run,
  */
 static size_t ring_write(struct xencons_writer *w, const char *buf, size_t len)
 {
-    size_t done = 0, space, n;
-    struct wait_run run = { 0 };
-    XENCONS_RING_IDX cons;
+    static const struct byte_ring_filler filler = { out_placed, out_full };
+    struct wait_run run = { .w = w };
+    struct byte_ring_fill fill;
 
-    while ( done < len && w->state == XENCONS_OK )
-    {
-        space = out_space(w, &cons);
-        if ( w->state == XENCONS_CORRUPT )
-            break;
-        if ( space )
-        {
-            n = MIN(space, len - done);
-            out_put(w, buf + done, n);
-            done += n;
-            run.attempt = 0;        /* progress: the stall bound starts again */
-            continue;
-        }
-        /* Full: make sure the backend knows there is work, then wait. */
-        xencons_kick(w);
-        if ( run.attempt == 0 )
-            w->stats.full_waits++;
-        wait_for_backend(w, &run, cons, w->ops.now(w->ops.ctx), 0);
-    }
-    return done;
+    if ( byte_ring_fill(&w->out, &w->prod, buf, len, &filler, &run, &fill) ==
+         BYTE_RING_CORRUPT )
+        writer_mark_corrupt(w, w->prod, fill.cons);
+    return fill.done;
 }
 
 /*
@@ -291,7 +268,8 @@ void xencons_announce(struct xencons_writer *w)
 bool xencons_flush(struct xencons_writer *w, uint64_t limit_ns)
 {
     XENCONS_RING_IDX cons, last_cons = 0;
-    struct wait_run run = { 0 };
+    struct wait_run run = { .w = w };
+    unsigned int attempt = 0;
     uint64_t now, end;
 
     if ( w->state == XENCONS_CORRUPT )
@@ -309,8 +287,8 @@ bool xencons_flush(struct xencons_writer *w, uint64_t limit_ns)
             return true;
         if ( w->state == XENCONS_STALLED )
             return false;
-        if ( run.attempt > 0 && cons != last_cons )
-            run.attempt = 0;        /* progress: the stall bound starts again */
+        if ( attempt > 0 && cons != last_cons )
+            attempt = 0;            /* progress: the stall bound starts again */
         last_cons = cons;
         now = w->ops.now(w->ops.ctx);
         if ( now >= end )
@@ -318,7 +296,7 @@ bool xencons_flush(struct xencons_writer *w, uint64_t limit_ns)
             w->stats.flush_timeouts++;
             return false;
         }
-        if ( !wait_for_backend(w, &run, cons, now, end) )
+        if ( !wait_for_backend(&run, attempt++, cons, now, end) )
             return false;
     }
 }
@@ -326,10 +304,12 @@ bool xencons_flush(struct xencons_writer *w, uint64_t limit_ns)
 size_t xencons_unconsumed(struct xencons_writer *w)
 {
     XENCONS_RING_IDX cons;
+    size_t space;
 
     if ( w->state == XENCONS_CORRUPT )
         return 0;
-    return OUT_SIZE - out_space(w, &cons);
+    space = out_space(w, &cons);
+    return w->state == XENCONS_CORRUPT ? 0 : OUT_SIZE - space;
 }
 
 /* --- the reader: backend -> guest ----------------------------------------- */
@@ -339,24 +319,27 @@ void xencons_reader_init(struct xencons_reader *r,
                          const struct xencons_ops *ops)
 {
     memset(r, 0, sizeof(*r));
-    r->intf = intf;
     r->ops = *ops;
     r->state = XENCONS_OK;
+    xencons_reader_attach(r, intf);
+}
+
+void xencons_reader_attach(struct xencons_reader *r,
+                           struct xencons_interface *intf)
+{
+    r->intf = intf;
+    r->in = BYTE_RING(intf->in, &intf->in_prod, &intf->in_cons);
 }
 
 size_t xencons_read(struct xencons_reader *r, char *buf, size_t len)
 {
-    XENCONS_RING_IDX prod, cons, avail;
-    size_t off, first, n;
+    XENCONS_RING_IDX prod, cons;
+    size_t avail, n;
 
     if ( r->state == XENCONS_CORRUPT || len == 0 )
         return 0;
 
-    /* Acquire: the bytes up to in_prod are visible once we have read it. */
-    prod = load_acquire(&r->intf->in_prod);
-    cons = read_once(&r->intf->in_cons);
-    avail = prod - cons;
-    if ( avail > IN_SIZE )
+    if ( !byte_ring_avail(&r->in, &prod, &cons, &avail) )
     {
         r->state = XENCONS_CORRUPT;
         r->bad_prod = prod;
@@ -366,14 +349,9 @@ size_t xencons_read(struct xencons_reader *r, char *buf, size_t len)
     if ( avail == 0 )
         return 0;
 
-    n = MIN((size_t)avail, len);
-    off = MASK_XENCONS_IDX(cons, r->intf->in);
-    first = MIN(n, IN_SIZE - off);
-    memcpy(buf, r->intf->in + off, first);
-    memcpy(buf + first, r->intf->in, n - first);
-
-    /* Release: we are done reading the bytes before the backend may reuse them. */
-    store_release(&r->intf->in_cons, cons + (XENCONS_RING_IDX)n);
+    n = MIN(avail, len);
+    byte_ring_get(&r->in, prod, cons, buf, n);
+    byte_ring_consume(&r->in, cons + (XENCONS_RING_IDX)n);
     r->stats.bytes += n;
     r->stats.notifications++;
     r->ops.notify(r->ops.ctx);

@@ -6,8 +6,9 @@
  * upcall notes it; the main loop reads the byte and advances in_cons; the
  * driver notifies dom0 that it made room; the shell's line editor echoes the
  * byte, which goes into the out ring at out_prod; a last notification tells
- * xenconsoled to take it. console/console.c calls the hooks below at each of
- * these points; this file records what they saw and prints it afterwards.
+ * xenconsoled to take it. console/console.c reports each of these points
+ * through its one hook, console_trace() (console_trace.h); this file
+ * records what it saw and prints it afterwards.
  *
  * Recording appends to a fixed table (CONSOLE_TRACE_STEPS entries, text of
  * at most 8 bytes per step) with upcalls masked, since the event hook runs
@@ -25,16 +26,6 @@
 
 #define CONSOLE_TRACE_STEPS     96
 #define STEP_TEXT               8
-
-enum step_kind {
-    STEP_EVENT,         /* the upcall saw the console port */
-    STEP_READ,          /* bytes taken from the in ring */
-    STEP_WRITE,         /* bytes put in the out ring */
-    STEP_NOTIFY_IN,     /* EVTCHNOP_send after consuming input */
-    STEP_NOTIFY_OUT,    /* EVTCHNOP_send after publishing output */
-    STEP_WAIT,          /* the writer waits for the backend (full ring, flush) */
-    STEP_WAIT_DONE,     /* ... and is back */
-};
 
 struct trace_step {
     uint64_t ns;                    /* monotonic time */
@@ -79,7 +70,7 @@ bool console_trace_arm(unsigned int keys, bool newline, void (*done)(void))
 }
 
 /* A new step with the four indices as they are now, or NULL if full. */
-static struct trace_step *new_step(enum step_kind kind)
+static struct trace_step *new_step(enum console_step kind)
 {
     struct trace_step *s;
 
@@ -110,13 +101,13 @@ static void keep_text(struct trace_step *s, const char *buf, size_t n)
  * recording at the first sign of input, so the command that armed it and
  * its prompt are not part of the story.
  */
-static struct trace_step *record(enum step_kind kind)
+static struct trace_step *record(enum console_step kind)
 {
     struct trace_step *s = NULL;
     unsigned long flags = upcall_save_and_mask();
 
     if ( state == TRACE_ARMED &&
-         (kind == STEP_EVENT || kind == STEP_READ) )
+         (kind == CONSOLE_STEP_EVENT || kind == CONSOLE_STEP_READ) )
         state = TRACE_RECORDING;
     if ( state == TRACE_RECORDING )
         s = new_step(kind);
@@ -124,14 +115,9 @@ static struct trace_step *record(enum step_kind kind)
     return s;
 }
 
-void console_trace_event(void)
+static void trace_read(const char *buf, size_t n)
 {
-    record(STEP_EVENT);
-}
-
-void console_trace_read(const char *buf, size_t n)
-{
-    struct trace_step *s = record(STEP_READ);
+    struct trace_step *s = record(CONSOLE_STEP_READ);
 
     if ( state != TRACE_RECORDING )
         return;
@@ -149,10 +135,13 @@ void console_trace_read(const char *buf, size_t n)
     }
 }
 
-void console_trace_write(const char *buf, size_t n)
+static void trace_write(const char *buf, size_t n)
 {
-    struct trace_step *s = record(STEP_WRITE);
+    struct trace_step *s;
 
+    if ( n == 0 )
+        return;                     /* nothing went in: not a step */
+    s = record(CONSOLE_STEP_WRITE);
     if ( s )
     {
         s->n = n;
@@ -160,27 +149,14 @@ void console_trace_write(const char *buf, size_t n)
     }
 }
 
-void console_trace_notify(bool input_side)
+static void trace_wait_done(size_t how)
 {
-    record(input_side ? STEP_NOTIFY_IN : STEP_NOTIFY_OUT);
-}
-
-void console_trace_wait(unsigned int attempt)
-{
-    struct trace_step *s = record(STEP_WAIT);
-
-    if ( s )
-        s->n = attempt;
-}
-
-void console_trace_wait_done(bool consumed_event, bool deadline_passed)
-{
-    struct trace_step *s = record(STEP_WAIT_DONE);
+    struct trace_step *s = record(CONSOLE_STEP_WAIT_DONE);
 
     if ( s )
     {
-        s->consumed_event = consumed_event;
-        s->deadline_passed = deadline_passed;
+        s->consumed_event = how == CONSOLE_WAIT_TOOK_EVENT;
+        s->deadline_passed = how == CONSOLE_WAIT_DEADLINE;
     }
 }
 
@@ -212,37 +188,37 @@ static void print_step(const struct trace_step *s)
 {
     switch ( s->kind )
     {
-    case STEP_EVENT:
+    case CONSOLE_STEP_EVENT:
         printk("event on port %u (console): in ring holds %u byte(s) "
                "(in_prod %u, in_cons %u); out ring: out_cons %u of "
                "out_prod %u\n", ring_port, s->in_prod - s->in_cons,
                s->in_prod, s->in_cons, s->out_cons, s->out_prod);
         break;
-    case STEP_READ:
+    case CONSOLE_STEP_READ:
         printk("the shell gets %u byte(s) ", s->n);
         print_text(s);
         printk(" (in_cons %u -> %u, in_prod %u)\n", s->in_cons - s->n,
                s->in_cons, s->in_prod);
         break;
-    case STEP_NOTIFY_IN:
+    case CONSOLE_STEP_NOTIFY_IN:
         printk("notify port %u: bytes taken, in_cons is now %u (sent by the "
                "ring code before it returns them)\n", ring_port, s->in_cons);
         break;
-    case STEP_WRITE:
+    case CONSOLE_STEP_WRITE:
         printk("write %u byte(s) ", s->n);
         print_text(s);
         printk(": out_prod %u -> %u (out_cons %u)\n", s->out_prod - s->n,
                s->out_prod, s->out_cons);
         break;
-    case STEP_NOTIFY_OUT:
+    case CONSOLE_STEP_NOTIFY_OUT:
         printk("notify port %u: output published up to out_prod %u "
                "(out_cons %u)\n", ring_port, s->out_prod, s->out_cons);
         break;
-    case STEP_WAIT:
+    case CONSOLE_STEP_WAIT:
         printk("the writer waits for xenconsoled (out_prod %u, out_cons %u, "
                "wait %u)\n", s->out_prod, s->out_cons, s->n);
         break;
-    case STEP_WAIT_DONE:
+    case CONSOLE_STEP_WAIT_DONE:
         printk("the writer is back: out_cons %u (%s)\n", s->out_cons,
                s->consumed_event ? "an event was pending: it took it" :
                s->deadline_passed ? "the deadline passed" :
@@ -271,7 +247,7 @@ static void print_story(void)
     printk("trace: done\n");
 }
 
-void console_trace_batch_done(void)
+static void batch_done(void)
 {
     if ( state != TRACE_RECORDING || !complete )
         return;
@@ -281,6 +257,37 @@ void console_trace_batch_done(void)
     print_story();
     if ( when_done )
         when_done();
+}
+
+/* --- the driver's hook ---------------------------------------------------- */
+
+void console_trace_step(enum console_step step, const char *buf, size_t n)
+{
+    struct trace_step *s;
+
+    switch ( step )
+    {
+    case CONSOLE_STEP_READ:
+        trace_read(buf, n);
+        break;
+    case CONSOLE_STEP_WRITE:
+        trace_write(buf, n);
+        break;
+    case CONSOLE_STEP_WAIT:
+        s = record(step);
+        if ( s )
+            s->n = n;
+        break;
+    case CONSOLE_STEP_WAIT_DONE:
+        trace_wait_done(n);
+        break;
+    case CONSOLE_STEP_BATCH_DONE:
+        batch_done();
+        break;
+    default:                        /* event, notifications: the indices */
+        record(step);
+        break;
+    }
 }
 
 /* --- lab: a corrupt ring on purpose ----------------------------------------- */

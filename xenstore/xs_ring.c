@@ -2,11 +2,12 @@
  * xs_ring.c: moving whole xenstore messages through the shared page, with
  * every index and every reply header treated as untrusted.
  *
- * The discipline is the console ring's (console/ring.c): the other side's
- * index is read once into a local, `prod - cons <= XENSTORE_RING_SIZE` is
- * checked, and only then is the index used, masked, to touch the ring.
- * What is new here is that the rings carry messages rather than bytes, and
- * a message (up to 16 + 4096 bytes) may be larger than the ring (1024):
+ * The bytes move through lib/byte_ring.c, as the console's do: the other
+ * side's index is read once, `prod - cons <= XENSTORE_RING_SIZE` is
+ * checked, and only then is the ring touched; our req_prod is our own.
+ * What is xenstore's, here, is that the rings carry messages rather than
+ * bytes, and a message (up to 16 + 4096 bytes) may be larger than the
+ * ring (1024):
  *
  *  - the writer puts a request in as the ring drains, piece by piece;
  *  - the reader keeps a message in progress across calls, collecting the
@@ -14,18 +15,25 @@
  *    used, and the payload in the caller's buffer.
  */
 #include <tinypv/xs_ring.h>
-#include <tinypv/barrier.h>
 #include <lib/string.h>
 
 #define HDR_SIZE    sizeof(struct xsd_sockmsg)
+
+static void use_page(struct xs_ring *r, struct xenstore_domain_interface *intf)
+{
+    r->intf = intf;
+    r->req = BYTE_RING(intf->req, &intf->req_prod, &intf->req_cons);
+    r->rsp = BYTE_RING(intf->rsp, &intf->rsp_prod, &intf->rsp_cons);
+}
 
 void xs_ring_init(struct xs_ring *r, struct xenstore_domain_interface *intf,
                   const struct xs_ring_ops *ops)
 {
     memset(r, 0, sizeof(*r));
-    r->intf = intf;
     r->ops = *ops;
     r->fault = XS_RING_FAULT_NONE;
+    use_page(r, intf);
+    r->req_prod = byte_ring_adopt_prod(&r->req);     /* read once, here */
 }
 
 const char *xs_ring_fault_name(enum xs_ring_fault fault)
@@ -58,84 +66,59 @@ static void notify(struct xs_ring *r)
 
 /* --- the writer: guest -> xenstored --------------------------------------- */
 
-/*
- * Read both req indices once and return the free space, or mark the page
- * faulty and return 0. req_cons is xenstored's; reading it with acquire
- * keeps our writes into the space it frees after the read.
- */
-static size_t req_space(struct xs_ring *r, XENSTORE_RING_IDX *prod,
-                        XENSTORE_RING_IDX *cons)
-{
-    XENSTORE_RING_IDX used;
+/* byte_ring_fill()'s callbacks, for one request. */
+struct req_wait {
+    struct xs_ring *r;
+    bool waited;                    /* the request found the ring full */
+};
 
-    *cons = load_acquire(&r->intf->req_cons);
-    *prod = read_once(&r->intf->req_prod);
-    used = *prod - *cons;
-    if ( used > XENSTORE_RING_SIZE )
-    {
-        mark_fault(r, XS_RING_FAULT_REQ_INDEX, *prod, *cons);
-        return 0;
-    }
-    return XENSTORE_RING_SIZE - used;
+/* Every piece is announced: xenstored may be asleep. */
+static void req_placed(void *ctx, size_t n)
+{
+    struct xs_ring *r = ((struct req_wait *)ctx)->r;
+
+    r->stats.tx_bytes += n;
+    notify(r);
 }
 
-/* Copy n bytes (n <= free space) at prod, wrapping, then publish them. */
-static void req_put(struct xs_ring *r, XENSTORE_RING_IDX prod,
-                    const uint8_t *buf, size_t n)
+static bool req_full(void *ctx, unsigned int attempt, uint32_t cons)
 {
-    size_t off = MASK_XENSTORE_IDX(prod);
-    size_t first = MIN(n, XENSTORE_RING_SIZE - off);
+    struct req_wait *wait = ctx;
+    struct xs_ring *r = wait->r;
 
-    memcpy(r->intf->req + off, buf, first);
-    memcpy(r->intf->req, buf + first, n - first);
-    /* Release: the bytes are in the ring before xenstored sees req_prod. */
-    store_release(&r->intf->req_prod, prod + (XENSTORE_RING_IDX)n);
-    r->stats.tx_bytes += n;
+    if ( !wait->waited )
+    {
+        wait->waited = true;
+        r->stats.full_waits++;
+    }
+    return r->ops.wait(r->ops.ctx, attempt);
 }
 
 enum xs_tx_result xs_ring_write(struct xs_ring *r, const void *msg, size_t len)
 {
-    const uint8_t *bytes = msg;
-    size_t done = 0, space, n;
-    unsigned int attempt = 0;
-    bool waited = false;
-    XENSTORE_RING_IDX prod, cons;
+    static const struct byte_ring_filler filler = { req_placed, req_full };
+    struct req_wait wait = { .r = r };
+    struct byte_ring_fill fill;
 
     if ( r->fault != XS_RING_FAULT_NONE )
         return XS_TX_FAULT;
     if ( len < HDR_SIZE || len > XS_MSG_MAX )
         return XS_TX_INVALID;
 
-    while ( done < len )
+    switch ( byte_ring_fill(&r->req, &r->req_prod, msg, len, &filler, &wait,
+                            &fill) )
     {
-        space = req_space(r, &prod, &cons);
-        if ( r->fault != XS_RING_FAULT_NONE )
-            return XS_TX_FAULT;
-
-        if ( space )
-        {
-            n = MIN(space, len - done);
-            req_put(r, prod, bytes + done, n);
-            done += n;
-            attempt = 0;
-            /* Every piece is announced: xenstored may be asleep. */
-            notify(r);
-            continue;
-        }
-
-        if ( !waited )
-        {
-            waited = true;
-            r->stats.full_waits++;
-        }
-        if ( !r->ops.wait(r->ops.ctx, attempt++) )
-        {
-            if ( done == 0 )
-                return XS_TX_GAVE_UP;
-            /* Half a request in the ring: the stream is out of step. */
-            mark_fault(r, XS_RING_FAULT_REQ_TORN, prod, cons);
-            return XS_TX_FAULT;
-        }
+    case BYTE_RING_DONE:
+        break;
+    case BYTE_RING_CORRUPT:
+        mark_fault(r, XS_RING_FAULT_REQ_INDEX, r->req_prod, fill.cons);
+        return XS_TX_FAULT;
+    case BYTE_RING_STOPPED:
+        if ( fill.done == 0 )
+            return XS_TX_GAVE_UP;
+        /* Half a request in the ring: the stream is out of step. */
+        mark_fault(r, XS_RING_FAULT_REQ_TORN, r->req_prod, fill.cons);
+        return XS_TX_FAULT;
     }
     r->stats.tx_messages++;
     return XS_TX_OK;
@@ -143,28 +126,18 @@ enum xs_tx_result xs_ring_write(struct xs_ring *r, const void *msg, size_t len)
 
 /* --- the reader: xenstored -> guest --------------------------------------- */
 
-/* Copy n bytes (n <= bytes available) from cons, wrapping. */
-static void rsp_get(const struct xs_ring *r, XENSTORE_RING_IDX cons,
-                    void *dst, size_t n)
-{
-    size_t off = MASK_XENSTORE_IDX(cons);
-    size_t first = MIN(n, XENSTORE_RING_SIZE - off);
-
-    memcpy(dst, r->intf->rsp + off, first);
-    memcpy((uint8_t *)dst + first, r->intf->rsp, n - first);
-}
-
 /*
- * Take up to avail bytes of the header. Once it is whole, check its len:
- * this is the one place an untrusted length enters, and nothing is sized
- * by it before the check. Returns the bytes taken, or 0 on a bad header.
+ * Take up to avail bytes of the header, from cons (prod is the rsp_prod
+ * this call read). Once it is whole, check its len: this is the one place
+ * an untrusted length enters, and nothing is sized by it before the check.
+ * Returns the bytes taken, or 0 on a bad header.
  */
-static size_t take_header(struct xs_ring *r, XENSTORE_RING_IDX cons,
-                          size_t avail, size_t size)
+static size_t take_header(struct xs_ring *r, XENSTORE_RING_IDX prod,
+                          XENSTORE_RING_IDX cons, size_t avail, size_t size)
 {
     size_t n = MIN(avail, HDR_SIZE - r->hdr_have);
 
-    rsp_get(r, cons, (uint8_t *)&r->hdr + r->hdr_have, n);
+    byte_ring_get(&r->rsp, prod, cons, (uint8_t *)&r->hdr + r->hdr_have, n);
     r->hdr_have += n;
     if ( r->hdr_have < HDR_SIZE )
         return n;
@@ -172,9 +145,7 @@ static size_t take_header(struct xs_ring *r, XENSTORE_RING_IDX cons,
     if ( r->hdr.len > XENSTORE_PAYLOAD_MAX )
     {
         r->bad_len = r->hdr.len;
-        /* cons + avail is the rsp_prod this call read. */
-        mark_fault(r, XS_RING_FAULT_RSP_LEN,
-                   cons + (XENSTORE_RING_IDX)avail, cons);
+        mark_fault(r, XS_RING_FAULT_RSP_LEN, prod, cons);
         return 0;
     }
     r->oversize = size < HDR_SIZE || r->hdr.len > size - HDR_SIZE;
@@ -182,13 +153,13 @@ static size_t take_header(struct xs_ring *r, XENSTORE_RING_IDX cons,
 }
 
 /* Take up to avail payload bytes into buf, or skip them if it is too small. */
-static size_t take_body(struct xs_ring *r, XENSTORE_RING_IDX cons,
-                        size_t avail, uint8_t *buf)
+static size_t take_body(struct xs_ring *r, XENSTORE_RING_IDX prod,
+                        XENSTORE_RING_IDX cons, size_t avail, uint8_t *buf)
 {
     size_t n = MIN(avail, r->hdr.len - r->body_have);
 
     if ( !r->oversize )
-        rsp_get(r, cons, buf + HDR_SIZE + r->body_have, n);
+        byte_ring_get(&r->rsp, prod, cons, buf + HDR_SIZE + r->body_have, n);
     r->body_have += n;
     return n;
 }
@@ -223,24 +194,20 @@ enum xs_rx_result xs_ring_read(struct xs_ring *r, void *buf, size_t size,
     if ( r->fault != XS_RING_FAULT_NONE )
         return XS_RX_FAULT;
 
-    /* Acquire: the bytes up to rsp_prod are visible once we have read it. */
-    prod = load_acquire(&r->intf->rsp_prod);
-    cons = read_once(&r->intf->rsp_cons);
-    if ( (XENSTORE_RING_IDX)(prod - cons) > XENSTORE_RING_SIZE )
+    if ( !byte_ring_avail(&r->rsp, &prod, &cons, &avail) )
     {
         mark_fault(r, XS_RING_FAULT_RSP_INDEX, prod, cons);
         return XS_RX_FAULT;
     }
-    avail = prod - cons;
     start = cons;
 
     /* Stop at the end of a message, so each call yields at most one. */
     while ( avail > 0 && result == XS_RX_NONE )
     {
         if ( r->hdr_have < HDR_SIZE )
-            n = take_header(r, cons, avail, size);
+            n = take_header(r, prod, cons, avail, size);
         else
-            n = take_body(r, cons, avail, buf);
+            n = take_body(r, prod, cons, avail, buf);
         if ( r->fault != XS_RING_FAULT_NONE )
             return XS_RX_FAULT;
         cons += (XENSTORE_RING_IDX)n;
@@ -250,8 +217,7 @@ enum xs_rx_result xs_ring_read(struct xs_ring *r, void *buf, size_t size,
 
     if ( cons != start )
     {
-        /* Release: we are done reading before xenstored may reuse the space. */
-        store_release(&r->intf->rsp_cons, cons);
+        byte_ring_consume(&r->rsp, cons);
         r->stats.rx_bytes += (XENSTORE_RING_IDX)(cons - start);
         notify(r);
     }
@@ -265,37 +231,35 @@ void xs_ring_reconnect(struct xs_ring *r,
                        struct xs_ring_leftovers *left)
 {
     XENSTORE_RING_IDX prod, cons;
+    size_t n;
 
     memset(left, 0, sizeof(*left));
     left->half_read = r->hdr_have != 0 || r->body_have != 0;
     r->hdr_have = 0;
     r->body_have = 0;
     r->oversize = false;
-    r->intf = intf;
+    use_page(r, intf);
     if ( r->fault != XS_RING_FAULT_NONE )
         return;
+    r->req_prod = byte_ring_adopt_prod(&r->req);     /* the new page's */
 
     /* As xs_ring_read() reads them: once, checked, then used. */
-    prod = load_acquire(&intf->rsp_prod);
-    cons = read_once(&intf->rsp_cons);
-    if ( (XENSTORE_RING_IDX)(prod - cons) > XENSTORE_RING_SIZE )
+    if ( !byte_ring_avail(&r->rsp, &prod, &cons, &n) )
     {
         mark_fault(r, XS_RING_FAULT_RSP_INDEX, prod, cons);
         return;
     }
-    if ( prod != cons )
+    if ( n )
     {
-        left->rsp_dropped = prod - cons;
-        store_release(&intf->rsp_cons, prod);
+        left->rsp_dropped = (uint32_t)n;
+        byte_ring_consume(&r->rsp, prod);
         notify(r);
     }
 
-    cons = load_acquire(&intf->req_cons);
-    prod = read_once(&intf->req_prod);
-    if ( (XENSTORE_RING_IDX)(prod - cons) > XENSTORE_RING_SIZE )
+    if ( !byte_ring_space(&r->req, r->req_prod, &cons, &n) )
     {
-        mark_fault(r, XS_RING_FAULT_REQ_INDEX, prod, cons);
+        mark_fault(r, XS_RING_FAULT_REQ_INDEX, r->req_prod, cons);
         return;
     }
-    left->req_unread = prod - cons;
+    left->req_unread = XENSTORE_RING_SIZE - (uint32_t)n;
 }

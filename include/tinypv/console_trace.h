@@ -2,11 +2,11 @@
  * console_trace.h: watching a keystroke travel (the `trace` command).
  *
  * The console driver (console/console.c) reports each step of its input
- * and echo path here while a trace is running: the event on the console
- * port, each read from the in ring, each write into the out ring, each
- * notification and each wait of the writer. The steps go into a small
- * fixed table; when the traced keystrokes have been read and handled, the
- * trace stops and the story is printed.
+ * and echo path through one hook, console_trace(), while a trace is
+ * running: the event on the console port, each read from the in ring, each
+ * write into the out ring, each notification and each wait of the writer.
+ * The steps go into a small fixed table; when the traced keystrokes have
+ * been read and handled, the trace stops and the story is printed.
  *
  * Off by default. While off, the only cost is the test of console_trace_on
  * at each hook; nothing is recorded and nothing behaves differently.
@@ -35,24 +35,47 @@ extern bool console_trace_on;
 bool console_trace_arm(unsigned int keys, bool until_newline,
                        void (*done)(void));
 
-/* --- the driver's hooks (console/console.c) -------------------------------- */
+/* --- the driver's hook (console/console.c) -------------------------------- */
 
 /* The ring and port, once the console is up: the trace reads indices there. */
 void console_trace_attach(struct xencons_interface *intf, evtchn_port_t port);
 
 /*
- * Where the story's steps come from. A read or write has already moved its
- * index by n when it is reported: the index before the step is the one
- * after it minus n.
+ * What the driver reports. A read or write has already moved its index by
+ * n when it is reported: the index before the step is the one after it
+ * minus n.
  */
-void console_trace_event(void);                     /* upcall on the port */
-void console_trace_read(const char *buf, size_t n);
-void console_trace_write(const char *buf, size_t n);
-void console_trace_notify(bool input_side);
-void console_trace_wait(unsigned int attempt);      /* waits for the backend */
-void console_trace_wait_done(bool consumed_event, bool deadline_passed);
-/* The input batch was handed to the shell: finish the trace if it is due. */
-void console_trace_batch_done(void);
+enum console_step {
+    CONSOLE_STEP_EVENT,         /* the upcall saw the console port */
+    CONSOLE_STEP_READ,          /* buf: n bytes taken from the in ring */
+    CONSOLE_STEP_WRITE,         /* buf: n bytes put in the out ring (0: none) */
+    CONSOLE_STEP_NOTIFY_IN,     /* EVTCHNOP_send after consuming input */
+    CONSOLE_STEP_NOTIFY_OUT,    /* EVTCHNOP_send after publishing output */
+    CONSOLE_STEP_WAIT,          /* the writer waits; n: the attempt */
+    CONSOLE_STEP_WAIT_DONE,     /* ... and is back; n: CONSOLE_WAIT_* */
+    CONSOLE_STEP_BATCH_DONE,    /* an input batch was handed to the shell:
+                                   the trace ends here if it is due */
+};
+
+/* How a wait ended (CONSOLE_STEP_WAIT_DONE). */
+enum {
+    CONSOLE_WAIT_WOKEN,         /* by an event, before the deadline */
+    CONSOLE_WAIT_TOOK_EVENT,    /* an event was pending: it took it */
+    CONSOLE_WAIT_DEADLINE,      /* the deadline passed */
+};
+
+void console_trace_step(enum console_step step, const char *buf, size_t n);
+
+/*
+ * The driver's one hook. A macro, so that while no trace is on its
+ * arguments are not even evaluated: testing console_trace_on is all it
+ * costs.
+ */
+#define console_trace(step, buf, n)                                     \
+    do {                                                                \
+        if ( unlikely(console_trace_on) )                               \
+            console_trace_step((step), (buf), (n));                     \
+    } while ( 0 )
 
 /*
  * Lab only: move out_cons 4 KiB behind out_prod, an impossible value (as a

@@ -7,10 +7,10 @@
  *     out[2048]  guest -> backend   we produce (out_prod), it consumes (out_cons)
  *     in[1024]   backend -> guest   it produces (in_prod), we consume (in_cons)
  *
- * Indices run freely and wrap at 2^32; a byte's slot is the index masked to
- * the ring size. `prod - cons` (unsigned arithmetic) is the number of bytes
- * in the ring and can never exceed the ring's size: if it does, the page was
- * corrupted, and the side that sees it stops using that ring.
+ * The index rules (read once, `prod - cons <= size`, a ring that fails the
+ * check is left alone) and the copies are lib/byte_ring.c's, shared with
+ * xenstore. What is the console's own, here: when to notify the backend,
+ * how long to wait for it, and what to do when it stops draining.
  *
  * This file knows nothing about Xen's hypercalls: waking the backend,
  * waiting for it and the clock come in as callbacks, so the same code runs
@@ -22,6 +22,7 @@
 #define TINYPV_RING_H
 
 #include <tinypv/types.h>
+#include <lib/byte_ring.h>
 #include <xen/io/console.h>
 
 enum xencons_state {
@@ -58,6 +59,7 @@ struct xencons_writer_stats {
 
 struct xencons_writer {
     struct xencons_interface *intf;
+    struct byte_ring out;           /* intf's out ring */
     struct xencons_ops ops;
     enum xencons_state state;
     /*
@@ -82,6 +84,7 @@ struct xencons_reader_stats {
 
 struct xencons_reader {
     struct xencons_interface *intf;
+    struct byte_ring in;            /* intf's in ring */
     struct xencons_ops ops;         /* notify only; wait is not used */
     enum xencons_state state;
     XENCONS_RING_IDX bad_prod, bad_cons;
@@ -171,6 +174,10 @@ size_t xencons_unconsumed(struct xencons_writer *w);
 void xencons_reader_init(struct xencons_reader *r,
                          struct xencons_interface *intf,
                          const struct xencons_ops *ops);
+
+/* Go on reading from another page (a restore into a new domain). */
+void xencons_reader_attach(struct xencons_reader *r,
+                           struct xencons_interface *intf);
 
 /*
  * Take up to len bytes from the in ring, advance in_cons and notify the

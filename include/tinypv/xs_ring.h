@@ -15,10 +15,10 @@
  * puts in what fits and waits for xenstored to make room; the reader
  * collects a message over as many calls as it takes to arrive.
  *
- * The indices follow the console ring's rules (see ring.h): they run freely
- * and wrap at 2^32, a slot is the index masked to the ring size, and
- * `prod - cons` can never exceed the ring size. The other side's index is
- * read once per decision and checked before use; a ring that fails the
+ * The indices follow lib/byte_ring.h's rules, as the console's do: they run
+ * freely and wrap at 2^32, a slot is the index masked to the ring size,
+ * and `prod - cons` can never exceed the ring size. The other side's index
+ * is read once per decision and checked before use; a ring that fails the
  * check, or a reply header whose len exceeds XENSTORE_PAYLOAD_MAX, marks
  * the whole page faulty for good. A faulty page is never touched again.
  *
@@ -30,6 +30,7 @@
 #define TINYPV_XS_RING_H
 
 #include <tinypv/types.h>
+#include <lib/byte_ring.h>
 #include <xen/io/xs_wire.h>
 
 /* The largest message either side may send: a header and a full payload. */
@@ -68,6 +69,12 @@ struct xs_ring_stats {
 
 struct xs_ring {
     struct xenstore_domain_interface *intf;
+    struct byte_ring req, rsp;      /* intf's two rings */
+    /*
+     * Our producer index of the req ring. The page's req_prod is written,
+     * never read back but when a page is taken (init, reconnect).
+     */
+    XENSTORE_RING_IDX req_prod;
     struct xs_ring_ops ops;
     enum xs_ring_fault fault;
     uint32_t bad_prod, bad_cons;    /* the indices that made no sense */
@@ -141,7 +148,7 @@ enum xs_rx_result {
 enum xs_rx_result xs_ring_read(struct xs_ring *r, void *buf, size_t size,
                                size_t *msg_len);
 
-/* --- a new backend --------------------------------------------------------- */
+/* --- a new backend -------------------------------------------------------- */
 
 /* What xs_ring_reconnect() found of the old backend's stream. */
 struct xs_ring_leftovers {
@@ -162,6 +169,8 @@ struct xs_ring_leftovers {
  *    depends on the toolstack: C xenstored zeroes the four indices when the
  *    domain is introduced, libxc zeroes a PVH domain's whole page, but
  *    oxenstored takes a PV page as the save left it.
+ *  - our req_prod is taken from the page, once, as at init: the toolstack
+ *    may have zeroed it.
  *
  * Request bytes the old backend never read cannot be taken back (the new
  * one may be reading them already): they are only counted, and the caller

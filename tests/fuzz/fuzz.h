@@ -9,10 +9,8 @@
  * end it yields zeros rather than failing, so that every input, however
  * short, is a complete program and the targets need no length checks.
  *
- * fuzz_guard_*() keep guard areas around a shared page: poisoned for
- * AddressSanitizer, so that even a read into them is reported at once,
- * and filled with a pattern that is checked, so that a stray write is
- * caught in a build without ASan too.
+ * The ring targets' shared pages and the backend's moves on them are
+ * tests/common/fake_backend.c's, which the host tests use too.
  */
 #ifndef TINYPV_FUZZ_H
 #define TINYPV_FUZZ_H
@@ -23,7 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sanitizer/asan_interface.h>
+#include "fake_backend.h"
 
 #define FUZZ_ASSERT(cond)                                                \
     do {                                                                 \
@@ -31,6 +29,18 @@
         {                                                                \
             fprintf(stderr, "%s:%d: invariant failed: %s\n",             \
                     __FILE__, __LINE__, #cond);                          \
+            abort();                                                     \
+        }                                                                \
+    } while ( 0 )
+
+/* why: NULL, or what went wrong, which is printed. */
+#define FUZZ_ASSERT_OK(why)                                              \
+    do {                                                                 \
+        const char *why_ = (why);                                        \
+        if ( why_ )                                                      \
+        {                                                                \
+            fprintf(stderr, "%s:%d: invariant failed: %s\n",             \
+                    __FILE__, __LINE__, why_);                           \
             abort();                                                     \
         }                                                                \
     } while ( 0 )
@@ -70,31 +80,26 @@ static inline uint32_t fuzz_u32(struct fuzz_input *in)
     return lo | ((uint32_t)fuzz_u16(in) << 16);
 }
 
-/* --- guard areas ----------------------------------------------------------- */
+/*
+ * A hostile move on a page's rings a and b (fake_hostile()), with the index
+ * and the value taken from the input. They are read for the well-behaved
+ * backend too, which makes no move, so that one program means the same
+ * for both backends.
+ */
+static inline void fuzz_hostile(struct fuzz_input *in, bool hostile,
+                                const struct fake_ring *a,
+                                const struct fake_ring *b, unsigned int kind)
+{
+    unsigned int which = fuzz_u8(in);
+    uint32_t value = fuzz_u32(in);
 
-#define FUZZ_GUARD      256         /* bytes on each side; a multiple of 8 */
+    if ( hostile )
+        fake_hostile(a, b, kind, which, value);
+}
+
+/* Guard bytes around an output buffer (fuzz_format). */
+#define FUZZ_GUARD      256
 #define FUZZ_GUARD_BYTE 0xa5
-
-static inline void fuzz_guard_set(void *guard)
-{
-    ASAN_UNPOISON_MEMORY_REGION(guard, FUZZ_GUARD);
-    memset(guard, FUZZ_GUARD_BYTE, FUZZ_GUARD);
-    ASAN_POISON_MEMORY_REGION(guard, FUZZ_GUARD);
-}
-
-/* Unpoison to look, then poison again. */
-static inline bool fuzz_guard_intact(void *guard)
-{
-    const uint8_t *g = guard;
-    bool ok = true;
-
-    ASAN_UNPOISON_MEMORY_REGION(guard, FUZZ_GUARD);
-    for ( size_t i = 0; i < FUZZ_GUARD; i++ )
-        if ( g[i] != FUZZ_GUARD_BYTE )
-            ok = false;
-    ASAN_POISON_MEMORY_REGION(guard, FUZZ_GUARD);
-    return ok;
-}
 
 /*
  * A byte pattern that depends on its position in a stream, so that a byte

@@ -29,17 +29,18 @@ FUZZ_TARGETS       ?= console_ring line_editor shell_parse format cmdline xensto
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
     -Wall -Wextra -Wshadow -Werror -Wno-unused-parameter \
-    -Iinclude -Iarch/x86/include -I$(BUILD)/include -Itests/fuzz \
+    -Iinclude -Iarch/x86/include -I$(BUILD)/include -Itests/fuzz -Itests/common \
     -D__XEN_INTERFACE_VERSION__=0x00040e00 -DTINYPV_HOST_TEST \
     -Dsnprintf=k_snprintf -Dvsnprintf=k_vsnprintf
 
 # Each target: tests/fuzz/fuzz_NAME.c plus the kernel sources listed here.
-fuzz_console_ring_SRCS := console/ring.c
+fuzz_console_ring_SRCS := console/ring.c lib/byte_ring.c tests/common/fake_backend.c
 fuzz_line_editor_SRCS  := monitor/line_editor.c
 fuzz_shell_parse_SRCS  := monitor/shell_parse.c
 fuzz_format_SRCS       := lib/format.c
 fuzz_cmdline_SRCS      := lib/cmdline.c
-fuzz_xenstore_SRCS     := xenstore/xs_proto.c xenstore/xs_ring.c
+fuzz_xenstore_SRCS     := xenstore/xs_proto.c xenstore/xs_ring.c lib/byte_ring.c \
+                          tests/common/fake_backend.c
 fuzz_page_alloc_SRCS   := mm/page_alloc.c
 fuzz_memmap_SRCS       := mm/memmap.c
 
@@ -48,7 +49,8 @@ FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 # One compiler run builds each target from several sources, and -MMD would
 # record the headers of the last source only; so every target simply
 # depends on all the kernel's headers (small binaries, quickly rebuilt).
-FUZZ_HEADERS := $(wildcard include/*/*.h arch/x86/include/*/*.h) tests/fuzz/fuzz.h
+FUZZ_HEADERS := $(wildcard include/*/*.h arch/x86/include/*/*.h) tests/fuzz/fuzz.h \
+    tests/common/fake_backend.h
 
 define fuzz_rule
 $(BUILD)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(fuzz_$(1)_SRCS) $$(FUZZ_HEADERS) $(BUILD)/include/xen/xen.h

@@ -47,6 +47,7 @@
  */
 #include <tinypv/ring.h>
 #include "fuzz.h"
+#include "fake_backend.h"
 
 #define OUT_SIZE    sizeof(((struct xencons_interface *)0)->out)
 #define IN_SIZE     sizeof(((struct xencons_interface *)0)->in)
@@ -59,11 +60,8 @@
 #define MS          1000000ull
 #define STALL_NS    (5000 * MS)
 
-static struct {
-    uint8_t before[FUZZ_GUARD];
-    struct xencons_interface intf;
-    uint8_t after[FUZZ_GUARD];
-} page __attribute__((aligned(8)));
+static FAKE_PAGE(struct xencons_interface) page;
+static struct fake_ring out_ring, in_ring;     /* the backend's view */
 
 static struct {
     struct fuzz_input in;
@@ -80,21 +78,16 @@ static struct {
     uint64_t clock;
     uint64_t last_deadline;
 
-    /* The index the writer last published: where its next bytes go. */
-    XENCONS_RING_IDX wprod;
-
-    /* The writer's operation in progress. */
-    bool in_write;
-    const char *wbuf;
-    size_t wlen, wdone;             /* bytes of wbuf seen published so far */
-    unsigned int op_waits;
-
     /*
-     * A checkpoint: the page as the writer will find it when control goes
-     * back to it. Everything it changes before the next checkpoint must be
-     * explained by what it is allowed to do.
+     * The writer as the backend sees it (fake_backend.h): the index it
+     * last published (watch.prod, where its next bytes go), the write in
+     * progress (watch.want, watch.done), and a checkpoint: the page as the
+     * writer will find it when control goes back to it. Everything it
+     * changes before the next checkpoint must be explained by what it is
+     * allowed to do.
      */
-    struct xencons_interface cp;
+    struct fake_watch watch;
+    unsigned int op_waits;
 
     /* The model of the well-behaved backend. */
     uint8_t shadow_out[OUT_SIZE];   /* what each out[] slot should hold */
@@ -103,143 +96,61 @@ static struct {
     uint64_t produced, taken;       /* in stream: produced, and read */
 } S;
 
-/* --- checkpoints --------------------------------------------------------- */
+/* --- checkpoints ---------------------------------------------------------- */
 
 static void checkpoint_take(void)
 {
-    S.cp = page.intf;
+    fake_watch_snap(&S.watch);
 }
 
 /*
- * The writer ran from the last checkpoint until now. The only changes it
- * may have made: bytes of the caller's buffer, in order, in the free slots
- * starting at the index it last published (S.wprod, not out_prod: the
- * backend may have rewritten that), published by setting out_prod to the
- * end of them. How many it placed is taken from its own index; everything
- * that count implies is checked against the page.
+ * The writer ran from the last checkpoint until now: only the next bytes
+ * of the caller's buffer, in order, in the free slots from the index it
+ * last published (not out_prod: the backend may have rewritten that),
+ * and out_prod set to the end of them. How many it placed is taken from
+ * its own index; everything that count implies is checked on the page.
  */
 static void checkpoint_verify(void)
 {
-    struct xencons_interface *now = &page.intf;
-    XENCONS_RING_IDX used = S.wprod - S.cp.out_cons;
-    XENCONS_RING_IDX delta = S.w.prod - S.wprod;
+    uint32_t delta;
 
-    FUZZ_ASSERT(now->out_cons == S.cp.out_cons);
-    FUZZ_ASSERT(now->in_prod == S.cp.in_prod);
-    FUZZ_ASSERT(now->in_cons == S.cp.in_cons);
-    FUZZ_ASSERT(memcmp(now->in, S.cp.in, IN_SIZE) == 0);
-
-    if ( !S.in_write || used > OUT_SIZE )
-        FUZZ_ASSERT(delta == 0);
-    if ( delta == 0 )
-    {
-        FUZZ_ASSERT(now->out_prod == S.cp.out_prod);
-        FUZZ_ASSERT(memcmp(now->out, S.cp.out, OUT_SIZE) == 0);
-        return;
-    }
-
-    FUZZ_ASSERT(delta <= OUT_SIZE - used);
-    FUZZ_ASSERT(delta <= S.wlen - S.wdone);
-    FUZZ_ASSERT(now->out_prod == S.wprod + delta);
-    for ( XENCONS_RING_IDX i = 0; i < OUT_SIZE; i++ )
-    {
-        XENCONS_RING_IDX slot = OUT_SLOT(S.wprod + i);
-
-        if ( i < delta )
-        {
-            FUZZ_ASSERT(now->out[slot] == S.wbuf[S.wdone + i]);
-            S.shadow_out[slot] = (uint8_t)now->out[slot];
-        }
-        else
-            FUZZ_ASSERT(now->out[slot] == S.cp.out[slot]);
-    }
-    S.wdone += delta;
+    FUZZ_ASSERT_OK(fake_watch_check(&S.watch, S.w.prod, &delta));
     S.accepted += delta;
-    S.wprod += delta;
 }
 
-/* --- the backend ----------------------------------------------------------- */
+/* --- the backend ---------------------------------------------------------- */
 
 /* Take up to k published bytes, as xenconsoled would. */
 static void backend_consume(size_t k)
 {
-    XENCONS_RING_IDX prod = page.intf.out_prod, cons = page.intf.out_cons;
-    XENCONS_RING_IDX n;
+    static uint8_t got[OUT_SIZE];
+    XENCONS_RING_IDX cons = page.intf.out_cons;
+    size_t n = fake_take(&out_ring, got, k);
 
-    if ( prod - cons > OUT_SIZE )
+    if ( n == FAKE_CORRUPT )
         return;                     /* the backend sees the corruption too */
-    n = MIN((XENCONS_RING_IDX)k, prod - cons);
-    for ( XENCONS_RING_IDX i = 0; i < n; i++ )
-    {
-        XENCONS_RING_IDX slot = OUT_SLOT(cons + i);
-
-        if ( S.good )
-            FUZZ_ASSERT((uint8_t)page.intf.out[slot] == S.shadow_out[slot]);
-    }
-    page.intf.out_cons = cons + n;
+    if ( S.good )
+        for ( size_t i = 0; i < n; i++ )
+            FUZZ_ASSERT(got[i] == S.shadow_out[OUT_SLOT(cons + i)]);
     S.consumed += n;
 }
 
 /* Put up to k bytes of the in stream into the in ring. */
 static void backend_produce(size_t k)
 {
-    XENCONS_RING_IDX prod = page.intf.in_prod, cons = page.intf.in_cons;
-    XENCONS_RING_IDX room = IN_SIZE - (prod - cons);
+    static uint8_t bytes[2 * IN_SIZE];
+    size_t room = fake_room(&in_ring);
 
     if ( S.good )
-        k = MIN(k, (size_t)room);   /* valid in this mode: never corrupt */
+        k = MIN(k, room);           /* valid in this mode: never corrupt */
+    k = MIN(k, sizeof(bytes));
     for ( size_t i = 0; i < k; i++ )
-        page.intf.in[IN_SLOT(prod + i)] = (char)fuzz_pattern(S.produced + i);
-    page.intf.in_prod = prod + (XENCONS_RING_IDX)k;
+        bytes[i] = fuzz_pattern(S.produced + i);
+    fake_force(&in_ring, bytes, k);
     S.produced += k;
 }
 
-static XENCONS_RING_IDX *index_ptr(unsigned int which)
-{
-    switch ( which & 3 )
-    {
-    case 0: return &page.intf.in_cons;
-    case 1: return &page.intf.in_prod;
-    case 2: return &page.intf.out_cons;
-    default: return &page.intf.out_prod;
-    }
-}
-
-/*
- * A hostile move. Its parameters are read in either mode, so that one
- * program means the same in both; the well-behaved backend ignores it.
- */
-static void backend_hostile(unsigned int kind)
-{
-    unsigned int which = fuzz_u8(&S.in);
-    uint32_t value = fuzz_u32(&S.in);
-
-    if ( S.good )
-        return;
-    switch ( kind % 4 )
-    {
-    case 0:                         /* any value at all */
-        *index_ptr(which) = value;
-        break;
-    case 1:                         /* next to the limits */
-        *index_ptr(which) += (XENCONS_RING_IDX)(int16_t)value;
-        break;
-    case 2:                         /* relative to the other index */
-        if ( which & 2 )
-            *index_ptr(which) = *index_ptr(which ^ 1) + (int16_t)value;
-        else
-            *index_ptr(which) = *index_ptr(which ^ 1) - (int16_t)value;
-        break;
-    default:                        /* scribble over both rings */
-        memset(page.intf.out + OUT_SLOT(value), which,
-               MIN(OUT_SIZE - OUT_SLOT(value), (value >> 16) & 0xff));
-        memset(page.intf.in + IN_SLOT(value), which,
-               MIN(IN_SIZE - IN_SLOT(value), (value >> 16) & 0xff));
-        break;
-    }
-}
-
-/* --- the callbacks --------------------------------------------------------- */
+/* --- the callbacks -------------------------------------------------------- */
 
 static void writer_notify(void *ctx)
 {
@@ -266,10 +177,10 @@ static void writer_wait(void *ctx, unsigned int attempt, uint64_t deadline)
     /* Waits come only on a ring that needs the backend, fully announced. */
     FUZZ_ASSERT(S.w.state == XENCONS_OK);
     FUZZ_ASSERT(!S.w.unnotified);
-    if ( S.in_write )
-        FUZZ_ASSERT(S.wprod - page.intf.out_cons == OUT_SIZE);
+    if ( S.watch.want )
+        FUZZ_ASSERT(S.watch.prod - page.intf.out_cons == OUT_SIZE);
     else
-        FUZZ_ASSERT(S.wprod != page.intf.out_cons);
+        FUZZ_ASSERT(S.watch.prod != page.intf.out_cons);
     FUZZ_ASSERT(attempt <= S.op_waits);
     if ( S.op_waits == 0 )
         FUZZ_ASSERT(attempt == 0);
@@ -299,7 +210,7 @@ static void writer_wait(void *ctx, unsigned int attempt, uint64_t deadline)
             time_passes(1, deadline);
             break;
         default:
-            backend_hostile(b >> 2);
+            fuzz_hostile(&S.in, !S.good, &in_ring, &out_ring, b >> 2);
             time_passes(b >> 2, deadline);
             break;
         }
@@ -343,15 +254,14 @@ static void check_stall(uint32_t stalls_before)
     }
 }
 
-/* --- checks after every operation ---------------------------------------- */
+/* --- checks after every operation ----------------------------------------- */
 
 static void check_state(void)
 {
     const struct xencons_writer *w = &S.w;
     const struct xencons_reader *r = &S.r;
 
-    FUZZ_ASSERT(fuzz_guard_intact(page.before));
-    FUZZ_ASSERT(fuzz_guard_intact(page.after));
+    FUZZ_ASSERT(FAKE_PAGE_INTACT(page));
 
     FUZZ_ASSERT(w->stats.bytes == S.w_bytes);
     FUZZ_ASSERT(w->stats.dropped == S.w_dropped);
@@ -374,7 +284,7 @@ static void check_state(void)
         FUZZ_ASSERT(w->state != XENCONS_CORRUPT);
         FUZZ_ASSERT(r->state != XENCONS_CORRUPT);
         /* Everything written and not yet taken is in the ring. */
-        FUZZ_ASSERT(page.intf.out_prod == S.wprod);
+        FUZZ_ASSERT(page.intf.out_prod == S.watch.prod);
         FUZZ_ASSERT(S.accepted - S.consumed ==
                     (XENCONS_RING_IDX)(page.intf.out_prod - page.intf.out_cons));
         FUZZ_ASSERT(S.produced - S.taken ==
@@ -382,7 +292,7 @@ static void check_state(void)
     }
 }
 
-/* --- operations ---------------------------------------------------------- */
+/* --- operations ----------------------------------------------------------- */
 
 static void op_write(size_t len)
 {
@@ -398,19 +308,15 @@ static void op_write(size_t len)
         buf[i] = (char)fuzz_pattern(S.offered + i);
     S.offered += len;
 
-    S.in_write = true;
-    S.wbuf = buf;
-    S.wlen = len;
-    S.wdone = 0;
     S.op_waits = 0;
-    checkpoint_take();
+    fake_watch_call(&S.watch, buf, len);
     ret = xencons_write(w, buf, len);
     checkpoint_verify();
-    S.in_write = false;
+    fake_watch_end(&S.watch);
     check_stall(stalls);
 
     FUZZ_ASSERT(ret <= len);
-    FUZZ_ASSERT(ret == S.wdone);
+    FUZZ_ASSERT(ret == S.watch.done);
     S.w_bytes += ret;
     if ( ret < len )
         FUZZ_ASSERT(w->state != XENCONS_OK);
@@ -435,18 +341,19 @@ static void op_read(size_t len)
     XENCONS_RING_IDX avail = prod - cons;
     uint64_t notifies = S.r_notifies;
     char *buf = malloc(len ? len : 1);
+    static struct xencons_interface cp;
     size_t n;
 
-    checkpoint_take();
+    cp = page.intf;
     n = xencons_read(r, buf, len);
 
     FUZZ_ASSERT(n <= len);
     /* The reader changes in_cons and nothing else in the page. */
-    FUZZ_ASSERT(memcmp(page.intf.in, S.cp.in, IN_SIZE) == 0);
-    FUZZ_ASSERT(memcmp(page.intf.out, S.cp.out, OUT_SIZE) == 0);
+    FUZZ_ASSERT(memcmp(page.intf.in, cp.in, IN_SIZE) == 0);
+    FUZZ_ASSERT(memcmp(page.intf.out, cp.out, OUT_SIZE) == 0);
     FUZZ_ASSERT(page.intf.in_prod == prod);
-    FUZZ_ASSERT(page.intf.out_prod == S.cp.out_prod);
-    FUZZ_ASSERT(page.intf.out_cons == S.cp.out_cons);
+    FUZZ_ASSERT(page.intf.out_prod == cp.out_prod);
+    FUZZ_ASSERT(page.intf.out_cons == cp.out_cons);
     FUZZ_ASSERT(page.intf.in_cons == cons + (XENCONS_RING_IDX)n);
 
     if ( before == XENCONS_CORRUPT )
@@ -505,7 +412,7 @@ static void op_flush(uint64_t limit)
     FUZZ_ASSERT(S.clock - start <= limit);
     if ( ok )
     {
-        FUZZ_ASSERT(S.wprod == page.intf.out_cons);
+        FUZZ_ASSERT(S.watch.prod == page.intf.out_cons);
         FUZZ_ASSERT(w->state != XENCONS_CORRUPT);
         if ( S.good )
             FUZZ_ASSERT(S.consumed == S.accepted);
@@ -543,7 +450,8 @@ static void reinit(void)
 {
     xencons_writer_init(&S.w, &page.intf, &writer_ops, STALL_NS);
     xencons_reader_init(&S.r, &page.intf, &reader_ops);
-    S.wprod = page.intf.out_prod;       /* read once, as the writer does */
+    fake_watch_init(&S.watch, &out_ring, &page.intf, sizeof(page.intf),
+                    S.shadow_out);
     S.w_notifies = S.r_notifies = 0;
     S.waits = 0;
     S.w_bytes = S.w_dropped = S.r_bytes = 0;
@@ -569,16 +477,18 @@ static void run_op(uint8_t op)
     case 5:
         op_flush(fuzz_u8(&S.in) * 100 * MS);    /* 0 to 25.5 s */
         break;
-    case 6:
-        backend_consume(fuzz_u16(&S.in) % (2 * OUT_SIZE));
-        break;
+    case 6:                             /* the backend's own moves */
     case 7:
-        backend_produce(fuzz_u16(&S.in) % (2 * IN_SIZE));
+        if ( op % 12 == 6 )
+            backend_consume(fuzz_u16(&S.in) % (2 * OUT_SIZE));
+        else
+            backend_produce(fuzz_u16(&S.in) % (2 * IN_SIZE));
         break;
     case 8:
     case 9:
     case 10:
-        backend_hostile(op % 12 - 8 + (fuzz_u8(&S.in) & 1 ? 3 : 0));
+        fuzz_hostile(&S.in, !S.good, &in_ring, &out_ring,
+                     op % 12 - 8 + (fuzz_u8(&S.in) & 1 ? 3 : 0));
         break;
     default:
         /* The kernel never does this, but a fresh writer must cope with
@@ -596,9 +506,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     S.in.n = size;
     S.good = !(fuzz_u8(&S.in) & 1);
 
-    fuzz_guard_set(page.before);
-    fuzz_guard_set(page.after);
-    memset(&page.intf, 0, sizeof(page.intf));
+    FAKE_PAGE_RESET(page);
+    out_ring = FAKE_RING(page.intf.out, &page.intf.out_prod,
+                         &page.intf.out_cons);
+    in_ring = FAKE_RING(page.intf.in, &page.intf.in_prod, &page.intf.in_cons);
     if ( S.good )
     {
         /* Any start is valid as long as each ring starts empty. */

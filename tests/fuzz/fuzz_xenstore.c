@@ -37,12 +37,13 @@
 #include <tinypv/xs_proto.h>       /* first: it defines the errno values */
 #include <tinypv/xs_ring.h>
 #include "fuzz.h"
+#include "fake_backend.h"
 
 #define HDR         sizeof(struct xsd_sockmsg)
 #define RING        XENSTORE_RING_SIZE
 #define SLOT(i)     MASK_XENSTORE_IDX(i)
 
-/* --- 0: reply parsing ---------------------------------------------------- */
+/* --- 0: reply parsing ----------------------------------------------------- */
 
 static int ref_error(const char *body, size_t len)
 {
@@ -261,7 +262,7 @@ static void fuzz_reply(const uint8_t *data, size_t size)
     free(msg);
 }
 
-/* --- 1: request building ------------------------------------------------- */
+/* --- 1: request building -------------------------------------------------- */
 
 static void fuzz_build(const uint8_t *data, size_t size)
 {
@@ -316,14 +317,10 @@ static void fuzz_build(const uint8_t *data, size_t size)
     free(buf);
 }
 
-/* --- 2 and 3: the ring --------------------------------------------------- */
+/* --- 2 and 3: the ring ---------------------------------------------------- */
 
-static struct {
-    uint8_t before[FUZZ_GUARD];
-    struct xenstore_domain_interface intf;
-    uint8_t pad[4];                 /* the guard after starts 8-aligned */
-    uint8_t after[FUZZ_GUARD];
-} page __attribute__((aligned(8)));
+static FAKE_PAGE(struct xenstore_domain_interface) page;
+static struct fake_ring req_ring, rsp_ring;    /* xenstored's view */
 
 static struct {
     struct fuzz_input in;
@@ -335,12 +332,13 @@ static struct {
     uint64_t notifies, waits;
     uint64_t tx_bytes, rx_bytes, tx_messages, rx_messages, rx_dropped;
 
-    /* The writer's request in progress, and the page at the checkpoint. */
-    bool in_write;
-    const uint8_t *wmsg;
-    size_t wlen, wdone;
+    /*
+     * The writer as xenstored sees it (fake_backend.h): the index it last
+     * published, the request in progress and the page at the checkpoint;
+     * and the notifications sent by then.
+     */
+    struct fake_watch watch;
     unsigned int op_waits;
-    struct xenstore_domain_interface cp;
     uint64_t cp_notifies;
 
     /* Well-behaved xenstored: requests it took, replies not yet in the ring. */
@@ -368,42 +366,21 @@ static void append(uint8_t **buf, size_t *len, size_t *cap, const void *p,
 
 static void xs_checkpoint_take(void)
 {
-    X.cp = page.intf;
+    fake_watch_snap(&X.watch);
     X.cp_notifies = X.notifies;
 }
 
-/* Since the checkpoint the writer may only have published request bytes. */
+/*
+ * Since the checkpoint the writer may only have published request bytes:
+ * the next ones of its message, in the free slots from the index it last
+ * published (not req_prod: xenstored may have rewritten that), and
+ * req_prod set to the end of them; and each piece is announced.
+ */
 static void xs_checkpoint_verify(void)
 {
-    struct xenstore_domain_interface *now = &page.intf;
-    XENSTORE_RING_IDX used = X.cp.req_prod - X.cp.req_cons;
-    XENSTORE_RING_IDX delta = now->req_prod - X.cp.req_prod;
+    uint32_t delta;
 
-    FUZZ_ASSERT(now->req_cons == X.cp.req_cons);
-    FUZZ_ASSERT(now->rsp_cons == X.cp.rsp_cons);
-    FUZZ_ASSERT(now->rsp_prod == X.cp.rsp_prod);
-    FUZZ_ASSERT(memcmp(now->rsp, X.cp.rsp, RING) == 0);
-    FUZZ_ASSERT(now->server_features == X.cp.server_features &&
-                now->connection == X.cp.connection &&
-                now->error == X.cp.error);
-
-    if ( !X.in_write || used > RING )
-        FUZZ_ASSERT(delta == 0);
-    FUZZ_ASSERT(delta <= RING - used);
-    FUZZ_ASSERT(delta <= X.wlen - X.wdone);
-    for ( XENSTORE_RING_IDX i = 0; i < RING; i++ )
-    {
-        XENSTORE_RING_IDX slot = SLOT(X.cp.req_prod + i);
-
-        if ( i < delta )
-        {
-            FUZZ_ASSERT((uint8_t)now->req[slot] == X.wmsg[X.wdone + i]);
-            X.shadow_req[slot] = (uint8_t)now->req[slot];
-        }
-        else
-            FUZZ_ASSERT(now->req[slot] == X.cp.req[slot]);
-    }
-    X.wdone += delta;
+    FUZZ_ASSERT_OK(fake_watch_check(&X.watch, X.r.req_prod, &delta));
     /* Every piece is announced: xenstored may be asleep. */
     if ( delta > 0 )
         FUZZ_ASSERT(X.notifies > X.cp_notifies);
@@ -412,17 +389,15 @@ static void xs_checkpoint_verify(void)
 /* xenstored takes up to k request bytes. */
 static void xsd_consume(size_t k)
 {
-    XENSTORE_RING_IDX prod = page.intf.req_prod, cons = page.intf.req_cons;
-    XENSTORE_RING_IDX n;
+    static uint8_t got[RING];
+    XENSTORE_RING_IDX cons = page.intf.req_cons;
+    size_t n = fake_take(&req_ring, got, k);
 
-    if ( prod - cons > RING )
+    if ( n == FAKE_CORRUPT )
         return;
-    n = MIN((XENSTORE_RING_IDX)k, prod - cons);
     if ( X.good )
-        for ( XENSTORE_RING_IDX i = 0; i < n; i++ )
-            FUZZ_ASSERT((uint8_t)page.intf.req[SLOT(cons + i)] ==
-                        X.shadow_req[SLOT(cons + i)]);
-    page.intf.req_cons = cons + n;
+        for ( size_t i = 0; i < n; i++ )
+            FUZZ_ASSERT(got[i] == X.shadow_req[SLOT(cons + i)]);
 }
 
 /* xenstored queues a message: a header from the program, a patterned body. */
@@ -451,58 +426,16 @@ static void xsd_send(void)
 /* xenstored puts up to k queued reply bytes into the ring. */
 static void xsd_push(size_t k)
 {
-    XENSTORE_RING_IDX prod = page.intf.rsp_prod, cons = page.intf.rsp_cons;
     size_t n = MIN(k, X.outq_len);
 
     if ( X.good )
-        n = MIN(n, (size_t)(RING - (prod - cons)));
+        n = MIN(n, fake_room(&rsp_ring));
     if ( n == 0 )
         return;             /* X.outq may still be NULL */
-    for ( size_t i = 0; i < n; i++ )
-        page.intf.rsp[SLOT(prod + i)] = (char)X.outq[i];
+    fake_force(&rsp_ring, X.outq, n);
     append(&X.sent, &X.sent_len, &X.sent_cap, X.outq, n);
     memmove(X.outq, X.outq + n, X.outq_len - n);
     X.outq_len -= n;
-    page.intf.rsp_prod = prod + (XENSTORE_RING_IDX)n;
-}
-
-static XENSTORE_RING_IDX *xs_index(unsigned int which)
-{
-    switch ( which & 3 )
-    {
-    case 0: return &page.intf.req_cons;
-    case 1: return &page.intf.req_prod;
-    case 2: return &page.intf.rsp_cons;
-    default: return &page.intf.rsp_prod;
-    }
-}
-
-/* A lie; ignored (but its parameters read) by the well-behaved xenstored. */
-static void xsd_hostile(unsigned int kind)
-{
-    unsigned int which = fuzz_u8(&X.in);
-    uint32_t value = fuzz_u32(&X.in);
-
-    if ( X.good )
-        return;
-    switch ( kind % 4 )
-    {
-    case 0:
-        *xs_index(which) = value;
-        break;
-    case 1:
-        *xs_index(which) += (XENSTORE_RING_IDX)(int16_t)value;
-        break;
-    case 2:
-        *xs_index(which) = *xs_index(which ^ 1) + (int16_t)value;
-        break;
-    default:
-        memset(page.intf.rsp + SLOT(value), which,
-               MIN(RING - SLOT(value), (value >> 16) & 0xff));
-        memset(page.intf.req + SLOT(value), which,
-               MIN(RING - SLOT(value), (value >> 24)));
-        break;
-    }
 }
 
 static void xs_notify(void *ctx)
@@ -516,10 +449,10 @@ static bool xs_wait(void *ctx, unsigned int attempt)
     bool ret = true;
 
     xs_checkpoint_verify();
-    FUZZ_ASSERT(X.in_write);
+    FUZZ_ASSERT(X.watch.want);
     FUZZ_ASSERT(X.r.fault == XS_RING_FAULT_NONE);
     /* Only a full ring is waited on. */
-    FUZZ_ASSERT(page.intf.req_prod - page.intf.req_cons == RING);
+    FUZZ_ASSERT(X.watch.prod - page.intf.req_cons == RING);
     FUZZ_ASSERT(attempt <= X.op_waits);
     if ( X.op_waits == 0 )
         FUZZ_ASSERT(attempt == 0);
@@ -543,7 +476,7 @@ static bool xs_wait(void *ctx, unsigned int attempt)
             xsd_consume(RING);
             break;
         default:
-            xsd_hostile(b >> 2);
+            fuzz_hostile(&X.in, !X.good, &req_ring, &rsp_ring, b >> 2);
             break;
         }
     }
@@ -557,8 +490,7 @@ static void xs_check_state(void)
 {
     const struct xs_ring *r = &X.r;
 
-    FUZZ_ASSERT(fuzz_guard_intact(page.before));
-    FUZZ_ASSERT(fuzz_guard_intact(page.after));
+    FUZZ_ASSERT(FAKE_PAGE_INTACT(page));
     FUZZ_ASSERT(r->stats.tx_bytes == X.tx_bytes);
     FUZZ_ASSERT(r->stats.rx_bytes == X.rx_bytes);
     FUZZ_ASSERT(r->stats.tx_messages == X.tx_messages);
@@ -591,8 +523,12 @@ static void xs_check_state(void)
         FUZZ_ASSERT(!"an unknown fault");
     }
     if ( X.good )
+    {
         FUZZ_ASSERT(r->fault == XS_RING_FAULT_NONE ||
                     r->fault == XS_RING_FAULT_REQ_TORN);
+        /* Everything the writer published, and nothing else, is there. */
+        FUZZ_ASSERT(page.intf.req_prod == X.watch.prod);
+    }
 }
 
 static void xs_op_read(void)
@@ -604,16 +540,17 @@ static void xs_op_read(void)
     XENSTORE_RING_IDX avail = prod - cons, taken;
     uint64_t notifies = X.notifies;
     size_t msg_len = (size_t)-1;
+    static struct xenstore_domain_interface cp;
     enum xs_rx_result res;
 
-    xs_checkpoint_take();
+    cp = page.intf;
     res = xs_ring_read(r, X.buf, X.size, &msg_len);
 
     /* The reader moves rsp_cons and nothing else. */
-    FUZZ_ASSERT(memcmp(page.intf.req, X.cp.req, RING) == 0);
-    FUZZ_ASSERT(memcmp(page.intf.rsp, X.cp.rsp, RING) == 0);
-    FUZZ_ASSERT(page.intf.req_prod == X.cp.req_prod &&
-                page.intf.req_cons == X.cp.req_cons &&
+    FUZZ_ASSERT(memcmp(page.intf.req, cp.req, RING) == 0);
+    FUZZ_ASSERT(memcmp(page.intf.rsp, cp.rsp, RING) == 0);
+    FUZZ_ASSERT(page.intf.req_prod == cp.req_prod &&
+                page.intf.req_cons == cp.req_cons &&
                 page.intf.rsp_prod == prod);
     taken = page.intf.rsp_cons - cons;
     FUZZ_ASSERT(taken <= avail);
@@ -691,39 +628,36 @@ static void xs_op_write(size_t len)
     for ( size_t i = 0; i < len; i++ )
         msg[i] = fuzz_pattern(X.tx_bytes + i + 1);
 
-    X.in_write = true;
-    X.wmsg = msg;
-    X.wlen = len;
-    X.wdone = 0;
     X.op_waits = 0;
-    xs_checkpoint_take();
+    fake_watch_call(&X.watch, msg, len);
+    X.cp_notifies = X.notifies;
     res = xs_ring_write(r, msg, len);
     xs_checkpoint_verify();
-    X.in_write = false;
-    X.tx_bytes += X.wdone;
+    fake_watch_end(&X.watch);
+    X.tx_bytes += X.watch.done;
 
     switch ( res )
     {
     case XS_TX_OK:
         FUZZ_ASSERT(before == XS_RING_FAULT_NONE && r->fault == before);
-        FUZZ_ASSERT(X.wdone == len);
+        FUZZ_ASSERT(X.watch.done == len);
         X.tx_messages++;
         break;
     case XS_TX_GAVE_UP:
-        FUZZ_ASSERT(r->fault == XS_RING_FAULT_NONE && X.wdone == 0);
+        FUZZ_ASSERT(r->fault == XS_RING_FAULT_NONE && X.watch.done == 0);
         FUZZ_ASSERT(X.waits > waits);
         break;
     case XS_TX_INVALID:
         FUZZ_ASSERT(before == XS_RING_FAULT_NONE);
         FUZZ_ASSERT(len < HDR || len > XS_MSG_MAX);
-        FUZZ_ASSERT(X.wdone == 0 && X.waits == waits);
+        FUZZ_ASSERT(X.watch.done == 0 && X.waits == waits);
         break;
     case XS_TX_FAULT:
         FUZZ_ASSERT(r->fault != XS_RING_FAULT_NONE);
         if ( before != XS_RING_FAULT_NONE )
-            FUZZ_ASSERT(r->fault == before && X.wdone == 0 && X.waits == waits);
+            FUZZ_ASSERT(r->fault == before && X.watch.done == 0 && X.waits == waits);
         else if ( r->fault == XS_RING_FAULT_REQ_TORN )
-            FUZZ_ASSERT(X.wdone > 0 && X.wdone < len);
+            FUZZ_ASSERT(X.watch.done > 0 && X.watch.done < len);
         else
             FUZZ_ASSERT(r->fault == XS_RING_FAULT_REQ_INDEX);
         break;
@@ -747,10 +681,11 @@ static void fuzz_ring(const uint8_t *data, size_t size, bool good)
     X.size = fuzz_u16(&X.in) % (XS_MSG_MAX + 64);
     X.buf = malloc(X.size ? X.size : 1);
 
-    fuzz_guard_set(page.before);
-    fuzz_guard_set(page.after);
-    memset(&page.intf, 0, sizeof(page.intf));
-    memset(page.pad, 0, sizeof(page.pad));
+    FAKE_PAGE_RESET(page);
+    req_ring = FAKE_RING(page.intf.req, &page.intf.req_prod,
+                         &page.intf.req_cons);
+    rsp_ring = FAKE_RING(page.intf.rsp, &page.intf.rsp_prod,
+                         &page.intf.rsp_cons);
     page.intf.req_prod = page.intf.req_cons = fuzz_u32(&X.in);
     page.intf.rsp_prod = page.intf.rsp_cons = fuzz_u32(&X.in);
     if ( !good )
@@ -759,6 +694,8 @@ static void fuzz_ring(const uint8_t *data, size_t size, bool good)
         page.intf.rsp_prod += (int8_t)fuzz_u8(&X.in) * 9;
     }
     xs_ring_init(&X.r, &page.intf, &xs_ops);
+    fake_watch_init(&X.watch, &req_ring, &page.intf, sizeof(page.intf),
+                    X.shadow_req);
 
     while ( !fuzz_empty(&X.in) )
     {
@@ -791,7 +728,8 @@ static void fuzz_ring(const uint8_t *data, size_t size, bool good)
             xs_op_read();
             break;
         default:
-            xsd_hostile(op % 10 - 8 + (fuzz_u8(&X.in) & 2));
+            fuzz_hostile(&X.in, !X.good, &req_ring, &rsp_ring,
+                         op % 10 - 8 + (fuzz_u8(&X.in) & 2));
             break;
         }
         xs_check_state();

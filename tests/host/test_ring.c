@@ -2,9 +2,9 @@
  * test_ring.c: the console ring writer and reader (console/ring.c) against
  * a backend played by the test: well-behaved, slow, dead and hostile.
  *
- * The shared page sits between two guard areas, so that a write outside
- * the ring shows up even where AddressSanitizer cannot see it (inside one
- * allocation).
+ * The backend's moves on the page are tests/common/fake_backend.c's, and
+ * the page sits between its two guard areas, so that a write outside the
+ * rings shows up even inside one allocation.
  *
  * Time is the test's own clock (be.clock, in ns): a wait either ends with
  * the backend's next action and its notification (every be.period_ns), or,
@@ -17,21 +17,18 @@
 #include <stdlib.h>
 #include <tinypv/ring.h>
 #include "check.h"
+#include "fake_backend.h"
 
 #define OUT_SIZE 2048u
 #define IN_SIZE  1024u
-#define GUARD    256
 
 #define MS          1000000ull
 #define SEC         (1000 * MS)
 #define STALL_NS    (5 * SEC)       /* as the kernel's CONSOLE_STALL_TIMEOUT_MS */
 #define FLUSH_NS    (10 * SEC)      /* and CONSOLE_FLUSH_TIMEOUT_MS */
 
-static struct {
-    unsigned char before[GUARD];
-    struct xencons_interface intf;
-    unsigned char after[GUARD];
-} page;
+static FAKE_PAGE(struct xencons_interface) page;
+static struct fake_ring out_ring, in_ring;     /* the backend's view */
 
 /* What a backend does at each of its steps, besides draining. */
 enum backend_trick {
@@ -62,8 +59,10 @@ static struct {
 
 static void reset(XENCONS_RING_IDX start)
 {
-    memset(&page, 0x5a, sizeof(page));
-    memset(&page.intf, 0, sizeof(page.intf));
+    FAKE_PAGE_RESET(page);
+    out_ring = FAKE_RING(page.intf.out, &page.intf.out_prod,
+                         &page.intf.out_cons);
+    in_ring = FAKE_RING(page.intf.in, &page.intf.in_prod, &page.intf.in_cons);
     page.intf.out_prod = page.intf.out_cons = start;
     page.intf.in_prod = page.intf.in_cons = start;
     memset(&be, 0, sizeof(be));
@@ -90,23 +89,13 @@ static void backend_alive(void)
 
 static int guards_intact(void)
 {
-    for ( int i = 0; i < GUARD; i++ )
-        if ( page.before[i] != 0x5a || page.after[i] != 0x5a )
-            return 0;
-    return 1;
+    return FAKE_PAGE_INTACT(page);
 }
 
-/* The backend consumes up to n bytes from the out ring. */
+/* The backend consumes up to n bytes from the out ring (none if corrupt). */
 static void backend_drain(size_t n)
 {
-    struct xencons_interface *in = &page.intf;
-
-    while ( n-- && in->out_cons != in->out_prod )
-    {
-        if ( be.sunk < sizeof(be.sink) )
-            be.sink[be.sunk++] = in->out[MASK_XENCONS_IDX(in->out_cons, in->out)];
-        in->out_cons++;
-    }
+    fake_drain(&out_ring, be.sink, sizeof(be.sink), &be.sunk, n);
 }
 
 static void test_notify(void *ctx)
@@ -271,28 +260,22 @@ static void test_index_wrap(void)
 /* A backend that writes garbage indices: stop, report, stay in bounds. */
 static void test_hostile_indices(void)
 {
-    static const XENCONS_RING_IDX bad[][2] = {
-        { 3000, 0 },                    /* more than the ring holds */
-        { 0, 1 },                       /* cons ahead of prod */
-        { 0x80000000u, 0 },
-        { 5, 0xFFFFFFFFu - 5000 },
-    };
+    XENCONS_RING_IDX prod, cons;
     struct xencons_writer w;
     char buf[100];
 
     fill_pattern(buf, sizeof(buf), 4);
-    for ( size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++ )
+    for ( unsigned int i = 0; fake_bad_indices(OUT_SIZE, i, &prod, &cons); i++ )
     {
         reset(0);
-        page.intf.out_prod = bad[i][0];
-        page.intf.out_cons = bad[i][1];
+        page.intf.out_prod = prod;
+        page.intf.out_cons = cons;
         writer_init(&w);
         CHECK_EQ(xencons_write(&w, buf, sizeof(buf)), 0);
         CHECK(w.state == XENCONS_CORRUPT);
-        CHECK_EQ(w.bad_prod, bad[i][0]);
-        CHECK_EQ(w.bad_cons, bad[i][1]);
-        CHECK_EQ(page.intf.out_prod, bad[i][0]);    /* untouched */
         CHECK_EQ(be.waits, 0);
+        CHECK_EQ(page.intf.out_prod, prod);         /* untouched */
+        CHECK(w.bad_prod == prod && w.bad_cons == cons);
         /* Once corrupt, always corrupt: even if the indices look sane again. */
         page.intf.out_prod = page.intf.out_cons = 0;
         CHECK_EQ(xencons_write(&w, buf, sizeof(buf)), 0);
@@ -495,6 +478,23 @@ static void test_flush_bounded_in_time(void)
 }
 
 /*
+ * Write "abc" to a fresh writer, then flush it for limit_ns with a backend
+ * that does nothing (and fails): how long the flush took.
+ */
+static uint64_t flush_dead(struct xencons_writer *w, uint64_t limit_ns)
+{
+    uint64_t start;
+
+    reset(0);
+    writer_init(w);
+    CHECK_EQ(xencons_write(w, "abc", 3), 3);
+    backend_dead();
+    start = be.clock;
+    CHECK(!xencons_flush(w, limit_ns));
+    return be.clock - start;
+}
+
+/*
  * The two bounds of a flush. Progress restarts the stall bound (a byte
  * every 4 s is slow, not dead), not the flush's: 3 bytes take 12 s, fine
  * with 20 s, given up at 10 s with one byte left. A backend that takes
@@ -526,25 +526,13 @@ static void test_flush_bounds(void)
     CHECK(w.state == XENCONS_OK);
     CHECK_EQ(w.stats.flush_timeouts, 1);
 
-    reset(0);
-    writer_init(&w);
-    CHECK_EQ(xencons_write(&w, "abc", 3), 3);
-    backend_dead();
-    start = be.clock;
-    CHECK(!xencons_flush(&w, FLUSH_NS));
-    CHECK_EQ(be.clock - start, STALL_NS);
+    CHECK_EQ(flush_dead(&w, FLUSH_NS), STALL_NS);
     CHECK(w.state == XENCONS_STALLED);
     CHECK_EQ(w.stats.stalls, 1);
     CHECK_EQ(w.stats.flush_timeouts, 0);
     CHECK_EQ(xencons_unconsumed(&w), 3);
 
-    reset(0);
-    writer_init(&w);
-    CHECK_EQ(xencons_write(&w, "abc", 3), 3);
-    backend_dead();
-    start = be.clock;
-    CHECK(!xencons_flush(&w, SEC));
-    CHECK_EQ(be.clock - start, SEC);
+    CHECK_EQ(flush_dead(&w, SEC), SEC);
     CHECK(w.state == XENCONS_OK);
     CHECK_EQ(w.stats.flush_timeouts, 1);
 
@@ -638,6 +626,28 @@ static void test_attach_new_page(void)
     CHECK(guards_intact());
 }
 
+/*
+ * What is left to take, as out_cons says; 0 once the ring turns out
+ * corrupt, as ring.h promises (before: a ring found corrupt by this very
+ * call counted as full, 2048 bytes, which console.c's report of a failed
+ * flush would have printed as bytes that may be lost).
+ */
+static void test_unconsumed(void)
+{
+    struct xencons_writer w;
+
+    reset(0);
+    writer_init(&w);
+    CHECK_EQ(xencons_write(&w, "hello", 5), 5);
+    CHECK_EQ(xencons_unconsumed(&w), 5);
+    backend_drain(2);
+    CHECK_EQ(xencons_unconsumed(&w), 3);
+    page.intf.out_cons = page.intf.out_prod + 1;
+    CHECK_EQ(xencons_unconsumed(&w), 0);
+    CHECK(w.state == XENCONS_CORRUPT);
+    CHECK_EQ(xencons_unconsumed(&w), 0);
+}
+
 /* Announcing notifies even with nothing new: the stalled writer's probe. */
 static void test_announce(void)
 {
@@ -689,11 +699,7 @@ static void test_random_stream(void)
 
 static void backend_type(const char *s, size_t n)
 {
-    for ( size_t i = 0; i < n; i++ )
-    {
-        page.intf.in[MASK_XENCONS_IDX(page.intf.in_prod, page.intf.in)] = s[i];
-        page.intf.in_prod++;
-    }
+    fake_force(&in_ring, s, n);
 }
 
 static void test_reader(void)
@@ -731,21 +737,20 @@ static void test_reader(void)
 
 static void test_reader_hostile(void)
 {
-    static const XENCONS_RING_IDX bad[][2] = {
-        { IN_SIZE + 1, 0 }, { 0, 1 }, { 0x7FFFFFFFu, 0x80000000u },
-    };
+    XENCONS_RING_IDX prod, cons;
     struct xencons_reader r;
     char buf[IN_SIZE];
 
-    for ( size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++ )
+    for ( unsigned int i = 0; fake_bad_indices(IN_SIZE, i, &prod, &cons); i++ )
     {
         reset(0);
-        page.intf.in_prod = bad[i][0];
-        page.intf.in_cons = bad[i][1];
+        page.intf.in_prod = prod;
+        page.intf.in_cons = cons;
         xencons_reader_init(&r, &page.intf, &ops);
         CHECK_EQ(xencons_read(&r, buf, sizeof(buf)), 0);
         CHECK(r.state == XENCONS_CORRUPT);
-        CHECK_EQ(page.intf.in_cons, bad[i][1]);     /* untouched */
+        CHECK(r.bad_prod == prod && r.bad_cons == cons);
+        CHECK_EQ(page.intf.in_cons, cons);          /* untouched */
         CHECK_EQ(be.notifies, 0);
         page.intf.in_prod = page.intf.in_cons = 0;
         backend_type("ok", 2);
@@ -768,6 +773,7 @@ int main(void)
     test_flush_bounds();
     test_out_prod_not_read_back();
     test_attach_new_page();
+    test_unconsumed();
     test_announce();
     test_random_stream();
     test_reader();

@@ -3,23 +3,20 @@
  * against an xenstored played by the test: well-behaved, slow, dead and
  * hostile.
  *
- * As in test_ring.c, the shared page sits between two guard areas, so that
- * a write outside the rings shows up even where AddressSanitizer cannot see
- * it (inside one allocation).
+ * As in test_ring.c, the backend's moves are tests/common/fake_backend.c's,
+ * and the shared page sits between its two guard areas, so that a write
+ * outside the rings shows up even inside one allocation.
  */
 #include <stdlib.h>
 #include <tinypv/xs_ring.h>
 #include "check.h"
+#include "fake_backend.h"
 
 #define RING    XENSTORE_RING_SIZE
 #define HDR     sizeof(struct xsd_sockmsg)
-#define GUARD   256
 
-static struct {
-    unsigned char before[GUARD];
-    struct xenstore_domain_interface intf;
-    unsigned char after[GUARD];
-} page;
+static FAKE_PAGE(struct xenstore_domain_interface) page;
+static struct fake_ring req_ring, rsp_ring;    /* xenstored's view */
 
 /* xenstored as the tests script it. */
 static struct {
@@ -34,8 +31,11 @@ static struct {
 
 static void reset(XENSTORE_RING_IDX start)
 {
-    memset(&page, 0x5a, sizeof(page));
-    memset(&page.intf, 0, sizeof(page.intf));
+    FAKE_PAGE_RESET(page);
+    req_ring = FAKE_RING(page.intf.req, &page.intf.req_prod,
+                         &page.intf.req_cons);
+    rsp_ring = FAKE_RING(page.intf.rsp, &page.intf.rsp_prod,
+                         &page.intf.rsp_cons);
     page.intf.req_prod = page.intf.req_cons = start;
     page.intf.rsp_prod = page.intf.rsp_cons = start;
     memset(&be, 0, sizeof(be));
@@ -45,40 +45,24 @@ static void reset(XENSTORE_RING_IDX start)
 
 static int guards_intact(void)
 {
-    for ( int i = 0; i < GUARD; i++ )
-        if ( page.before[i] != 0x5a || page.after[i] != 0x5a )
-            return 0;
-    return 1;
+    return FAKE_PAGE_INTACT(page);
 }
 
-/* xenstored consumes up to n request bytes. */
+/* xenstored consumes up to n request bytes (none if corrupt). */
 static void backend_drain(size_t n)
 {
-    struct xenstore_domain_interface *in = &page.intf;
-
-    while ( n-- && in->req_cons != in->req_prod )
-    {
-        if ( be.sunk < sizeof(be.sink) )
-            be.sink[be.sunk++] = (unsigned char)in->req[MASK_XENSTORE_IDX(in->req_cons)];
-        in->req_cons++;
-    }
+    fake_drain(&req_ring, be.sink, sizeof(be.sink), &be.sunk, n);
 }
 
 /* xenstored produces bytes into the rsp ring (the test keeps them in room). */
 static void backend_put(const void *p, size_t n)
 {
-    const unsigned char *b = p;
-
-    for ( size_t i = 0; i < n; i++ )
-    {
-        page.intf.rsp[MASK_XENSTORE_IDX(page.intf.rsp_prod)] = (char)b[i];
-        page.intf.rsp_prod++;
-    }
+    fake_force(&rsp_ring, p, n);
 }
 
 static size_t rsp_room(void)
 {
-    return RING - (page.intf.rsp_prod - page.intf.rsp_cons);
+    return fake_room(&rsp_ring);
 }
 
 static void test_notify(void *ctx)
@@ -296,24 +280,21 @@ static void test_read_hostile_len(void)
 
 static void test_read_hostile_indices(void)
 {
-    static const XENSTORE_RING_IDX bad[][2] = {     /* prod, cons */
-        { RING + 1, 0 }, { 0, 1 }, { 0x80000000u, 0 },
-        { 5, 0xFFFFFFFFu - 5000 }, { 0x7FFFFFFFu, 0x80000000u },
-    };
+    XENSTORE_RING_IDX prod, cons;
     struct xs_ring r;
     size_t n, len = 0;
 
-    for ( size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++ )
+    for ( unsigned int i = 0; fake_bad_indices(RING, i, &prod, &cons); i++ )
     {
         reset(0);
-        page.intf.rsp_prod = bad[i][0];
-        page.intf.rsp_cons = bad[i][1];
+        page.intf.rsp_prod = prod;
+        page.intf.rsp_cons = cons;
         xs_ring_init(&r, &page.intf, &ops);
         CHECK(xs_ring_read(&r, out, sizeof(out), &len) == XS_RX_FAULT);
         CHECK(r.fault == XS_RING_FAULT_RSP_INDEX);
-        CHECK_EQ(r.bad_prod, bad[i][0]);
-        CHECK_EQ(r.bad_cons, bad[i][1]);
-        CHECK_EQ(page.intf.rsp_cons, bad[i][1]);    /* untouched */
+        CHECK_EQ(r.bad_prod, prod);
+        CHECK_EQ(r.bad_cons, cons);
+        CHECK_EQ(page.intf.rsp_cons, cons);         /* untouched */
         CHECK_EQ(be.notifies, 0);
         /* Once faulty, always: even if the indices look sane again. */
         page.intf.rsp_prod = page.intf.rsp_cons = 0;
@@ -479,23 +460,21 @@ static void test_write_torn(void)
 
 static void test_write_hostile_indices(void)
 {
-    static const XENSTORE_RING_IDX bad[][2] = {     /* prod, cons */
-        { RING + 1, 0 }, { 0, 1 }, { 0x80000000u, 0 }, { 5, 0xFFFFFFFFu - 5000 },
-    };
-    struct xs_ring r;
     size_t n = make_msg(msg, XS_READ, 5, 10, 16);
+    XENSTORE_RING_IDX prod, cons;
+    struct xs_ring r;
 
-    for ( size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++ )
+    for ( unsigned int i = 0; fake_bad_indices(RING, i, &prod, &cons); i++ )
     {
         reset(0);
-        page.intf.req_prod = bad[i][0];
-        page.intf.req_cons = bad[i][1];
+        page.intf.req_prod = prod;
+        page.intf.req_cons = cons;
         xs_ring_init(&r, &page.intf, &ops);
         CHECK(xs_ring_write(&r, msg, n) == XS_TX_FAULT);
         CHECK(r.fault == XS_RING_FAULT_REQ_INDEX);
-        CHECK_EQ(r.bad_prod, bad[i][0]);
-        CHECK_EQ(r.bad_cons, bad[i][1]);
-        CHECK_EQ(page.intf.req_prod, bad[i][0]);    /* untouched */
+        CHECK_EQ(r.bad_prod, prod);
+        CHECK_EQ(r.bad_cons, cons);
+        CHECK_EQ(page.intf.req_prod, prod);         /* untouched */
         CHECK_EQ(be.waits, 0);
         CHECK_EQ(be.notifies, 0);
         CHECK(guards_intact());
@@ -508,6 +487,48 @@ static void test_write_hostile_indices(void)
     n = make_msg(msg, XS_WRITE, 6, XENSTORE_PAYLOAD_MAX, 17);
     CHECK(xs_ring_write(&r, msg, n) == XS_TX_FAULT);
     CHECK(r.fault == XS_RING_FAULT_REQ_INDEX);
+    CHECK(guards_intact());
+}
+
+/*
+ * req_prod is ours to write and xenstored's to scribble on: the writer keeps
+ * its own index and never reads the page's back (but when it takes a page:
+ * init, reconnect), as the console's writer does. A rewrite that makes the
+ * ring look corrupt, or full, changes nothing (before: a false
+ * XS_RING_FAULT_REQ_INDEX that ended xenstore for good, and a wait on a
+ * ring with room); the next request goes where the last one ended and
+ * publishes our index again.
+ */
+static void test_req_prod_not_read_back(void)
+{
+    static unsigned char m2[HDR + 20], m3[HDR + 30];
+    struct xs_ring r;
+    size_t n1, n2, n3;
+
+    reset(100);
+    xs_ring_init(&r, &page.intf, &ops);
+    n1 = make_msg(msg, XS_READ, 1, 10, 20);
+    n2 = make_msg(m2, XS_WRITE, 2, 20, 21);
+    n3 = make_msg(m3, XS_WRITE, 3, 30, 22);
+    CHECK(xs_ring_write(&r, msg, n1) == XS_TX_OK);
+    backend_drain(RING);
+
+    page.intf.req_prod = 100 + 5000;                /* looks corrupt */
+    CHECK(xs_ring_write(&r, m2, n2) == XS_TX_OK);
+    CHECK(r.fault == XS_RING_FAULT_NONE);
+    CHECK_EQ(page.intf.req_prod, 100 + n1 + n2);    /* ours, published again */
+
+    page.intf.req_prod = page.intf.req_cons + RING; /* looks full */
+    CHECK(xs_ring_write(&r, m3, n3) == XS_TX_OK);
+    CHECK_EQ(be.waits, 0);
+    CHECK_EQ(page.intf.req_prod, 100 + n1 + n2 + n3);
+    CHECK_EQ(r.stats.tx_bytes, n1 + n2 + n3);
+
+    backend_drain(RING);
+    CHECK_EQ(be.sunk, n1 + n2 + n3);
+    CHECK(memcmp(be.sink, msg, n1) == 0);
+    CHECK(memcmp(be.sink + n1, m2, n2) == 0);
+    CHECK(memcmp(be.sink + n1 + n2, m3, n3) == 0);
     CHECK(guards_intact());
 }
 
@@ -601,6 +622,12 @@ static void test_reconnect_half_read(void)
     CHECK(memcmp(out, msg, n) == 0);
     CHECK(xs_ring_read(&r, out, sizeof(out), &len) == XS_RX_NONE);
     CHECK(r.fault == XS_RING_FAULT_NONE);
+
+    /* Our requests go on from the new page's req_prod, not the old one's. */
+    n = make_msg(msg, XS_READ, 2, 5, 13);
+    CHECK(xs_ring_write(&r, msg, n) == XS_TX_OK);
+    CHECK_EQ(page.intf.req_prod, n);
+    CHECK(memcmp(page.intf.req, msg, n) == 0);
 
     /* The same with only part of a header read. */
     reset(0);
@@ -731,6 +758,7 @@ int main(void)
     test_write_gives_up_cleanly();
     test_write_torn();
     test_write_hostile_indices();
+    test_req_prod_not_read_back();
     test_random_stream();
     test_reconnect_half_read();
     test_reconnect_leftovers();

@@ -67,6 +67,12 @@ static inline uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* now_ns() as the ring writer's clock (the `now` of its callbacks). */
+static inline uint64_t event_clock(void *ctx)
+{
+    return now_ns();
+}
+
 /* Sleep until an absolute CLOCK_MONOTONIC time, in ns. */
 static inline void sleep_until_ns(uint64_t t)
 {

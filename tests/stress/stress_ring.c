@@ -1,6 +1,7 @@
 /*
- * stress_ring.c: the real console ring code (console/ring.c) under load,
- * against a backend that runs on another CPU at the same time.
+ * stress_ring.c: the real console ring code (console/ring.c over
+ * lib/byte_ring.c) under load, against a backend that runs on another CPU
+ * at the same time (its moves are tests/common/fake_backend.c's).
  *
  * The shared page sits between two threads:
  *
@@ -40,6 +41,7 @@
 #include <tinypv/barrier.h>
 #include "event.h"
 #include "check.h"
+#include "fake_backend.h"
 
 #define OUT_SIZE        sizeof(((struct xencons_interface *)0)->out)
 #define IN_SIZE         sizeof(((struct xencons_interface *)0)->in)
@@ -56,6 +58,7 @@
 #define STALL_NS        (10 * 1000000000ull)
 
 static struct xencons_interface page __aligned(4096);
+static struct fake_ring out_ring, in_ring;     /* the backend's view */
 static struct event to_backend, to_guest;
 static bool abort_run;          /* set by either side on a fatal error */
 
@@ -252,7 +255,7 @@ static void random_delay(uint64_t *rng, unsigned int sleep_per_1024,
     }
 }
 
-/* --- the backend ------------------------------------------------------------ */
+/* --- the backend ---------------------------------------------------------- */
 
 static struct {
     struct received out;        /* what it consumed from the out ring */
@@ -275,30 +278,28 @@ static bool aborted(void)
     return __atomic_load_n(&abort_run, __ATOMIC_RELAXED);
 }
 
+/* The backend found the indices nonsense: stop both sides. */
+static bool backend_corrupt(void)
+{
+    be.corrupt++;
+    abort_all();
+    return false;
+}
+
 /* Take a random part (sometimes all) of what is in the out ring. */
 static bool backend_drain(unsigned char *scratch, unsigned char *tmp)
 {
-    XENCONS_RING_IDX prod, cons, avail;
-    size_t n, off, first;
+    size_t avail = fake_queued(&out_ring), n;
 
-    prod = load_acquire(&page.out_prod);
-    cons = read_once(&page.out_cons);
-    avail = prod - cons;
-    if ( avail > OUT_SIZE )
-    {
-        be.corrupt++;
-        abort_all();
-        return false;
-    }
+    if ( avail == FAKE_CORRUPT )
+        return backend_corrupt();
     if ( avail == 0 )
         return false;
 
+    /* More may come meanwhile, never less: fake_take() takes all n. */
     n = (rnd(&be.rng) & 3) ? 1 + rnd(&be.rng) % avail : avail;
-    off = MASK_XENCONS_IDX(cons, page.out);
-    first = MIN(n, OUT_SIZE - off);
-    memcpy(tmp, page.out + off, first);
-    memcpy(tmp + first, page.out, n - first);
-    store_release(&page.out_cons, cons + (XENCONS_RING_IDX)n);
+    if ( fake_take(&out_ring, tmp, n) != n )
+        return backend_corrupt();
 
     receive(&be.out, out_seed, tmp, n, scratch);
     if ( be.out.bytes == total )
@@ -311,35 +312,24 @@ static bool backend_drain(unsigned char *scratch, unsigned char *tmp)
 /* Put a random amount of the in stream into the in ring's free space. */
 static bool backend_fill(unsigned char *tmp)
 {
-    XENCONS_RING_IDX prod, cons, used;
-    size_t n, off, first;
+    size_t room, n;
 
     if ( be.in_sent == total )
         return false;
-    cons = load_acquire(&page.in_cons);
-    prod = read_once(&page.in_prod);
-    used = prod - cons;
-    if ( used > IN_SIZE )
-    {
-        be.corrupt++;
-        abort_all();
-        return false;
-    }
-    if ( used == IN_SIZE )
+    room = fake_room(&in_ring);
+    if ( room == FAKE_CORRUPT )
+        return backend_corrupt();
+    if ( room == 0 )
         return false;
 
     /* Often no more than xenconsoled's 80-byte pieces, sometimes all. */
-    n = (rnd(&be.rng) & 1) ? 1 + rnd(&be.rng) % 80 : IN_SIZE - used;
-    n = MIN(n, IN_SIZE - used);
+    n = (rnd(&be.rng) & 1) ? 1 + rnd(&be.rng) % 80 : room;
+    n = MIN(n, room);
     n = MIN((uint64_t)n, total - be.in_sent);
     stream_fill(in_seed, be.in_sent, tmp, n);
     hash_update(&be.in_hash, tmp, n);
-
-    off = MASK_XENCONS_IDX(prod, page.in);
-    first = MIN(n, IN_SIZE - off);
-    memcpy(page.in + off, tmp, first);
-    memcpy(page.in, tmp + first, n - first);
-    store_release(&page.in_prod, prod + (XENCONS_RING_IDX)n);
+    if ( fake_give(&in_ring, tmp, n) != n )
+        return backend_corrupt();
 
     be.in_sent += n;
     if ( be.in_sent == total )
@@ -369,7 +359,7 @@ static void *backend_main(void *arg)
     return NULL;
 }
 
-/* --- the guest --------------------------------------------------------------- */
+/* --- the guest ------------------------------------------------------------ */
 
 static struct {
     struct xencons_writer w;
@@ -400,15 +390,10 @@ static void guest_wait(void *ctx, unsigned int attempt, uint64_t deadline)
         g.wait_timeouts++;
 }
 
-static uint64_t guest_now(void *ctx)
-{
-    return now_ns();
-}
-
 static const struct xencons_ops guest_ops = {
     .notify = guest_notify,
     .wait = guest_wait,
-    .now = guest_now,
+    .now = event_clock,
 };
 
 /*
@@ -484,7 +469,7 @@ static void guest_run(void)
     event_notify(&to_backend);
 }
 
-/* --- main ------------------------------------------------------------------ */
+/* --- main ----------------------------------------------------------------- */
 
 static uint64_t parse_size(const char *s)
 {
@@ -527,6 +512,8 @@ int main(int argc, char **argv)
 
     page.out_prod = page.out_cons = out_start;
     page.in_prod = page.in_cons = in_start;
+    out_ring = FAKE_RING(page.out, &page.out_prod, &page.out_cons);
+    in_ring = FAKE_RING(page.in, &page.in_prod, &page.in_cons);
     xencons_writer_init(&g.w, &page, &guest_ops, STALL_NS);
     xencons_reader_init(&g.r, &page, &guest_ops);
 

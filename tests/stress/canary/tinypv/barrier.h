@@ -3,9 +3,10 @@
  * prove that the stress test under ThreadSanitizer can see a missing
  * barrier at all.
  *
- * tests/stress/stress.mk builds console/ring.c and stress_ring.c a third
- * time with this directory ahead of include/ on the include path, so
- * <tinypv/barrier.h> resolves here: every acquire and release becomes relaxed.
+ * tests/stress/stress.mk builds the ring code (console/ring.c and
+ * lib/byte_ring.c) a third time with this directory ahead of include/ on
+ * the include path, so <tinypv/barrier.h> resolves here: every acquire and
+ * release becomes relaxed.
  * The ring code then publishes bytes without ordering them before the
  * index, and TSan must report a data race on the ring's bytes. If it ever
  * stops doing so (say, because the harness's handshake grew a mutex that

@@ -293,7 +293,7 @@ check-host: $(HOST_BINS)
 # The docs cite functions, paths and make targets that exist; the chapters'
 # exercises say how they are checked; the readelf sample is the image's.
 # The self-test plants errors and shows each is reported.
-check-docs: $(BUILD)/tinypv
+check-docs: $(BUILD)/tinypv $(BUILD)/tinypv-pvh
 	$(Q)tools/check-docs --self-test $(BUILD)
 	$(Q)tools/check-docs $(BUILD)
 

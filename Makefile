@@ -88,6 +88,7 @@ COMMON_SRCS := \
     lib/calendar.c \
     lib/div64.c \
     lib/byte_ring.c \
+    mm/mem.c \
     mm/page_alloc.c \
     mm/memmap.c \
     events/evtchn.c \
@@ -125,6 +126,7 @@ pv_SRCS := \
     arch/x86/pv/setup.c \
     arch/x86/pv/hypercall_check.c \
     arch/x86/pv/mm.c \
+    arch/x86/pv/memory.c \
     arch/x86/pv/start_info_check.c \
     arch/x86/pv/traps.c \
     arch/x86/pv/upcall.c \
@@ -142,6 +144,7 @@ pvh_SRCS := \
     arch/x86/pvh/setup.c \
     arch/x86/pvh/hypercall.c \
     arch/x86/pvh/mm.c \
+    arch/x86/pvh/memory.c \
     arch/x86/pvh/traps.c \
     arch/x86/pvh/upcall.c \
     arch/x86/pvh/suspend.c \

@@ -8,7 +8,7 @@
  * reads the same on every platform: where one differs (how hypercalls are
  * made to work, the address space, the boot record, where shared_info and
  * the rings come from, how exceptions and events arrive), it asks the
- * platform (<tinypv/platform.h>, steps 1 to 8 there). The last step starts
+ * platform (<tinypv/platform.h>, steps 1 to 9 there). The last step starts
  * the application (<tinypv/app.h>: the monitor), which the kernel knows
  * only by that header.
  */
@@ -25,6 +25,7 @@
 #include <tinypv/xenstore.h>
 #include <tinypv/control.h>
 #include <tinypv/app.h>
+#include <tinypv/mm.h>
 #include <lib/cmdline.h>
 #include <lib/string.h>
 
@@ -107,19 +108,22 @@ void start_kernel(void)
     xen_print_version();
     arch_print_boot_info();
 
-    /* 9. Events on: console input and timers arrive through the upcall. */
+    /* 9. Memory: every page the domain owns, reachable and in the allocator. */
+    mem_init();
+
+    /* 10. Events on: console input and timers arrive through the upcall. */
     timers_init();
     console_start_input();
     upcall_enable();
 
-    /* 10. Xenstore: our domain id, and the toolstack's requests. */
+    /* 11. Xenstore: our domain id, and the toolstack's requests. */
     if ( xenstore_init(&boot.xenstore) == 0 )
         control_init();
 
-    /* 11. The command line: each option goes to the application. */
+    /* 12. The command line: each option goes to the application. */
     parse_command_line(&boot);
 
-    /* 12. The application (the monitor), then the main loop for ever. */
+    /* 13. The application (the monitor), then the main loop for ever. */
     app_start();
     kernel_main_loop();
 }

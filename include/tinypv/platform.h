@@ -1,7 +1,8 @@
 /*
  * platform.h: what each platform (arch/x86/pv, arch/x86/pvh, ...) provides.
  *
- * start_kernel() calls the numbered functions in order, and nothing above
+ * start_kernel() calls the numbered functions in order (9 through
+ * mem_init()), and nothing above
  * them knows the platform; the rest say who calls them. docs/09-porting.md
  * has the whole list a port implements.
  */
@@ -10,6 +11,7 @@
 
 #include <tinypv/types.h>
 #include <tinypv/boot_info.h>
+#include <tinypv/page_alloc.h>
 
 /* The trampoline's C entry hands over here, with the platform's raw data kept. */
 void start_kernel(void) __noreturn;
@@ -56,6 +58,31 @@ void arch_init_traps(void);
 
 /* 8. For the banner, and for `info`: the platform's own boot data. */
 void arch_print_boot_info(void);
+
+/*
+ * 9. Memory (mm/mem.c's mem_init() asks): make every RAM frame of the
+ * domain reachable (PV: map it; PVH: the identity map already does) and
+ * describe the frames in *layout. Says on the console what it could not
+ * map.
+ */
+struct arch_mem_region {
+    unsigned long first, count; /* frames [first, first + count) */
+    enum page_owner owner;      /* who has them (taken regions) */
+};
+#define ARCH_MEM_MAX_RAM    32
+#define ARCH_MEM_MAX_TAKEN  16
+struct arch_mem_layout {
+    unsigned long nr_frames;    /* frame numbers 0 .. nr_frames-1 */
+    size_t nr_ram;              /* RAM the pool may use, mapped, lowest */
+    struct arch_mem_region ram[ARCH_MEM_MAX_RAM];       /* first (no owner) */
+    size_t nr_taken;            /* RAM in use before the allocator: the */
+    struct arch_mem_region taken[ARCH_MEM_MAX_TAKEN];   /* image, tables... */
+    unsigned long not_mapped;   /* RAM frames left out: could not be mapped */
+};
+void arch_mem_init(struct arch_mem_layout *layout);
+
+/* Where a frame is mapped (NULL: it is not); valid from step 9 on. */
+void *arch_pfn_to_virt(unsigned long pfn);
 
 /* --- called from elsewhere ------------------------------------------------- */
 

@@ -42,5 +42,7 @@ void pvh_map_shared_info(void);
 /* setup.c: the rings from the HVM parameters, without arch_find_rings' banner. */
 struct boot_info;
 void pvh_find_rings(struct boot_info *bi);
+/* setup.c: the hvm_start_info step 3 accepted (NULL before). */
+const struct hvm_start_info *pvh_boot_record(void);
 
 #endif /* TINYPV_ARCH_PVH_H */

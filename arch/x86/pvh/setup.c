@@ -135,6 +135,11 @@ static unsigned long count_ram_pages(void)
     return pages;
 }
 
+const struct hvm_start_info *pvh_boot_record(void)
+{
+    return start_info;
+}
+
 static const char *find_cmdline(void)
 {
     uint64_t paddr = start_info->cmdline_paddr;

@@ -70,6 +70,11 @@ static void after_message(void)
     message_hook();
 }
 
+void control_message_printed(void)
+{
+    after_message();
+}
+
 #define CONTROL_TX_ATTEMPTS 5
 
 /*

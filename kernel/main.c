@@ -26,6 +26,7 @@
 #include <tinypv/control.h>
 #include <tinypv/app.h>
 #include <tinypv/mm.h>
+#include <tinypv/balloon.h>
 #include <lib/cmdline.h>
 #include <lib/string.h>
 
@@ -118,7 +119,10 @@ void start_kernel(void)
 
     /* 11. Xenstore: our domain id, and the toolstack's requests. */
     if ( xenstore_init(&boot.xenstore) == 0 )
+    {
         control_init();
+        balloon_init();         /* xl mem-set: memory/target */
+    }
 
     /* 12. The command line: each option goes to the application. */
     parse_command_line(&boot);

@@ -16,4 +16,10 @@ void control_init(void);
  */
 void control_set_message_hook(void (*fn)(void));
 
+/*
+ * Another watch of the toolstack's (the balloon's memory/target) printed a
+ * message of its own: the same redraw.
+ */
+void control_message_printed(void);
+
 #endif /* TINYPV_CONTROL_H */

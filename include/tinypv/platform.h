@@ -122,4 +122,26 @@ int arch_suspend(struct boot_info *bi);
 /* For `info` (monitor/info.c): what the platform mapped where. */
 void arch_print_mappings(void);
 
+/*
+ * The balloon (mm/balloon.c): frames between the domain and Xen.
+ *
+ * arch_balloon_give: frames pfns[0..n) are AWAY in the allocator (free
+ * pages nobody holds); hand their memory back to Xen (PV: unmap each, mark
+ * its P2M entry invalid, XENMEM_decrease_reservation by MFN; PVH: by GFN).
+ * arch_balloon_reclaim: frames pfns[0..n) are AWAY; get memory for them
+ * again (XENMEM_populate_physmap; PV: the M2P, the P2M and the mapping
+ * too), so that they can go back to the pool.
+ *
+ * Both batch (n is up to a few hundred: one memory_op for all of them),
+ * and both return how many were done: the frames done are moved to the
+ * front of pfns, the others are as they were before the call. Each frame
+ * Xen refused is said on the console with its number. Hypercalls and
+ * errors are added to st.
+ */
+struct balloon_stats;
+unsigned long arch_balloon_give(unsigned long *pfns, unsigned long n,
+                                struct balloon_stats *st);
+unsigned long arch_balloon_reclaim(unsigned long *pfns, unsigned long n,
+                                   struct balloon_stats *st);
+
 #endif /* TINYPV_PLATFORM_H */

@@ -85,4 +85,25 @@ static inline long HYPERVISOR_mmuext_op(void *ops, unsigned int count,
     return _hypercall4(__HYPERVISOR_mmuext_op, ops, count, done, domid);
 }
 
+/*
+ * Page-table and M2P updates (struct mmu_update[], Xen's public xen.h): many
+ * in one call. *done (may be NULL) says how many Xen carried out: on an
+ * error, those before the one that failed.
+ */
+static inline long HYPERVISOR_mmu_update(const void *reqs, unsigned int count,
+                                         unsigned int *done, domid_t domid)
+{
+    return _hypercall4(__HYPERVISOR_mmu_update, reqs, count, done, domid);
+}
+
+/*
+ * Several hypercalls in one trip (multicall_entry_t[]): each entry's
+ * result holds its own return value. The call itself fails only if Xen
+ * cannot read the list.
+ */
+static inline long HYPERVISOR_multicall(void *calls, unsigned int count)
+{
+    return _hypercall2(__HYPERVISOR_multicall, calls, count);
+}
+
 #endif /* TINYPV_ARCH_HYPERCALL_H */

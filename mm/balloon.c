@@ -299,20 +299,15 @@ void balloon_print_info(void)
 
     if ( !mem_ready() || !get_view(&v) )
         return;
+    printk("  balloon     ");
     if ( bal.have_target )
-        printk("balloon: target %lu KiB, the domain has %lu KiB, %lu KiB "
-               "given back (%lu frames)%s\n", kib(bal.plan.target),
-               kib(v.current), kib(v.away), v.away,
-               bal.busy ? "; a change is in progress" : "");
+        printk("target %lu KiB, ", kib(bal.plan.target));
     else
-        printk("balloon: no target read from %s; the domain has %lu KiB, "
-               "%lu KiB given back\n", TARGET_KEY, kib(v.current),
-               kib(v.away));
+        printk("no target read from %s, ", TARGET_KEY);
+    printk("the domain has %lu KiB, %lu KiB given back%s\n", kib(v.current),
+           kib(v.away), bal.busy ? "; a change is in progress" : "");
     balloon_plan(v.current, &v, &p);
-    printk("balloon: Xen's view: %lu pages now, maximum ", v.current);
-    if ( v.maximum == ~0UL )
-        printk("unknown");
-    else
-        printk("%lu", v.maximum);
-    printk("; floor now %lu KiB, cap %lu KiB\n", kib(p.floor), kib(p.cap));
+    printk("  balloon     floor now %lu KiB (held %lu + margin %lu), cap %lu "
+           "KiB\n", kib(p.floor), kib(p.floor - BALLOON_MARGIN_PAGES),
+           kib(BALLOON_MARGIN_PAGES), kib(p.cap));
 }

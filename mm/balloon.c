@@ -129,6 +129,8 @@ static void announce(const struct balloon_plan *p,
     }
 }
 
+static void finish(enum balloon_stop stop, const struct balloon_view *v);
+
 static void set_target(unsigned long pages)
 {
     struct balloon_view v;
@@ -140,6 +142,9 @@ static void set_target(unsigned long pages)
     bal.busy = bal.plan.goal != v.current;
     bal.scan = 0;
     announce(&bal.plan, &v);
+    /* Every target taken ends with one line, even when nothing moves. */
+    if ( !bal.busy )
+        finish(BALLOON_REACHED, &v);
 }
 
 static void target_changed(void *ctx, const char *path, const char *token)
@@ -220,13 +225,25 @@ static unsigned long take(unsigned long n)
     return done;
 }
 
+/* The goal reached short of the target: say which limit stopped it. */
+static enum balloon_stop limit_reached(const struct balloon_view *v)
+{
+    if ( bal.plan.limit == BALLOON_AT_FLOOR )
+        return BALLOON_STOP_FLOOR;
+    if ( bal.plan.limit == BALLOON_AT_CAP )
+        return bal.plan.cap < v->maximum ? BALLOON_STOP_NO_FRAMES
+                                         : BALLOON_STOP_MAXIMUM;
+    return BALLOON_REACHED;
+}
+
 static void finish(enum balloon_stop stop, const struct balloon_view *v)
 {
     struct page_alloc_counters c;
 
     bal.busy = false;
+    if ( stop == BALLOON_REACHED )
+        stop = limit_reached(v);
     page_alloc_get_counters(mem_allocator(), &c);
-    printk("\n");
     if ( stop == BALLOON_REACHED )
         printk("balloon: done: the domain has %lu KiB (target %lu KiB); %lu "
                "KiB are given back\n", kib(v->current), kib(bal.plan.target),
@@ -234,7 +251,6 @@ static void finish(enum balloon_stop stop, const struct balloon_view *v)
     else
         printk("balloon: stopped at %lu KiB (goal %lu KiB): %s\n",
                kib(v->current), kib(bal.plan.goal), balloon_stop_name(stop));
-    message_done();
 }
 
 bool balloon_pending(void)
@@ -259,7 +275,9 @@ void balloon_process(void)
     balloon_next_step(bal.plan.goal, &v, BALLOON_BATCH, &s);
     if ( s.dir == BALLOON_IDLE )
     {
+        printk("\n");
         finish(s.stop, &v);
+        message_done();
         return;
     }
     done = s.dir == BALLOON_GIVE ? give(s.count) : take(s.count);

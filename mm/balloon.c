@@ -44,6 +44,8 @@ static struct {
     bool busy;                      /* the goal is not reached yet */
     struct balloon_plan plan;
     unsigned long scan;             /* where the search for away frames is */
+    unsigned long xen_current;      /* Xen's count, at the last look */
+    unsigned long xen_maximum;      /* Xen's maximum (~0UL: unknown) */
 } bal;
 
 static struct balloon_stats stats;
@@ -62,12 +64,25 @@ static long xen_pages(unsigned int cmd)
     return HYPERVISOR_memory_op(cmd, &self);
 }
 
-/* What the balloon works from; false (said why) if Xen will not say. */
+/*
+ * What the balloon works from; false (said why) if Xen will not say.
+ *
+ * The target is RAM: libxl writes the memory the domain was given, and
+ * the domain builder adds pages beyond it that Xen counts too (a PVH
+ * domain's special pages: the console and xenstore rings and a few more,
+ * 16 of them on Xen 4.17; a PV domain has none). So the domain's size
+ * here is its RAM, as the kernel counts it (every RAM frame not given
+ * back, mapped or not), and Xen's maximum is moved down by the pages Xen
+ * counts beyond that, which stay the same all along. `xl list` shows
+ * Xen's count, rounded down to MiB: the target, plus those few pages.
+ */
 static bool get_view(struct balloon_view *v)
 {
     struct page_alloc_counters c;
+    struct mem_info mi;
     long cur = xen_pages(XENMEM_current_reservation);
     long max = xen_pages(XENMEM_maximum_reservation);
+    unsigned long extra;
 
     if ( cur < 0 )
     {
@@ -76,10 +91,17 @@ static bool get_view(struct balloon_view *v)
         return false;
     }
     page_alloc_get_counters(mem_allocator(), &c);
-    v->current = (unsigned long)cur;
-    v->maximum = max < 0 ? ~0UL : (unsigned long)max;
+    mem_get_info(&mi);
+    v->current = c.ram + mi.not_mapped;
     v->free = c.free;
     v->away = c.away;
+    bal.xen_current = (unsigned long)cur;
+    bal.xen_maximum = max < 0 ? ~0UL : (unsigned long)max;
+    extra = bal.xen_current > v->current ? bal.xen_current - v->current : 0;
+    if ( max < 0 )
+        v->maximum = ~0UL;
+    else
+        v->maximum = bal.xen_maximum > extra ? bal.xen_maximum - extra : 0;
     return true;
 }
 
@@ -104,9 +126,9 @@ static void print_value(const char *s, size_t len)
 static void announce(const struct balloon_plan *p,
                      const struct balloon_view *v)
 {
-    printk("balloon: target %lu KiB; the domain has %lu KiB (floor %lu KiB, "
-           "cap %lu KiB): ", kib(p->target), kib(v->current), kib(p->floor),
-           kib(p->cap));
+    printk("balloon: target %lu KiB; the domain has %lu KiB of RAM (floor "
+           "%lu KiB, cap %lu KiB): ", kib(p->target), kib(v->current),
+           kib(p->floor), kib(p->cap));
     if ( p->goal < v->current )
         printk("giving back %lu KiB\n", kib(v->current - p->goal));
     else if ( p->goal > v->current )
@@ -122,8 +144,9 @@ static void announce(const struct balloon_plan *p,
     {
         printk("balloon: %lu KiB is above what the domain can have: ",
                kib(p->target));
-        if ( v->maximum != ~0UL )
-            printk("Xen's maximum is %lu KiB, ", kib(v->maximum));
+        if ( bal.xen_maximum != ~0UL )
+            printk("Xen's maximum is %lu KiB (%lu KiB of it RAM), ",
+                   kib(bal.xen_maximum), kib(v->maximum));
         printk("%lu KiB of frames are away to fill again; capped at %lu "
                "KiB\n", kib(v->away), kib(p->goal));
     }
@@ -245,8 +268,9 @@ static void finish(enum balloon_stop stop, const struct balloon_view *v)
         stop = limit_reached(v);
     page_alloc_get_counters(mem_allocator(), &c);
     if ( stop == BALLOON_REACHED )
-        printk("balloon: done: the domain has %lu KiB (target %lu KiB); %lu "
-               "KiB are given back\n", kib(v->current), kib(bal.plan.target),
+        printk("balloon: done: the domain has %lu KiB of RAM (target %lu "
+               "KiB), Xen counts %lu KiB; %lu KiB are given back\n",
+               kib(v->current), kib(bal.plan.target), kib(bal.xen_current),
                kib(c.away));
     else
         printk("balloon: stopped at %lu KiB (goal %lu KiB): %s\n",
@@ -322,7 +346,8 @@ void balloon_print_info(void)
         printk("target %lu KiB, ", kib(bal.plan.target));
     else
         printk("no target read from %s, ", TARGET_KEY);
-    printk("the domain has %lu KiB, %lu KiB given back%s\n", kib(v.current),
+    printk("the domain has %lu KiB of RAM (Xen counts %lu KiB), %lu KiB "
+           "given back%s\n", kib(v.current), kib(bal.xen_current),
            kib(v.away), bal.busy ? "; a change is in progress" : "");
     balloon_plan(v.current, &v, &p);
     printk("  balloon     floor now %lu KiB (held %lu + margin %lu), cap %lu "

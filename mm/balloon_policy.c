@@ -6,12 +6,11 @@
  * decimal digits only, as libxl writes it. Everything else is refused
  * with its own reason, and the balloon keeps its last good target.
  *
- * Sizes are in pages, and "current" is Xen's count of the domain's pages
- * (XENMEM_current_reservation): that is what `xl list` shows, so a goal
- * met in Xen's count is the size the user asked for. Xen counts pages the
- * pool does not manage (PV: frames not mapped; PVH: the special pages
- * beyond RAM), which is why the floor is current - free + margin and not
- * "used + margin": every page that is not free in the pool stays.
+ * Sizes are in pages of RAM, as libxl means the target (mm/balloon.c's
+ * get_view() turns Xen's figures into that). The domain's RAM includes
+ * frames the pool does not manage (PV: frames not mapped), which is why
+ * the floor is current - free + margin and not "used + margin": every
+ * page that is not free in the pool stays.
  *
  * All arithmetic saturates: a view with nonsense in it (free above current,
  * a maximum of ~0) gives a plan within bounds, never a wrapped one.

@@ -8,8 +8,9 @@
  * is larger (XENMEM_decrease_reservation) and takes them back when it is
  * smaller (XENMEM_populate_physmap), as far as a floor (what the kernel
  * uses, plus a margin) and a cap (Xen's maximum, and the frames there are)
- * allow. Sizes are compared with Xen's own count of the domain's pages
- * (XENMEM_current_reservation), the figure `xl list` shows.
+ * allow. Sizes are the domain's RAM, as libxl means the target: Xen's
+ * count (XENMEM_current_reservation, what `xl list` shows) is that plus
+ * the few pages the domain builder adds beyond RAM (PVH's special pages).
  * docs/11-memory.md, "Ballooning".
  */
 #ifndef TINYPV_BALLOON_H
@@ -47,8 +48,9 @@ const char *balloon_target_strerror(int err);
 
 /* What the balloon sees when it plans or takes a step (pages). */
 struct balloon_view {
-    unsigned long current;      /* the domain's pages, as Xen counts them */
-    unsigned long maximum;      /* Xen's maximum_reservation (~0UL: unknown) */
+    unsigned long current;      /* the domain's RAM pages now */
+    unsigned long maximum;      /* the most RAM Xen's maximum_reservation
+                                   allows (~0UL: unknown) */
     unsigned long free;         /* free pages in the pool: what may go */
     unsigned long away;         /* frames given back: what may come again */
 };

@@ -11,8 +11,9 @@
 #   four hostile memory/target       garbage, -5, 99999999999999, empty:
 #     values (xenstore-write)        refused, one message each
 #   xl mem-set 1                     below the floor: stops at the floor
-#   memory/target = 65536            above the maximum: capped
 #   xl mem-set 32                    all of it back
+#   memory/target = 65536            above the cap (the frames there are,
+#                                    Xen's maximum): capped
 #
 # Each step leaves in $OUT/CASE/: mem_STEP (what xl list showed when it was
 # reached, MiB), mem_STEP_ms (how long after the request), and the logs of
@@ -65,9 +66,11 @@ bl_ends() {
 bl_mem_set() {
     ends=$(bl_ends)
     mib=${2%-floor}
-    echo "+ xl mem-set $GUEST $mib" >>"$GDIR/mem-set.log"
-    xl mem-set "$GUEST" "$mib" >>"$GDIR/mem-set.log" 2>&1
-    echo "exit $?" >>"$GDIR/mem-set.log"
+    {
+        echo "+ xl mem-set $GUEST $mib"
+        xl mem-set "$GUEST" "$mib" 2>&1
+        echo "exit $?"
+    } >>"$GDIR/mem-set.log"
     if [ "$mib" = "$2" ]; then
         bl_settle "$1" "$mib" 30
         bl_wait_end_line $((ends + 1))

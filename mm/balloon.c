@@ -37,7 +37,6 @@
 #include <tinypv/control.h>
 
 #define TARGET_KEY      "memory/target"
-#define BALLOON_BATCH   256         /* pages per turn of the main loop: 1 MiB */
 
 static struct {
     bool have_target;

@@ -28,6 +28,11 @@
 #define BALLOON_TARGET_MAX_KIB  (64ULL * 1024 * 1024)
 /* Free pages the balloon never gives away: room for the kernel to work. */
 #define BALLOON_MARGIN_PAGES    256
+/*
+ * Pages moved per turn of the main loop (1 MiB), and the most a platform
+ * hook is ever handed at once (its arrays are this size).
+ */
+#define BALLOON_BATCH           256
 
 enum balloon_target_err {
     BALLOON_TARGET_OK = 0,

@@ -39,11 +39,9 @@
 #include "mm.h"
 #include "start_info_check.h"
 
-#define PV_BALLOON_BATCH    256
-
-static xen_pfn_t mfns[PV_BALLOON_BATCH];
-static multicall_entry_t calls[PV_BALLOON_BATCH];
-static mmu_update_t m2p_updates[PV_BALLOON_BATCH];
+static xen_pfn_t mfns[BALLOON_BATCH];
+static multicall_entry_t calls[BALLOON_BATCH];
+static mmu_update_t m2p_updates[BALLOON_BATCH];
 
 /* Frame i and frame j trade places, with their machine frames. */
 static void swap(unsigned long *pfns, unsigned long i, unsigned long j)
@@ -171,8 +169,8 @@ unsigned long arch_balloon_give(unsigned long *pfns, unsigned long n,
     unsigned long ready = 0, unmapped, done, base;
     long err;
 
-    if ( n > PV_BALLOON_BATCH )
-        n = PV_BALLOON_BATCH;
+    if ( n > BALLOON_BATCH )
+        n = BALLOON_BATCH;
 
     /* Only frames we map and whose machine frame we know can go. */
     for ( unsigned long i = 0; i < n; i++ )
@@ -235,8 +233,8 @@ unsigned long arch_balloon_reclaim(unsigned long *pfns, unsigned long n,
     unsigned int done_updates = 0;
     long err, rc;
 
-    if ( n > PV_BALLOON_BATCH )
-        n = PV_BALLOON_BATCH;
+    if ( n > BALLOON_BATCH )
+        n = BALLOON_BATCH;
 
     /* In: the frame numbers. Out: the machine frames Xen chose. */
     for ( unsigned long i = 0; i < n; i++ )

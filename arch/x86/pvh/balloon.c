@@ -22,9 +22,7 @@
 #include <tinypv/hypercall.h>
 #include <tinypv/printk.h>
 
-#define PVH_BALLOON_BATCH   256
-
-static xen_pfn_t gfns[PVH_BALLOON_BATCH];
+static xen_pfn_t gfns[BALLOON_BATCH];
 
 /* One memory_op over pfns[0..n); how many Xen did, and its error if any. */
 static unsigned long reservation(unsigned int cmd, const unsigned long *pfns,
@@ -59,8 +57,8 @@ static unsigned long batch(unsigned int cmd, const char *what,
     unsigned long done;
     long err;
 
-    if ( n > PVH_BALLOON_BATCH )
-        n = PVH_BALLOON_BATCH;
+    if ( n > BALLOON_BATCH )
+        n = BALLOON_BATCH;
     done = reservation(cmd, pfns, n, &err);
     if ( done < n )
     {

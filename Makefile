@@ -127,6 +127,8 @@ pv_SRCS := \
     arch/x86/pv/hypercall_check.c \
     arch/x86/pv/mm.c \
     arch/x86/pv/memory.c \
+    arch/x86/pv/pagetable.c \
+    arch/x86/pv/linear_map.c \
     arch/x86/pv/start_info_check.c \
     arch/x86/pv/traps.c \
     arch/x86/pv/upcall.c \
@@ -249,7 +251,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
 # Each test: tests/host/test_NAME.c plus the kernel sources listed here.
 HOST_TESTS := format string cksum cmdline byte_ring ring line_editor shell_parse \
     time xs_ring xs_proto symbols start_info dispatch page_alloc memmap \
-    ring_check control info
+    ring_check control info pv_pagetable
 test_format_SRCS  := lib/format.c
 test_string_SRCS  := lib/string.c
 test_cksum_SRCS   := lib/cksum.c
@@ -269,6 +271,7 @@ test_memmap_SRCS  := mm/memmap.c
 test_ring_check_SRCS := arch/x86/ring_check.c
 test_control_SRCS  := kernel/control.c lib/calendar.c lib/div64.c
 test_info_SRCS    := monitor/info_ring.c lib/format.c
+test_pv_pagetable_SRCS := arch/x86/pv/pagetable.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 

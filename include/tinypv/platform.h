@@ -122,4 +122,15 @@ int arch_suspend(struct boot_info *bi);
 /* For `info` (monitor/info.c): what the platform mapped where. */
 void arch_print_mappings(void);
 
+/*
+ * For `walk ADDR`: how the page tables translate va, level by level (PV:
+ * L3 -> L2 -> L1 -> MFN -> PFN; PVH: the page directory entry, then the
+ * page table or the 4 MiB page -> GFN), ending in a line "walk: ADDR is
+ * pfn|gfn 0xN + 0xOFFSET ..." or "walk: ADDR: why not".
+ */
+void arch_print_walk(unsigned long va);
+
+/* For `stats`: what the platform asked of Xen's MMU (PV), or why nothing. */
+void arch_print_mm_stats(void);
+
 #endif /* TINYPV_PLATFORM_H */

@@ -106,7 +106,8 @@ COMMON_SRCS := \
     monitor/shell.c \
     monitor/shell_parse.c \
     monitor/line_editor.c \
-    monitor/cmd_lab.c
+    monitor/cmd_lab.c \
+    monitor/cmd_mem.c
 
 # What every x86 platform shares.
 X86_SRCS := \

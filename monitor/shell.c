@@ -15,6 +15,7 @@
 #include <monitor/info.h>
 #include <tinypv/suspend.h>
 #include <monitor/lab.h>
+#include <monitor/mem.h>
 #include <tinypv/printk.h>
 #include <tinypv/shutdown.h>
 #include <tinypv/crash.h>
@@ -385,6 +386,8 @@ static const struct command commands[] = {
     { "clear",    "",          "clear the screen",                 cmd_clear },
     { "poweroff", "[CODE]",    "shut down (CODE: Xen shutdown reason, 0)", cmd_poweroff },
     { "reboot",   "",          "ask the toolstack for a reboot",   cmd_reboot },
+    { "mem",      "",          "pages: free, used, taken by whom, given back; Xen's view", cmd_mem },
+    { "memtest",  "",          "write and check every free page; MiB/s", cmd_memtest },
     { "crash",    "[KIND]",    "fault on purpose to show the crash path", cmd_crash },
     { "labcall",  "TEXT",      "lab: Xen prints TEXT in its log (-ENOSYS without the lab patch)", cmd_labcall },
     { "trace",    "[N|line]",  "lab: show how the next N keys travel through the console", cmd_trace },

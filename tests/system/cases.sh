@@ -827,6 +827,7 @@ check_all_cases() {
     wanted_group xsresume && check_xs_resume
     [ "$PLATFORM" = pvh ] && wanted_group pvhmin && check_pvhmin
     wanted_group evflood && check_evflood
+    wanted_group memory && check_memory_cases
     return 0
 }
 
@@ -1118,6 +1119,143 @@ check_evflood() {
     flood_step shutdown "xl shutdown -w" 20000
     last_line_is "tinypv: the toolstack asked for poweroff; shutting down"
     reason_is poweroff
+}
+
+# --- memory: the PV linear map, walk, crash pt-writable, memtest (dom0/memory.sh)
+
+# memory_no_crash: no exception report or panic, and memtest found no bad word.
+memory_no_crash() {
+    if grep -a -q -E '^\*\*\* exception|^panic:|^tinypv: panic' "$CASE_DIR/console.txt"; then
+        fail "no exception report or panic on the console"
+    else
+        pass "no exception report or panic on the console"
+    fi
+    count_is "memtest: FAIL" 0
+}
+
+# memory_last_va SIZE: the last frame's address (dom0/memory.sh's rule).
+memory_last_va() {
+    if [ "$PLATFORM" = pvh ]; then
+        printf '0x%x' $((($1 * 256 - 1) * 4096))
+    else
+        printf '0x%x' $((0xc0000000 + ($1 * 256 - 1) * 4096))
+    fi
+}
+
+# memory_figures SIZE: memtest passed; every page of RAM is in the pool
+# (PV: the linear map reached the last frame); the walk of that frame.
+memory_figures() {
+    local size=$1 last frames per_mib
+    last=$(memory_last_va "$size")
+    frames=$((size * 256))
+    after_prompt "memtest" "memtest: ok: "
+    pass_if_re "^memtest: ok: [0-9]+ pages \\([0-9]+ KiB\\) in [0-9]+ blocks, [0-9]+\\.[0-9] MiB/s$" \
+        "memtest: $(grep -a -m 1 '^memtest: ok' "$CASE_DIR/console.txt")"
+    if grep -a -q "^  not mapped " "$CASE_DIR/console.txt"; then
+        fail "mem: no RAM left unmapped ($(grep -a -m 1 '^  not mapped ' "$CASE_DIR/console.txt"))"
+    else
+        pass "mem: no RAM left unmapped"
+    fi
+    if [ "$PLATFORM" = pvh ]; then
+        after_prompt "walk $last" "is gfn 0x$(printf '%x' $((frames - 1))) + 0x000"
+        after_prompt "stats" "mmu: no mmu_update"
+        return
+    fi
+    after_prompt "walk $last" "is pfn 0x$(printf '%x' $((frames - 1))) + 0x000"
+    after_prompt "stats" "mmu: "
+    if [ "$size" -le 4 ]; then
+        count_is "pv: linear map: frames" 0
+        return
+    fi
+    has_re "^pv: linear map: frames 0x[0-9a-f]+-0x$(printf '%x' $((frames - 1))) mapped by [0-9]+ L1 tables of ours \\(pinned\\) in [0-9]+ rounds: " \
+        "boot: the linear map reaches the last frame, 0x$(printf '%x' $((frames - 1)))"
+    # Batching: a handful of hypercalls for the whole map.
+    per_mib=$(sed -n 's/.* \([0-9]*\.[0-9]*\) mmu_update per MiB mapped.*/\1/p' "$CASE_DIR/console.txt" | head -n 1)
+    if [ -n "$per_mib" ] && awk -v p="$per_mib" 'BEGIN { exit !(p < 0.5) }'; then
+        pass "stats: $per_mib mmu_update hypercalls per MiB mapped (batched)"
+    else
+        fail "stats: mmu_update hypercalls per MiB mapped below 0.5 (got '$per_mib')"
+    fi
+}
+
+# pass_if_re REGEX DESCRIPTION
+pass_if_re() {
+    if grep -a -q -E -- "$1" "$CASE_DIR/console.txt"; then pass "$2"; else fail "$2"; fi
+}
+
+# The 16 MiB case's extras: the console page's walk, bad input, page 0,
+# and the page-table crash kind.
+memory_walks() {
+    local ring pfn mfn
+    ring=$(sed -n 's/^  console ring  \(0x[0-9a-f]*\) (pfn \(0x[0-9a-f]*\),.*/\1/p' "$CASE_DIR/console.txt" | head -n 1)
+    pfn=$(sed -n 's/^  console ring  \(0x[0-9a-f]*\) (pfn \(0x[0-9a-f]*\),.*/\2/p' "$CASE_DIR/console.txt" | head -n 1)
+    if [ -z "$ring" ]; then
+        fail "info shows the console ring's address and pfn"
+        return
+    fi
+    if [ "$PLATFORM" = pvh ]; then
+        after_prompt "walk $ring" "walk: $ring is gfn $pfn + 0x000"
+        after_prompt "walk 0x0" "not present (page 0 and the stack's guard page"
+        after_prompt "crash pt-writable" "crash pt-writable: does not apply on PVH"
+    else
+        mfn=$(sed -n 's/^  console       mfn \(0x[0-9a-f]*\),.*/\1/p' "$CASE_DIR/console.txt" | head -n 1)
+        after_prompt "walk $ring" "walk: $ring is pfn $pfn + 0x000 (mfn $mfn;"
+        after_prompt "walk $ring" "  L1[$(printf '%3u' $(((ring >> 12) & 511)))] = 0x"
+        after_prompt "walk 0x0" "walk: 0x00000000: not present"
+        after_prompt "crash pt-writable" "crash pt-writable: Xen refused (update_va_mapping: error -"
+        count_is "Xen accepted a writable mapping" 0
+    fi
+    after_prompt "walk xyz" "usage: walk ADDR"
+    after_prompt "walk 0x100000000" "usage: walk ADDR"
+    after_prompt "echo alive after pt-writable" "alive after pt-writable"
+}
+
+check_memory_size() {
+    use_case "${PREFIX}memory-$1" || return
+    memory_figures "$1"
+    [ "$1" = 16 ] && memory_walks
+    memory_no_crash
+    reason_is poweroff
+}
+
+check_memory_migrate() {
+    use_case "${PREFIX}memory-migrate" || return
+    local size=64 last oks
+    last=$(memory_last_va "$size")
+    if [ -f "$CASE_DIR/error" ]; then
+        fail "memory-migrate: $(tr '\n' ';' <"$CASE_DIR/error")"
+    fi
+    grep -q "^xl migrate exit 0$" "$CASE_DIR/migrate.log" 2>/dev/null &&
+        pass "xl migrate exit 0" || fail "xl migrate exit 0 (see migrate.log)"
+    has "resume: restored in a new domain"
+    oks=$(grep -a -c '^memtest: ok: ' "$CASE_DIR/console.txt")
+    if [ "$oks" -eq 2 ]; then
+        pass "memtest passed before and after the migration"
+    else
+        fail "memtest passed before and after the migration ($oks of 2)"
+    fi
+    local unit=pfn
+    [ "$PLATFORM" = pvh ] && unit=gfn
+    if [ "$(grep -a -c "is $unit 0x$(printf '%x' $((size * 256 - 1))) + 0x000" "$CASE_DIR/console.txt")" -eq 2 ]; then
+        pass "walk $last gives the last frame before and after the migration"
+    else
+        fail "walk $last gives the last frame before and after the migration"
+    fi
+    memory_no_crash
+    reason_is poweroff
+}
+
+check_memory_cases() {
+    local sizes
+    if [ "$PLATFORM" = pvh ]; then
+        sizes="16 512"
+    else
+        sizes="4 16 512"
+    fi
+    for size in $sizes; do
+        check_memory_size "$size"
+    done
+    check_memory_migrate
 }
 
 # --- a hostile backend (dom0/hostile.sh) ----------------------------------------

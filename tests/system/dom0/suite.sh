@@ -18,6 +18,7 @@
 . /tinypv/xsresume.sh
 . /tinypv/pvhmin.sh
 . /tinypv/evflood.sh
+. /tinypv/memory.sh
 
 PLATFORMS=pv
 CASES=""
@@ -523,6 +524,7 @@ run_platform() {
     wanted hostile && case_hostile_flush
     [ "$1" = pvh ] && wanted pvhmin && pvhmin_cases
     wanted evflood && case_evflood
+    wanted memory && memory_cases
 }
 
 host_facts

@@ -447,6 +447,7 @@ unsigned long pv_linear_map_build(unsigned long mapped, unsigned long next_free,
     info.window_frames = window;
     info.first_table = next_free;
     info.bootstrap_frames = mapped;
+    info.mapped_frames = mapped;
     if ( nr_pages > window )
         printk("pv: %lu frames (%lu MiB) lie past the kernel window "
                "(0x%08lx-0x%08lx, %lu MiB, up to Xen's hole) and are not "

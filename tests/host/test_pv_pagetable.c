@@ -14,7 +14,7 @@ static void test_entries(void)
     CHECK_EQ(pae_entry(0x1234, PTE_KERNEL_RO), 0x1234021ULL);
     CHECK_EQ(pae_entry(0, PTE_KERNEL_RW), 0x63ULL);
     /* Machine frames above 4 GiB: the high half of the entry. */
-    CHECK_EQ(pae_entry(0x123456, PTE_TABLE), 0x123456063ULL);
+    CHECK_EQ(pae_entry(0x123456, PTE_TABLE), 0x123456067ULL);
     CHECK_EQ(pae_entry(PAE_MAX_MFN, PTE_PRESENT), 0x000ffffffffff001ULL);
     /* Past 52 bits of address: refused, not wrapped onto a low frame. */
     CHECK_EQ(pae_entry(PAE_MAX_MFN + 1, PTE_KERNEL_RW), 0);

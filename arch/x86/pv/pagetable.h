@@ -24,8 +24,12 @@
 #define PTE_NX          (1ULL << 63)
 #define PTE_KERNEL_RW   (PTE_PRESENT | PTE_RW | PTE_ACCESSED | PTE_DIRTY)
 #define PTE_KERNEL_RO   (PTE_PRESENT | PTE_ACCESSED)
-/* An L2 entry that points to an L1 table (what Xen's builder writes). */
-#define PTE_TABLE       (PTE_PRESENT | PTE_RW | PTE_ACCESSED | PTE_DIRTY)
+/*
+ * An L2 entry that points to an L1 table: what Xen's builder writes in the
+ * bootstrap L2 (user: the L1 entries decide; ours never allow it).
+ */
+#define PTE_TABLE       (PTE_PRESENT | PTE_RW | PTE_USER | PTE_ACCESSED | \
+                         PTE_DIRTY)
 
 /* A PAE entry holds a 52-bit machine address: 40 bits of frame number. */
 #define PAE_MAX_MFN     ((1ULL << 40) - 1)

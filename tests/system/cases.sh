@@ -1167,7 +1167,7 @@ memory_figures() {
         count_is "pv: linear map: frames" 0
         return
     fi
-    has_re "^pv: linear map: frames 0x[0-9a-f]+-0x$(printf '%x' $((frames - 1))) mapped by [0-9]+ L1 tables of ours \\(pinned\\) in [0-9]+ rounds: " \
+    has_re "^pv: linear map: frames 0x[0-9a-f]+-0x$(printf '%x' $((frames - 1))) mapped by [0-9]+ L1 tables of ours \\(pinned\\) in [0-9]+ rounds?: " \
         "boot: the linear map reaches the last frame, 0x$(printf '%x' $((frames - 1)))"
     # Batching: a handful of hypercalls for the whole map.
     per_mib=$(sed -n 's/.* \([0-9]*\.[0-9]*\) mmu_update per MiB mapped.*/\1/p' "$CASE_DIR/console.txt" | head -n 1)

@@ -486,9 +486,10 @@ unsigned long pv_linear_map_build(unsigned long mapped, unsigned long next_free,
     info.mapped_frames = mapped;
     info.build_ns = monotonic_ns() - t0;
     printk("pv: linear map: frames 0x%lx-0x%lx mapped by %lu L1 tables of "
-           "ours (pinned) in %lu rounds: %lu mmu_update + %lu mmuext_op "
+           "ours (pinned) in %lu round%s: %lu mmu_update + %lu mmuext_op "
            "hypercalls\n", info.bootstrap_frames, mapped - 1, info.tables,
-           info.rounds, info.mmu_update_calls, info.mmuext_calls);
+           info.rounds, info.rounds == 1 ? "" : "s", info.mmu_update_calls,
+           info.mmuext_calls);
     return mapped;
 }
 
@@ -568,11 +569,12 @@ void arch_print_mm_stats(void)
            mmu_counters.update_va_mapping);
     printk("linear map: frames 0x0-0x%lx mapped (%lu MiB; Xen's bootstrap "
            "mapping 0x%lx frames), %lu L1 tables of ours from pfn 0x%lx in "
-           "%lu rounds, %lu mmu_update + %lu mmuext_op hypercalls, %lu.%03lu "
+           "%lu round%s, %lu mmu_update + %lu mmuext_op hypercalls, %lu.%03lu "
            "mmu_update per MiB mapped, %llu us\n",
            info.mapped_frames ? info.mapped_frames - 1 : 0,
            info.mapped_frames / 256, info.bootstrap_frames, info.tables,
-           info.first_table, info.rounds, info.mmu_update_calls,
+           info.first_table, info.rounds, info.rounds == 1 ? "" : "s",
+           info.mmu_update_calls,
            info.mmuext_calls, milli / 1000, milli % 1000,
            (unsigned long long)us);
 }

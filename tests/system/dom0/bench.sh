@@ -170,10 +170,19 @@ run_for_each_image() {
     done </tinypv/bench-images
 }
 
-run_for_each_image bench_boot_times
-bench_grub_boot
-run_for_each_image bench_footprint
-run_for_each_image bench_idle
-run_for_each_image bench_floods
-run_for_each_image bench_memory
+# /tinypv/bench-only (BENCH_ONLY in bench/system-bench) names the figure
+# groups to measure (boot grub footprint idle floods memory); none: all.
+ONLY=$(cat /tinypv/bench-only 2>/dev/null)
+only() {
+    [ -z "$ONLY" ] && return 0
+    case " $ONLY " in *" $1 "*) return 0 ;; esac
+    return 1
+}
+
+only boot && run_for_each_image bench_boot_times
+only grub && bench_grub_boot
+only footprint && run_for_each_image bench_footprint
+only idle && run_for_each_image bench_idle
+only floods && run_for_each_image bench_floods
+only memory && run_for_each_image bench_memory
 log "bench done"

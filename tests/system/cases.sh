@@ -1245,6 +1245,22 @@ check_memory_migrate() {
     reason_is poweroff
 }
 
+# 900 MiB on PV: the window holds 856 MiB (219136 frames); the other
+# 11264 frames are counted, said once, and never handed out.
+check_memory_beyond() {
+    use_case "memory-beyond" || return
+    count_is "lie past the kernel window" 1
+    has "pv: 11264 frames (44 MiB) lie past the kernel window (0xc0000000-0xf5800000, 856 MiB, up to Xen's hole) and are not mapped"
+    has_re "^pv: linear map: frames 0x[0-9a-f]+-0x357ff mapped by [0-9]+ L1 tables of ours" \
+        "boot: the linear map ends at the window's last frame, 0x357ff"
+    has "  not mapped  11264 pages (45056 KiB) of RAM, not used"
+    after_prompt "memtest" "memtest: ok: "
+    after_prompt "walk 0xf57ff000" "walk: 0xf57ff000 is pfn 0x357ff + 0x000"
+    after_prompt "walk 0xf5800000" "walk: 0xf5800000: "
+    memory_no_crash
+    reason_is poweroff
+}
+
 check_memory_cases() {
     local sizes
     if [ "$PLATFORM" = pvh ]; then
@@ -1256,6 +1272,7 @@ check_memory_cases() {
         check_memory_size "$size"
     done
     check_memory_migrate
+    [ "$PLATFORM" = pv ] && check_memory_beyond
 }
 
 # --- a hostile backend (dom0/hostile.sh) ----------------------------------------

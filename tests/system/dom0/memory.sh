@@ -18,12 +18,17 @@
 # and page 0, and tries `crash pt-writable`: Xen must refuse (PV) or the
 # kind say it does not apply (PVH), and the prompt still answer.
 #
+# PV at MEMORY_BEYOND MiB: more than the kernel window holds; the frames
+# past it are counted as not mapped, with one message.
+#
 # A migration case (MEMORY_MIGRATE MiB) shows the linear map survives a
 # new domain: memtest and a walk of the last frame before and after
 # (the toolstack rewrote every page-table entry with the new frames).
 
 MEMORY_PVH_SMALL=16
 MEMORY_MIGRATE=64
+# PV: a domain larger than the kernel window (856 MiB up to Xen's hole).
+MEMORY_BEYOND=900
 
 # memory_last_frame_va SIZE: the address of the domain's last frame.
 memory_last_frame_va() {
@@ -98,6 +103,19 @@ case_memory_migrate() {
     log "guest $GUEST: shut down, reason $(cat "$GDIR/reason")"
 }
 
+# PV: more frames than the window holds. The rest is counted, not mapped,
+# with one message; what is mapped works.
+case_memory_beyond() {
+    guest_start "memory-beyond" "$IMAGE" "" "memory=$MEMORY_BEYOND" || return
+    guest_wait_text "tinypv> " 1 120
+    guest_command "mem" 30
+    guest_command "memtest" 600
+    guest_command "walk 0xf57ff000" 30
+    guest_command "walk 0xf5800000" 30
+    guest_type 'poweroff\r'
+    guest_wait_end 60
+}
+
 memory_cases() {
     if [ "$PREFIX" = pvh- ]; then
         sizes="$MEMORY_PVH_SMALL 512"
@@ -109,4 +127,5 @@ memory_cases() {
         case_memory_size "$size"
     done
     case_memory_migrate
+    [ "$PREFIX" = pvh- ] || case_memory_beyond
 }

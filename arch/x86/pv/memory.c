@@ -16,6 +16,7 @@
 #include <tinypv/platform.h>
 #include <tinypv/boot_info.h>
 #include <tinypv/sections.h>
+#include <tinypv/shutdown.h>
 #include <tinypv/printk.h>
 #include "pv.h"
 #include "mm.h"
@@ -32,17 +33,27 @@ static unsigned long va_to_pfn(unsigned long va)
     return (va - (unsigned long)_text) / PAGE_SIZE;
 }
 
+/*
+ * The list has room for every region this file names: running out is a
+ * bug here, and a region left out would be handed out while in use.
+ */
+static void add_taken_frames(struct arch_mem_layout *l, unsigned long first,
+                             unsigned long count, enum page_owner owner)
+{
+    if ( l->nr_taken == ARCH_MEM_MAX_TAKEN )
+        panic("mem: more than %u taken regions (ARCH_MEM_MAX_TAKEN)",
+              ARCH_MEM_MAX_TAKEN);
+    l->taken[l->nr_taken++] = (struct arch_mem_region){ first, count, owner };
+}
+
 static void add_taken(struct arch_mem_layout *l, unsigned long first_va,
                       unsigned long bytes, enum page_owner owner)
 {
-    struct arch_mem_region *t;
+    unsigned long first = va_to_pfn(first_va);
 
-    if ( l->nr_taken == ARCH_MEM_MAX_TAKEN || !bytes )
-        return;
-    t = &l->taken[l->nr_taken++];
-    t->first = va_to_pfn(first_va);
-    t->count = va_to_pfn(first_va + bytes - 1) - t->first + 1;
-    t->owner = owner;
+    if ( bytes )
+        add_taken_frames(l, first, va_to_pfn(first_va + bytes - 1) - first + 1,
+                         owner);
 }
 
 /* Frames per 4 MiB: the bootstrap mapping ends on such a boundary. */
@@ -103,11 +114,9 @@ void arch_mem_init(struct arch_mem_layout *l)
               PAGE_OWNER_P2M);
     add_taken(l, (unsigned long)si, PAGE_SIZE, PAGE_OWNER_BOOT);
     if ( boot_info->xenstore.present && boot_info->xenstore.pfn != ~0UL )
-        l->taken[l->nr_taken++] = (struct arch_mem_region){
-            boot_info->xenstore.pfn, 1, PAGE_OWNER_RING };
+        add_taken_frames(l, boot_info->xenstore.pfn, 1, PAGE_OWNER_RING);
     if ( boot_info->console.present && boot_info->console.pfn != ~0UL )
-        l->taken[l->nr_taken++] = (struct arch_mem_region){
-            boot_info->console.pfn, 1, PAGE_OWNER_RING };
+        add_taken_frames(l, boot_info->console.pfn, 1, PAGE_OWNER_RING);
     add_taken(l, si->pt_base, si->nr_pt_frames * PAGE_SIZE,
               PAGE_OWNER_PAGETABLE);
     /* The linear map's own L1 tables, right after Xen's. */

@@ -18,6 +18,7 @@
 . /tinypv/xsresume.sh
 . /tinypv/pvhmin.sh
 . /tinypv/evflood.sh
+. /tinypv/gnttab.sh
 
 PLATFORMS=pv
 CASES=""
@@ -523,6 +524,7 @@ run_platform() {
     wanted hostile && case_hostile_flush
     [ "$1" = pvh ] && wanted pvhmin && pvhmin_cases
     wanted evflood && case_evflood
+    wanted gnttab && case_gnttab
 }
 
 host_facts

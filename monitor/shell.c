@@ -16,6 +16,7 @@
 #include <tinypv/suspend.h>
 #include <monitor/lab.h>
 #include <monitor/mem.h>
+#include <monitor/gnttab.h>
 #include <tinypv/printk.h>
 #include <tinypv/shutdown.h>
 #include <tinypv/crash.h>
@@ -388,6 +389,7 @@ static const struct command commands[] = {
     { "reboot",   "",          "ask the toolstack for a reboot",   cmd_reboot },
     { "mem",      "",          "pages: free, used, taken by whom, given back; Xen's view", cmd_mem },
     { "memtest",  "",          "write and check every free page; MiB/s", cmd_memtest },
+    { "gnttab",   "[grant|end|release]", "grant table; grant DOMID [ro]: a test page; end/release REF", cmd_gnttab },
     { "crash",    "[KIND]",    "fault on purpose to show the crash path", cmd_crash },
     { "labcall",  "TEXT",      "lab: Xen prints TEXT in its log (-ENOSYS without the lab patch)", cmd_labcall },
     { "trace",    "[N|line]",  "lab: show how the next N keys travel through the console", cmd_trace },

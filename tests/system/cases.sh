@@ -828,6 +828,7 @@ check_all_cases() {
     [ "$PLATFORM" = pvh ] && wanted_group pvhmin && check_pvhmin
     wanted_group evflood && check_evflood
     wanted_group memory && check_memory_cases
+    wanted_group gnttab && check_gnttab
     return 0
 }
 
@@ -1465,4 +1466,128 @@ check_hostile_cases() {
     check_hostile_store_data
     check_hostile_store_index hostile-store-rsp "reply ring indices" rsp_cons
     check_hostile_store_index hostile-store-req "request ring indices" req req_prod
+}
+
+# --- grant tables, mapped by dom0 (dom0/gnttab.sh) -------------------------------
+
+# gnt_step STEP: dom0's gntmap output for that step of gntmap.log.
+gnt_step() {
+    awk -v s="= $1" '$0 == s { f = 1; next } /^= / { f = 0 } f' "$CASE_DIR/gntmap.log"
+}
+
+# gnt_maps STEP WHAT: dom0 mapped it (exit 0, "mapped").
+gnt_maps() {
+    local out
+    out=$(gnt_step "$1")
+    if grep -q '^exit 0$' <<<"$out" && grep -q ': mapped (' <<<"$out"; then
+        pass "dom0 maps $2"
+    else
+        fail "dom0 maps $2 (got: $(tr '\n' ';' <<<"$out"))"
+    fi
+}
+
+# gnt_refused STEP WHAT: dom0's map failed (exit 1).
+gnt_refused() {
+    local out
+    out=$(gnt_step "$1")
+    if grep -q '^exit 1$' <<<"$out" && grep -q ': map failed: ' <<<"$out"; then
+        pass "dom0 cannot map $2 ($(sed -n 's/^gntmap: .*map failed: //p' <<<"$out"))"
+    else
+        fail "dom0 cannot map $2 (got: $(tr '\n' ';' <<<"$out"))"
+    fi
+}
+
+# gnt_cksum_matches STEP REF N: dom0's cksum of the page is the guest's,
+# the one of the N-th grant of REF (references are reused once ended).
+gnt_cksum_matches() {
+    local guest dom0
+    guest=$(sed -n "s/^gnttab: ref $2 grants frame .*, page cksum \([0-9]* [0-9]*\)$/\1/p" \
+            "$CASE_DIR/console.txt" | sed -n "${3}p")
+    dom0=$(gnt_step "$1" | sed -n 's/.*: mapped (r[ow]), cksum \([0-9]* [0-9]*\)$/\1/p')
+    if [ -n "$guest" ] && [ "$guest" = "$dom0" ]; then
+        pass "ref $2: dom0's cksum of the page is the guest's ($dom0)"
+    else
+        fail "ref $2: dom0's cksum of the page is the guest's (guest '$guest', dom0 '$dom0')"
+    fi
+}
+
+# line_of REGEX: the first console line number that matches, or 0.
+line_of() {
+    grep -a -n -E -- "$1" "$CASE_DIR/console.txt" | head -n 1 | cut -d: -f1 | grep . || echo 0
+}
+
+check_gnttab() {
+    use_case "${PREFIX}gnttab" || return
+    local ref ref7 ref0 refro ref2 busy ended
+    if [ -f "$CASE_DIR/error" ]; then
+        fail "gnttab: $(tr '\n' ';' <"$CASE_DIR/error")"
+    fi
+    ref=$(cat "$CASE_DIR/ref_match" 2>/dev/null)
+    ref7=$(cat "$CASE_DIR/ref_otherdom" 2>/dev/null)
+    ref0=$(cat "$CASE_DIR/ref_deferred" 2>/dev/null)
+    refro=$(cat "$CASE_DIR/ref_readonly" 2>/dev/null)
+    ref2=$(cat "$CASE_DIR/ref_restored" 2>/dev/null)
+    has_re '^gnttab: [0-9]+ of at most [0-9]+ frames \(Xen: [0-9]+ now\), [0-9]+ references, [0-9]+ free$' \
+        "the grant table is set up at boot: $(grep -a -m1 '^gnttab: [0-9]* of at most' "$CASE_DIR/console.txt")"
+    has_re '^  entries     [0-9]+: 8 reserved, 0 granted, 0 deferred, [0-9]+ free$' \
+        "gnttab: 8 reserved entries, nothing granted at first"
+    gnt_maps reserved-console "ref 0 (the toolstack's console grant): left alone"
+    gnt_maps reserved-xenstore "ref 1 (the toolstack's xenstore grant): left alone"
+    if [ "${ref:-0}" -ge 8 ] 2>/dev/null; then
+        pass "gnttab grant 0: the first grant is ref $ref, past the reserved entries"
+    else
+        fail "gnttab grant 0: the first grant is past the reserved entries (ref '$ref')"
+    fi
+    gnt_maps match "ref $ref, granted to dom0"
+    gnt_cksum_matches match "$ref" 1
+    if grep -q ': mapped (rw)' "$CASE_DIR/hold-busy.log" 2>/dev/null; then
+        pass "dom0 holds ref $ref mapped writable"
+    else
+        fail "dom0 holds ref $ref mapped writable ($(tr '\n' ';' <"$CASE_DIR/hold-busy.log" 2>/dev/null))"
+    fi
+    busy=$(line_of "^gnttab: ref $ref is still mapped by domain 0 \(flags 0x[0-9a-f]+ reading writing\): not ended, the page stays granted$")
+    ended=$(line_of "^gnttab: ref $ref ended; page freed$")
+    if [ "$busy" -gt 0 ]; then
+        pass "gnttab end $ref while dom0 maps it: refused and reported (GTF_reading, GTF_writing)"
+    else
+        fail "gnttab end $ref while dom0 maps it: refused and reported"
+    fi
+    has_re "^  $ref +0 +0x[0-9a-f]+ +rw +granted +monitor +0x[0-9a-f]+ reading writing$" \
+        "gnttab lists ref $ref: domain 0, granted by the monitor, mapped for reading and writing"
+    if [ "$ended" -gt "$busy" ] && [ "$busy" -gt 0 ]; then
+        pass "after dom0 unmapped it, gnttab end $ref ends it"
+    else
+        fail "after dom0 unmapped it, gnttab end $ref ends it (lines $busy, $ended)"
+    fi
+    gnt_refused ended "ref $ref once ended"
+    gnt_refused range-past "ref 2048 (past the table)"
+    gnt_refused range-far "ref 100000 (far past the table)"
+    gnt_refused range-free "ref $((ref + 9)) (never granted)"
+    gnt_refused otherdom-granted-to-7 "ref $ref7 (granted to domain 7)"
+    gnt_refused otherdom-wrong-domid "ref $ref0 under another domid"
+    gnt_refused readonly-w "ref $refro (read-only) writable"
+    gnt_maps readonly-r "ref $refro (read-only) read-only"
+    gnt_cksum_matches readonly-r "$refro" 1
+    has_re "^gnttab: ref $ref0 is still mapped by domain 0 \(flags 0x[0-9a-f]+ reading\): deferred" \
+        "gnttab release $ref0 while dom0 maps it: deferred"
+    # Said when the retry ends it, after the prompt: not at a line's start.
+    has_re "gnttab: ref $ref0 ended after domain 0 unmapped it; page freed$" \
+        "the deferred ref $ref0 ended by itself once dom0 unmapped it"
+    has_re '^resume: restored in a new domain' "xl save + xl restore: a new domain"
+    has_re '^gnttab: [0-9]+ grants were active in the old domain: gone with its table' \
+        "the restore says which grants were lost: $(grep -a -m1 'grants were active in the old domain' "$CASE_DIR/console.txt")"
+    has_re "^  $refro +0 +0x[0-9a-f]+ +ro +granted +monitor +0x00 \(lost at a restore\)$" \
+        "gnttab lists ref $refro as lost at the restore"
+    gnt_refused restore-lost "ref $refro, granted before the save, in the new domain"
+    gnt_maps restore-reserved "ref 1 (xenstore) in the new domain"
+    gnt_maps restore-new "ref $ref2, granted after the restore"
+    gnt_cksum_matches restore-new "$ref2" \
+        "$(grep -a -c "^gnttab: ref $ref2 grants frame " "$CASE_DIR/console.txt")"
+    has_re "^gnttab: ref $refro ended; page freed$" "a lost grant ends at once"
+    if grep -a -q -E '^gnttab: .*(failed|not set up|cannot)' "$CASE_DIR/console.txt"; then
+        fail "no grant-table errors on the console ($(grep -a -m1 -E '^gnttab: .*(failed|not set up|cannot)' "$CASE_DIR/console.txt"))"
+    else
+        pass "no grant-table errors on the console"
+    fi
+    reason_is poweroff
 }

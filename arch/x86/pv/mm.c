@@ -96,6 +96,11 @@ static long map_machine_page(void *va, uint64_t maddr)
                                 UVMF_INVLPG);
 }
 
+long mm_map_frame(void *va, xen_pfn_t mfn)
+{
+    return map_machine_page(va, (uint64_t)mfn << PAGE_SHIFT);
+}
+
 void map_shared_info(unsigned long machine_addr)
 {
     long rc = map_machine_page(shared_info_page, machine_addr);

@@ -49,6 +49,13 @@ bool find_own_page(xen_pfn_t mfn, void *spare_page, struct page_lookup *out);
 long mm_protect_own_page(void *va, bool writable);
 long mm_unmap_own_page(void *va);
 
+/*
+ * Map machine frame mfn (not necessarily ours: Xen's grant-table frames)
+ * writable at the page va of the image, in place of its own page. 0 or
+ * Xen's error; mm_unmap_own_page() undoes it.
+ */
+long mm_map_frame(void *va, xen_pfn_t mfn);
+
 /* Undo map_shared_info(): the page-table entry empty, shared_info NULL. */
 void unmap_shared_info(void);
 

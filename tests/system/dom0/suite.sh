@@ -19,6 +19,7 @@
 . /tinypv/pvhmin.sh
 . /tinypv/evflood.sh
 . /tinypv/memory.sh
+. /tinypv/gnttab.sh
 
 PLATFORMS=pv
 CASES=""
@@ -525,6 +526,7 @@ run_platform() {
     [ "$1" = pvh ] && wanted pvhmin && pvhmin_cases
     wanted evflood && case_evflood
     wanted memory && memory_cases
+    wanted gnttab && case_gnttab
 }
 
 host_facts

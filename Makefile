@@ -93,6 +93,8 @@ COMMON_SRCS := \
     mm/balloon.c \
     mm/balloon_policy.c \
     mm/memmap.c \
+    grant/gnttab_table.c \
+    grant/gnttab.c \
     events/evtchn.c \
     events/dispatch.c \
     console/ring.c \
@@ -109,7 +111,8 @@ COMMON_SRCS := \
     monitor/shell_parse.c \
     monitor/line_editor.c \
     monitor/cmd_lab.c \
-    monitor/cmd_mem.c
+    monitor/cmd_mem.c \
+    monitor/cmd_gnttab.c
 
 # What every x86 platform shares.
 X86_SRCS := \
@@ -131,10 +134,13 @@ pv_SRCS := \
     arch/x86/pv/mm.c \
     arch/x86/pv/memory.c \
     arch/x86/pv/balloon.c \
+    arch/x86/pv/pagetable.c \
+    arch/x86/pv/linear_map.c \
     arch/x86/pv/start_info_check.c \
     arch/x86/pv/traps.c \
     arch/x86/pv/upcall.c \
-    arch/x86/pv/suspend.c
+    arch/x86/pv/suspend.c \
+    arch/x86/pv/gnttab.c
 pv_LOAD_BASE := 0xC0000000
 pv_DEFS      := -DPLATFORM_PV
 
@@ -153,6 +159,7 @@ pvh_SRCS := \
     arch/x86/pvh/traps.c \
     arch/x86/pvh/upcall.c \
     arch/x86/pvh/suspend.c \
+    arch/x86/pvh/gnttab.c \
     arch/x86/pvh/xen_notes.S
 pvh_LOAD_BASE := 0x00100000
 pvh_DEFS      := -DPLATFORM_PVH
@@ -254,7 +261,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
 # Each test: tests/host/test_NAME.c plus the kernel sources listed here.
 HOST_TESTS := format string cksum cmdline byte_ring ring line_editor shell_parse \
     time xs_ring xs_proto symbols start_info dispatch page_alloc memmap \
-    ring_check control info balloon
+    ring_check control info pv_pagetable gnttab balloon
 test_format_SRCS  := lib/format.c
 test_string_SRCS  := lib/string.c
 test_cksum_SRCS   := lib/cksum.c
@@ -275,6 +282,8 @@ test_ring_check_SRCS := arch/x86/ring_check.c
 test_control_SRCS  := kernel/control.c lib/calendar.c lib/div64.c
 test_info_SRCS    := monitor/info_ring.c lib/format.c
 test_balloon_SRCS := mm/balloon_policy.c
+test_pv_pagetable_SRCS := arch/x86/pv/pagetable.c
+test_gnttab_SRCS  := grant/gnttab_table.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 

@@ -27,6 +27,7 @@
 #include <tinypv/app.h>
 #include <tinypv/mm.h>
 #include <tinypv/balloon.h>
+#include <tinypv/gnttab.h>
 #include <lib/cmdline.h>
 #include <lib/string.h>
 
@@ -109,8 +110,13 @@ void start_kernel(void)
     xen_print_version();
     arch_print_boot_info();
 
-    /* 9. Memory: every page the domain owns, reachable and in the allocator. */
+    /*
+     * 9. Memory: every page the domain owns, reachable and in the
+     * allocator; then the grant table, through which backends reach the
+     * pages we lend them.
+     */
     mem_init();
+    gnttab_init();
 
     /* 10. Events on: console input and timers arrive through the upcall. */
     timers_init();

@@ -10,6 +10,8 @@
  *               (a watch function runs between xenstore requests, and the
  *               check found none in flight)
  *   clocks      note the kernel's clock and the wall clock
+ *   grants      gnttab_suspend(): the platform drops what the save cannot
+ *               carry (PV: its mappings of Xen's grant-table frames)
  *   platform    arch_suspend(): make the image portable, suspend, and
  *               return with shared_info mapped again (the platform sets
  *               the shared_info pointer: NULL while a PV guest has it
@@ -19,8 +21,11 @@
  *               VIRQ_TIMER again, re-arm the timers, take the console and
  *               xenstore rings at their new ports, set every watch again
  *               (xenstored forgot them with the old domain), and learn the
- *               new domid. Same domain: all of that still holds; only the
- *               timer is programmed again.
+ *               new domid; map the grant table again (a new, empty one:
+ *               active grants are gone, docs/12-grants.md). Same domain:
+ *               all of that still holds; only the timer is programmed
+ *               again, and the grant table mapped again where the platform
+ *               dropped it.
  *   report      one line: what happened and how long the domain was away
  *
  * After the acknowledgement only Xen can refuse: SCHEDOP_shutdown fails
@@ -35,6 +40,7 @@
 #include <tinypv/events.h>
 #include <tinypv/console.h>
 #include <tinypv/xenstore.h>
+#include <tinypv/gnttab.h>
 #include <tinypv/clock.h>
 #include <tinypv/printk.h>
 
@@ -52,6 +58,7 @@ static void reconnect_new_domain(struct boot_info *bi)
     console_resume(&bi->console, true);     /* first: printk needs it */
     timers_resume(true);
     xenstore_resume(&bi->xenstore, true);
+    gnttab_resume(true);
 }
 
 /* The same domain: ports, watches and rings are as they were. */
@@ -60,6 +67,7 @@ static void reconnect_same_domain(struct boot_info *bi)
     console_resume(&bi->console, false);
     timers_resume(false);
     xenstore_resume(&bi->xenstore, false);
+    gnttab_resume(false);
 }
 
 static void report(int rc, uint64_t away_ns)
@@ -115,6 +123,7 @@ int suspend_domain(void)
 
     flags = upcall_save_and_mask();
     time_suspend();
+    gnttab_suspend();
     rc = arch_suspend(bi);     /* < 0: Xen refused the hypercall */
     away = time_resume();
     if ( rc == SUSPEND_NEW_DOMAIN )

@@ -793,6 +793,7 @@ const char *page_owner_name(enum page_owner owner)
         [PAGE_OWNER_ALLOCATOR] = "allocator",
         [PAGE_OWNER_KERNEL] = "kernel",
         [PAGE_OWNER_MEMTEST] = "memtest",
+        [PAGE_OWNER_GRANT_TABLE] = "grant-table",
     };
 
     if ( (unsigned int)owner >= PAGE_OWNER_COUNT || !names[owner] )

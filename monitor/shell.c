@@ -16,6 +16,7 @@
 #include <tinypv/suspend.h>
 #include <monitor/lab.h>
 #include <monitor/mem.h>
+#include <monitor/gnttab.h>
 #include <tinypv/printk.h>
 #include <tinypv/shutdown.h>
 #include <tinypv/crash.h>
@@ -157,6 +158,21 @@ static void cmd_stats(int argc, char **argv)
     print_balloon_stats();
     printk("events: %llu upcalls\n", (unsigned long long)upcall_count());
     evtchn_for_each_bound(print_port_stats, NULL);
+    arch_print_mm_stats();
+}
+
+/* `walk ADDR`: the page tables' translation of one address, per level. */
+static void cmd_walk(int argc, char **argv)
+{
+    uint32_t va;
+
+    if ( argc != 2 || shell_parse_address(argv[1], &va) )
+    {
+        printk("usage: walk ADDR: a virtual address, 0x hex (0xc0001000) or "
+               "decimal, below 2^32\n");
+        return;
+    }
+    arch_print_walk(va);
 }
 
 static void print_port_state(evtchn_port_t port, const char *name,
@@ -380,7 +396,8 @@ static const struct command commands[] = {
     { "info",     "",          "boot data from Xen, and what tinypv mapped", cmd_info },
     { "xen",      "",          "Xen's version, capabilities and build", cmd_xen },
     { "echo",     "[WORDS]",   "print the words",                  cmd_echo },
-    { "stats",    "",          "console, event and ring counters", cmd_stats },
+    { "stats",    "",          "console, event, ring and mmu counters", cmd_stats },
+    { "walk",     "ADDR",      "how the page tables translate ADDR, level by level", cmd_walk },
     { "evtchn",   "[listen]",  "event channels in use; listen DOMID [N]: ports DOMID may send on", cmd_evtchn },
     { "uptime",   "",          "time since tinypv started",        cmd_uptime },
     { "date",     "",          "the time now (UTC, ISO 8601)",     cmd_date },
@@ -391,6 +408,7 @@ static const struct command commands[] = {
     { "reboot",   "",          "ask the toolstack for a reboot",   cmd_reboot },
     { "mem",      "",          "pages: free, used, taken by whom, given back; Xen's view", cmd_mem },
     { "memtest",  "",          "write and check every free page; MiB/s", cmd_memtest },
+    { "gnttab",   "[grant|end|release]", "grant table; grant DOMID [ro]: a test page; end/release REF", cmd_gnttab },
     { "crash",    "[KIND]",    "fault on purpose to show the crash path", cmd_crash },
     { "labcall",  "TEXT",      "lab: Xen prints TEXT in its log (-ENOSYS without the lab patch)", cmd_labcall },
     { "trace",    "[N|line]",  "lab: show how the next N keys travel through the console", cmd_trace },

@@ -220,6 +220,47 @@ char *shell_next_command(char **cursor)
  * INT_MAX. gcc predefines __INT_MAX__; <limits.h> is not available to a
  * kernel built with -nostdinc.
  */
+/* The value of hex digit c, or -1. */
+static int hex_digit(char c)
+{
+    if ( c >= '0' && c <= '9' )
+        return c - '0';
+    if ( c >= 'a' && c <= 'f' )
+        return c - 'a' + 10;
+    if ( c >= 'A' && c <= 'F' )
+        return c - 'A' + 10;
+    return -1;
+}
+
+int shell_parse_address(const char *text, uint32_t *out)
+{
+    const char *p = text;
+    unsigned int base = 10;
+    uint64_t value = 0;
+
+    if ( p == NULL )
+        return -1;
+    if ( p[0] == '0' && (p[1] == 'x' || p[1] == 'X') )
+    {
+        base = 16;
+        p += 2;
+    }
+    if ( *p == '\0' )
+        return -1;                  /* "" or "0x" */
+    for ( ; *p != '\0'; p++ )
+    {
+        int digit = hex_digit(*p);
+
+        if ( digit < 0 || (unsigned int)digit >= base )
+            return -1;
+        value = value * base + (unsigned int)digit;
+        if ( value > 0xffffffffULL )
+            return -1;              /* checked per digit: no overflow */
+    }
+    *out = (uint32_t)value;
+    return 0;
+}
+
 int shell_parse_int(const char *text, int *out)
 {
     const char *p = text;

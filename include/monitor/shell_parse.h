@@ -56,6 +56,13 @@ char *shell_next_command(char **cursor);
 int shell_parse_int(const char *text, int *out);
 
 /*
+ * Parse an address: hex with a leading 0x (or 0X), or decimal, all of
+ * `text`, that fits in 32 bits (a 32-bit kernel's virtual address).
+ * Returns 0 and sets *out, or -1 and leaves *out alone.
+ */
+int shell_parse_address(const char *text, uint32_t *out);
+
+/*
  * Parse a duration in seconds with an optional fraction ("2", "0.25",
  * "1.5"; at most 9 decimals, at most SHELL_DURATION_MAX_S seconds) into
  * nanoseconds. Returns 0 and sets *ns, or -1.

@@ -16,6 +16,7 @@
 #include <xen/version.h>
 #include <xen/memory.h>
 #include <xen/vcpu.h>
+#include <xen/grant_table.h>
 #include <arch/hypercall.h>
 
 /* Write to Xen's own console (honoured for a domU by debug builds only). */
@@ -47,6 +48,17 @@ static inline long HYPERVISOR_xen_version(int cmd, void *arg)
 static inline long HYPERVISOR_memory_op(unsigned int cmd, void *arg)
 {
     return _hypercall2(__HYPERVISOR_memory_op, cmd, arg);
+}
+
+/*
+ * Grant tables: count operations of kind cmd at uop (GNTTABOP_query_size,
+ * GNTTABOP_setup_table). The call's own result says whether Xen could read
+ * them; each operation's status field says how it went.
+ */
+static inline long HYPERVISOR_grant_table_op(unsigned int cmd, void *uop,
+                                             unsigned int count)
+{
+    return _hypercall3(__HYPERVISOR_grant_table_op, cmd, uop, count);
 }
 
 /* One-shot timer: VIRQ_TIMER fires at this system time (ns); 0 cancels. */

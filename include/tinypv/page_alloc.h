@@ -29,6 +29,7 @@ enum page_owner {
     PAGE_OWNER_ALLOCATOR,       /* this allocator's own metadata */
     PAGE_OWNER_KERNEL,          /* general kernel allocations */
     PAGE_OWNER_MEMTEST,         /* pages a memory test holds */
+    PAGE_OWNER_GRANT_TABLE,     /* PVH: frames Xen's grant table replaced */
     PAGE_OWNER_COUNT
 };
 

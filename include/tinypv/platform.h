@@ -119,6 +119,33 @@ int arch_suspend_check(struct boot_info *bi);
 #define SUSPEND_CANCELLED   1
 int arch_suspend(struct boot_info *bi);
 
+/*
+ * Grant tables (grant/gnttab.c asks, after step 9): make frames 0 ..
+ * nr_frames-1 of the domain's grant table reachable one after the other,
+ * at an address returned in *table that stays the same for the domain's
+ * life (PV: GNTTABOP_setup_table, the frames mapped at reserved pages;
+ * PVH: XENMEM_add_to_physmap(XENMAPSPACE_grant_table) onto frames taken
+ * from the allocator). 0, or -errno after saying on the console which
+ * call failed and how.
+ */
+int arch_gnttab_map(unsigned int nr_frames, void **table);
+
+/*
+ * Before a suspend (kernel/suspend.c, upcalls masked): drop what the save
+ * cannot carry (PV: the mappings of Xen's frames). After it, with the
+ * console back: make the table reachable again at the same address (the
+ * frames are new in a new domain; on PV they were unmapped in any case).
+ * 0, or -errno after saying what failed.
+ */
+void arch_gnttab_suspend(void);
+int arch_gnttab_resume(bool new_domain);
+
+/* The frame a grant entry names for our page at va (PV: MFN; PVH: GFN); 0: none. */
+unsigned long arch_gnttab_frame(const void *va);
+
+/* For `gnttab`: where the table's frames are. */
+void arch_gnttab_print(void);
+
 /* For `info` (monitor/info.c): what the platform mapped where. */
 void arch_print_mappings(void);
 
@@ -143,5 +170,16 @@ unsigned long arch_balloon_give(unsigned long *pfns, unsigned long n,
                                 struct balloon_stats *st);
 unsigned long arch_balloon_reclaim(unsigned long *pfns, unsigned long n,
                                    struct balloon_stats *st);
+
+/*
+ * For `walk ADDR`: how the page tables translate va, level by level (PV:
+ * L3 -> L2 -> L1 -> MFN -> PFN; PVH: the page directory entry, then the
+ * page table or the 4 MiB page -> GFN), ending in a line "walk: ADDR is
+ * pfn|gfn 0xN + 0xOFFSET ..." or "walk: ADDR: why not".
+ */
+void arch_print_walk(unsigned long va);
+
+/* For `stats`: what the platform asked of Xen's MMU (PV), or why nothing. */
+void arch_print_mm_stats(void);
 
 #endif /* TINYPV_PLATFORM_H */

@@ -481,6 +481,64 @@ static void test_parse_int(void)
 }
 
 /* Durations for `sleep`: seconds with an optional fraction. */
+/* Addresses: in a heap block of exactly their size, so an overread shows. */
+static int parse_address(const char *text, uint32_t *out)
+{
+    size_t n = strlen(text) + 1;
+    char *copy = malloc(n);
+    int rc;
+
+    memcpy(copy, text, n);
+    rc = shell_parse_address(copy, out);
+    free(copy);
+    return rc;
+}
+
+#define ADDR_OK(text, want)                                              \
+    do {                                                                 \
+        uint32_t a_ = 12345;                                             \
+        CHECK_EQ(parse_address(text, &a_), 0);                           \
+        CHECK_EQ(a_, (want));                                            \
+    } while ( 0 )
+
+#define ADDR_BAD(text)                                                   \
+    do {                                                                 \
+        uint32_t a_ = 12345;                                             \
+        CHECK(parse_address(text, &a_) == -1);                           \
+        CHECK_EQ(a_, 12345);                                             \
+    } while ( 0 )
+
+static void test_parse_address(void)
+{
+    ADDR_OK("0", 0);
+    ADDR_OK("0x0", 0);
+    ADDR_OK("0xc003c000", 0xc003c000u);
+    ADDR_OK("0XC003C000", 0xc003c000u);
+    ADDR_OK("0xfeffc000", 0xfeffc000u);
+    ADDR_OK("0xffffffff", 0xffffffffu);
+    ADDR_OK("0x00000000000000000000c0001000", 0xc0001000u);
+    ADDR_OK("4294967295", 0xffffffffu);
+    ADDR_OK("3221225472", 0xc0000000u);
+    ADDR_OK("017", 17);                 /* decimal, not octal */
+
+    ADDR_BAD("");
+    ADDR_BAD("0x");
+    ADDR_BAD("0x100000000");            /* 2^32 */
+    ADDR_BAD("4294967296");
+    ADDR_BAD("99999999999999999999999");
+    ADDR_BAD("0xfffffffffffffffff");
+    ADDR_BAD("c0001000");               /* hex needs its 0x */
+    ADDR_BAD("0xc000 1000");
+    ADDR_BAD(" 0xc0001000");
+    ADDR_BAD("0xc0001000 ");
+    ADDR_BAD("-1");
+    ADDR_BAD("+5");
+    ADDR_BAD("0xg");
+    ADDR_BAD("12a");
+    ADDR_BAD("xyz");
+    CHECK(shell_parse_address(NULL, NULL) == -1);
+}
+
 static void test_parse_duration(void)
 {
     static const struct { const char *text; uint64_t ns; } good[] = {
@@ -523,5 +581,6 @@ int main(void)
     test_commands_big();
     test_parse_int();
     test_parse_duration();
+    test_parse_address();
     return check_summary("shell_parse");
 }

@@ -828,6 +828,8 @@ check_all_cases() {
     [ "$PLATFORM" = pvh ] && wanted_group pvhmin && check_pvhmin
     wanted_group evflood && check_evflood
     wanted_group balloon && check_balloon
+    wanted_group memory && check_memory_cases
+    wanted_group gnttab && check_gnttab
     return 0
 }
 
@@ -1212,6 +1214,160 @@ check_evflood() {
     reason_is poweroff
 }
 
+# --- memory: the PV linear map, walk, crash pt-writable, memtest (dom0/memory.sh)
+
+# memory_no_crash: no exception report or panic, and memtest found no bad word.
+memory_no_crash() {
+    if grep -a -q -E '^\*\*\* exception|^panic:|^tinypv: panic' "$CASE_DIR/console.txt"; then
+        fail "no exception report or panic on the console"
+    else
+        pass "no exception report or panic on the console"
+    fi
+    count_is "memtest: FAIL" 0
+}
+
+# memory_last_va SIZE: the last frame's address (dom0/memory.sh's rule).
+memory_last_va() {
+    if [ "$PLATFORM" = pvh ]; then
+        printf '0x%x' $((($1 * 256 - 1) * 4096))
+    else
+        printf '0x%x' $((0xc0000000 + ($1 * 256 - 1) * 4096))
+    fi
+}
+
+# memory_figures SIZE: memtest passed; every page of RAM is in the pool
+# (PV: the linear map reached the last frame); the walk of that frame.
+memory_figures() {
+    local size=$1 last frames per_mib
+    last=$(memory_last_va "$size")
+    frames=$((size * 256))
+    after_prompt "memtest" "memtest: ok: "
+    pass_if_re "^memtest: ok: [0-9]+ pages \\([0-9]+ KiB\\) in [0-9]+ blocks, [0-9]+\\.[0-9] MiB/s$" \
+        "memtest: $(grep -a -m 1 '^memtest: ok' "$CASE_DIR/console.txt")"
+    if grep -a -q "^  not mapped " "$CASE_DIR/console.txt"; then
+        fail "mem: no RAM left unmapped ($(grep -a -m 1 '^  not mapped ' "$CASE_DIR/console.txt"))"
+    else
+        pass "mem: no RAM left unmapped"
+    fi
+    if [ "$PLATFORM" = pvh ]; then
+        after_prompt "walk $last" "is gfn 0x$(printf '%x' $((frames - 1))) + 0x000"
+        after_prompt "stats" "mmu: no mmu_update"
+        return
+    fi
+    after_prompt "walk $last" "is pfn 0x$(printf '%x' $((frames - 1))) + 0x000"
+    after_prompt "stats" "mmu: "
+    if [ "$size" -le 4 ]; then
+        count_is "pv: linear map: frames" 0
+        return
+    fi
+    has_re "^pv: linear map: frames 0x[0-9a-f]+-0x$(printf '%x' $((frames - 1))) mapped by [0-9]+ L1 tables of ours \\(pinned\\) in [0-9]+ rounds?: " \
+        "boot: the linear map reaches the last frame, 0x$(printf '%x' $((frames - 1)))"
+    # Batching: a handful of hypercalls for the whole map.
+    per_mib=$(sed -n 's/.* \([0-9]*\.[0-9]*\) mmu_update per MiB mapped.*/\1/p' "$CASE_DIR/console.txt" | head -n 1)
+    if [ -n "$per_mib" ] && awk -v p="$per_mib" 'BEGIN { exit !(p < 0.5) }'; then
+        pass "stats: $per_mib mmu_update hypercalls per MiB mapped (batched)"
+    else
+        fail "stats: mmu_update hypercalls per MiB mapped below 0.5 (got '$per_mib')"
+    fi
+}
+
+# pass_if_re REGEX DESCRIPTION
+pass_if_re() {
+    if grep -a -q -E -- "$1" "$CASE_DIR/console.txt"; then pass "$2"; else fail "$2"; fi
+}
+
+# The 16 MiB case's extras: the console page's walk, bad input, page 0,
+# and the page-table crash kind.
+memory_walks() {
+    local ring pfn mfn
+    ring=$(sed -n 's/^  console ring  \(0x[0-9a-f]*\) (pfn \(0x[0-9a-f]*\),.*/\1/p' "$CASE_DIR/console.txt" | head -n 1)
+    pfn=$(sed -n 's/^  console ring  \(0x[0-9a-f]*\) (pfn \(0x[0-9a-f]*\),.*/\2/p' "$CASE_DIR/console.txt" | head -n 1)
+    if [ -z "$ring" ]; then
+        fail "info shows the console ring's address and pfn"
+        return
+    fi
+    if [ "$PLATFORM" = pvh ]; then
+        after_prompt "walk $ring" "walk: $ring is gfn $pfn + 0x000"
+        after_prompt "walk 0x0" "not present (page 0 and the stack's guard page"
+        after_prompt "crash pt-writable" "crash pt-writable: does not apply on PVH"
+    else
+        mfn=$(sed -n 's/^  console       mfn \(0x[0-9a-f]*\),.*/\1/p' "$CASE_DIR/console.txt" | head -n 1)
+        after_prompt "walk $ring" "walk: $ring is pfn $pfn + 0x000 (mfn $mfn;"
+        after_prompt "walk $ring" "  L1[$(printf '%3u' $(((ring >> 12) & 511)))] = 0x"
+        after_prompt "walk 0x0" "walk: 0x00000000: not present"
+        after_prompt "crash pt-writable" "crash pt-writable: Xen refused (update_va_mapping: error -"
+        count_is "Xen accepted a writable mapping" 0
+    fi
+    after_prompt "walk xyz" "usage: walk ADDR"
+    after_prompt "walk 0x100000000" "usage: walk ADDR"
+    after_prompt "echo alive after pt-writable" "alive after pt-writable"
+}
+
+check_memory_size() {
+    use_case "${PREFIX}memory-$1" || return
+    memory_figures "$1"
+    [ "$1" = 16 ] && memory_walks
+    memory_no_crash
+    reason_is poweroff
+}
+
+check_memory_migrate() {
+    use_case "${PREFIX}memory-migrate" || return
+    local size=64 last oks
+    last=$(memory_last_va "$size")
+    if [ -f "$CASE_DIR/error" ]; then
+        fail "memory-migrate: $(tr '\n' ';' <"$CASE_DIR/error")"
+    fi
+    grep -q "^xl migrate exit 0$" "$CASE_DIR/migrate.log" 2>/dev/null &&
+        pass "xl migrate exit 0" || fail "xl migrate exit 0 (see migrate.log)"
+    has "resume: restored in a new domain"
+    oks=$(grep -a -c '^memtest: ok: ' "$CASE_DIR/console.txt")
+    if [ "$oks" -eq 2 ]; then
+        pass "memtest passed before and after the migration"
+    else
+        fail "memtest passed before and after the migration ($oks of 2)"
+    fi
+    local unit=pfn
+    [ "$PLATFORM" = pvh ] && unit=gfn
+    if [ "$(grep -a -c "is $unit 0x$(printf '%x' $((size * 256 - 1))) + 0x000" "$CASE_DIR/console.txt")" -eq 2 ]; then
+        pass "walk $last gives the last frame before and after the migration"
+    else
+        fail "walk $last gives the last frame before and after the migration"
+    fi
+    memory_no_crash
+    reason_is poweroff
+}
+
+# 900 MiB on PV: the window holds 856 MiB (219136 frames); the other
+# 11264 frames are counted, said once, and never handed out.
+check_memory_beyond() {
+    use_case "memory-beyond" || return
+    count_is "lie past the kernel window" 1
+    has "pv: 11264 frames (44 MiB) lie past the kernel window (0xc0000000-0xf5800000, 856 MiB, up to Xen's hole) and are not mapped"
+    has_re "^pv: linear map: frames 0x[0-9a-f]+-0x357ff mapped by [0-9]+ L1 tables of ours" \
+        "boot: the linear map ends at the window's last frame, 0x357ff"
+    has "  not mapped  11264 pages (45056 KiB) of RAM, not used"
+    after_prompt "memtest" "memtest: ok: "
+    after_prompt "walk 0xf57ff000" "walk: 0xf57ff000 is pfn 0x357ff + 0x000"
+    after_prompt "walk 0xf5800000" "walk: 0xf5800000: "
+    memory_no_crash
+    reason_is poweroff
+}
+
+check_memory_cases() {
+    local sizes
+    if [ "$PLATFORM" = pvh ]; then
+        sizes="16 512"
+    else
+        sizes="4 16 512"
+    fi
+    for size in $sizes; do
+        check_memory_size "$size"
+    done
+    check_memory_migrate
+    [ "$PLATFORM" = pv ] && check_memory_beyond
+}
+
 # --- a hostile backend (dom0/hostile.sh) ----------------------------------------
 
 # program_ran: the dom0 program ran, and every step it started ended well
@@ -1402,4 +1558,128 @@ check_hostile_cases() {
     check_hostile_store_data
     check_hostile_store_index hostile-store-rsp "reply ring indices" rsp_cons
     check_hostile_store_index hostile-store-req "request ring indices" req req_prod
+}
+
+# --- grant tables, mapped by dom0 (dom0/gnttab.sh) -------------------------------
+
+# gnt_step STEP: dom0's gntmap output for that step of gntmap.log.
+gnt_step() {
+    awk -v s="= $1" '$0 == s { f = 1; next } /^= / { f = 0 } f' "$CASE_DIR/gntmap.log"
+}
+
+# gnt_maps STEP WHAT: dom0 mapped it (exit 0, "mapped").
+gnt_maps() {
+    local out
+    out=$(gnt_step "$1")
+    if grep -q '^exit 0$' <<<"$out" && grep -q ': mapped (' <<<"$out"; then
+        pass "dom0 maps $2"
+    else
+        fail "dom0 maps $2 (got: $(tr '\n' ';' <<<"$out"))"
+    fi
+}
+
+# gnt_refused STEP WHAT: dom0's map failed (exit 1).
+gnt_refused() {
+    local out
+    out=$(gnt_step "$1")
+    if grep -q '^exit 1$' <<<"$out" && grep -q ': map failed: ' <<<"$out"; then
+        pass "dom0 cannot map $2 ($(sed -n 's/^gntmap: .*map failed: //p' <<<"$out"))"
+    else
+        fail "dom0 cannot map $2 (got: $(tr '\n' ';' <<<"$out"))"
+    fi
+}
+
+# gnt_cksum_matches STEP REF N: dom0's cksum of the page is the guest's,
+# the one of the N-th grant of REF (references are reused once ended).
+gnt_cksum_matches() {
+    local guest dom0
+    guest=$(sed -n "s/^gnttab: ref $2 grants frame .*, page cksum \([0-9]* [0-9]*\)$/\1/p" \
+            "$CASE_DIR/console.txt" | sed -n "${3}p")
+    dom0=$(gnt_step "$1" | sed -n 's/.*: mapped (r[ow]), cksum \([0-9]* [0-9]*\)$/\1/p')
+    if [ -n "$guest" ] && [ "$guest" = "$dom0" ]; then
+        pass "ref $2: dom0's cksum of the page is the guest's ($dom0)"
+    else
+        fail "ref $2: dom0's cksum of the page is the guest's (guest '$guest', dom0 '$dom0')"
+    fi
+}
+
+# line_of REGEX: the first console line number that matches, or 0.
+line_of() {
+    grep -a -n -E -- "$1" "$CASE_DIR/console.txt" | head -n 1 | cut -d: -f1 | grep . || echo 0
+}
+
+check_gnttab() {
+    use_case "${PREFIX}gnttab" || return
+    local ref ref7 ref0 refro ref2 busy ended
+    if [ -f "$CASE_DIR/error" ]; then
+        fail "gnttab: $(tr '\n' ';' <"$CASE_DIR/error")"
+    fi
+    ref=$(cat "$CASE_DIR/ref_match" 2>/dev/null)
+    ref7=$(cat "$CASE_DIR/ref_otherdom" 2>/dev/null)
+    ref0=$(cat "$CASE_DIR/ref_deferred" 2>/dev/null)
+    refro=$(cat "$CASE_DIR/ref_readonly" 2>/dev/null)
+    ref2=$(cat "$CASE_DIR/ref_restored" 2>/dev/null)
+    has_re '^gnttab: [0-9]+ of at most [0-9]+ frames \(Xen: [0-9]+ now\), [0-9]+ references, [0-9]+ free$' \
+        "the grant table is set up at boot: $(grep -a -m1 '^gnttab: [0-9]* of at most' "$CASE_DIR/console.txt")"
+    has_re '^  entries     [0-9]+: 8 reserved, 0 granted, 0 deferred, [0-9]+ free$' \
+        "gnttab: 8 reserved entries, nothing granted at first"
+    gnt_maps reserved-console "ref 0 (the toolstack's console grant): left alone"
+    gnt_maps reserved-xenstore "ref 1 (the toolstack's xenstore grant): left alone"
+    if [ "${ref:-0}" -ge 8 ] 2>/dev/null; then
+        pass "gnttab grant 0: the first grant is ref $ref, past the reserved entries"
+    else
+        fail "gnttab grant 0: the first grant is past the reserved entries (ref '$ref')"
+    fi
+    gnt_maps match "ref $ref, granted to dom0"
+    gnt_cksum_matches match "$ref" 1
+    if grep -q ': mapped (rw)' "$CASE_DIR/hold-busy.log" 2>/dev/null; then
+        pass "dom0 holds ref $ref mapped writable"
+    else
+        fail "dom0 holds ref $ref mapped writable ($(tr '\n' ';' <"$CASE_DIR/hold-busy.log" 2>/dev/null))"
+    fi
+    busy=$(line_of "^gnttab: ref $ref is still mapped by domain 0 \(flags 0x[0-9a-f]+ reading writing\): not ended, the page stays granted$")
+    ended=$(line_of "^gnttab: ref $ref ended; page freed$")
+    if [ "$busy" -gt 0 ]; then
+        pass "gnttab end $ref while dom0 maps it: refused and reported (GTF_reading, GTF_writing)"
+    else
+        fail "gnttab end $ref while dom0 maps it: refused and reported"
+    fi
+    has_re "^  $ref +0 +0x[0-9a-f]+ +rw +granted +monitor +0x[0-9a-f]+ reading writing$" \
+        "gnttab lists ref $ref: domain 0, granted by the monitor, mapped for reading and writing"
+    if [ "$ended" -gt "$busy" ] && [ "$busy" -gt 0 ]; then
+        pass "after dom0 unmapped it, gnttab end $ref ends it"
+    else
+        fail "after dom0 unmapped it, gnttab end $ref ends it (lines $busy, $ended)"
+    fi
+    gnt_refused ended "ref $ref once ended"
+    gnt_refused range-past "ref 2048 (past the table)"
+    gnt_refused range-far "ref 100000 (far past the table)"
+    gnt_refused range-free "ref $((ref + 9)) (never granted)"
+    gnt_refused otherdom-granted-to-7 "ref $ref7 (granted to domain 7)"
+    gnt_refused otherdom-wrong-domid "ref $ref0 under another domid"
+    gnt_refused readonly-w "ref $refro (read-only) writable"
+    gnt_maps readonly-r "ref $refro (read-only) read-only"
+    gnt_cksum_matches readonly-r "$refro" 1
+    has_re "^gnttab: ref $ref0 is still mapped by domain 0 \(flags 0x[0-9a-f]+ reading\): deferred" \
+        "gnttab release $ref0 while dom0 maps it: deferred"
+    # Said when the retry ends it, after the prompt: not at a line's start.
+    has_re "gnttab: ref $ref0 ended after domain 0 unmapped it; page freed$" \
+        "the deferred ref $ref0 ended by itself once dom0 unmapped it"
+    has_re '^resume: restored in a new domain' "xl save + xl restore: a new domain"
+    has_re '^gnttab: [0-9]+ grants were active in the old domain: gone with its table' \
+        "the restore says which grants were lost: $(grep -a -m1 'grants were active in the old domain' "$CASE_DIR/console.txt")"
+    has_re "^  $refro +0 +0x[0-9a-f]+ +ro +granted +monitor +0x00 \(lost at a restore\)$" \
+        "gnttab lists ref $refro as lost at the restore"
+    gnt_refused restore-lost "ref $refro, granted before the save, in the new domain"
+    gnt_maps restore-reserved "ref 1 (xenstore) in the new domain"
+    gnt_maps restore-new "ref $ref2, granted after the restore"
+    gnt_cksum_matches restore-new "$ref2" \
+        "$(grep -a -c "^gnttab: ref $ref2 grants frame " "$CASE_DIR/console.txt")"
+    has_re "^gnttab: ref $refro ended; page freed$" "a lost grant ends at once"
+    if grep -a -q -E '^gnttab: .*(failed|not set up|cannot)' "$CASE_DIR/console.txt"; then
+        fail "no grant-table errors on the console ($(grep -a -m1 -E '^gnttab: .*(failed|not set up|cannot)' "$CASE_DIR/console.txt"))"
+    else
+        pass "no grant-table errors on the console"
+    fi
+    reason_is poweroff
 }

@@ -16,19 +16,12 @@
  * console_resume() (the console driver still holds the old domain's port).
  */
 #include "mm.h"
+#include "pagetable.h"
 #include "start_info_check.h"
 #include <tinypv/hypercall.h>
 #include <tinypv/hypervisor.h>
 #include <tinypv/printk.h>
 #include <tinypv/shutdown.h>
-
-/* Page table entry bits (x86 PAE). */
-#define PTE_PRESENT     (1ULL << 0)
-#define PTE_RW          (1ULL << 1)
-#define PTE_ACCESSED    (1ULL << 5)
-#define PTE_DIRTY       (1ULL << 6)
-#define PTE_KERNEL_RW   (PTE_PRESENT | PTE_RW | PTE_ACCESSED | PTE_DIRTY)
-#define PTE_KERNEL_RO   (PTE_PRESENT | PTE_ACCESSED)
 
 /* A page of the image whose mapping is replaced by shared_info. */
 static uint8_t shared_info_page[PAGE_SIZE] __aligned(PAGE_SIZE)
@@ -49,6 +42,8 @@ static unsigned long m2p_end, m2p_max_mfn;
 static xen_pfn_t *p2m;
 
 static unsigned long bootstrap_mapped_end(void);
+
+struct mmu_counters mmu_counters;
 
 /*
  * At boot, and again after a restore (a new M2P, maybe a new nr_pages): so
@@ -87,11 +82,23 @@ void mm_describe_m2p(unsigned long *start, unsigned long *end,
     *max_mfn = m2p_max_mfn;
 }
 
+/* Every update_va_mapping of the PV platform, counted for `stats`. */
+long mm_update_va_mapping(unsigned long va, uint64_t pte, unsigned long flags)
+{
+    mmu_counters.update_va_mapping++;
+    return HYPERVISOR_update_va_mapping(va, pte, flags);
+}
+
 /* Point the page-table entry for va at machine address maddr. */
 static long map_machine_page(void *va, uint64_t maddr)
 {
-    return HYPERVISOR_update_va_mapping((unsigned long)va,
-                                        maddr | PTE_KERNEL_RW, UVMF_INVLPG);
+    return mm_update_va_mapping((unsigned long)va, maddr | PTE_KERNEL_RW,
+                                UVMF_INVLPG);
+}
+
+long mm_map_frame(void *va, xen_pfn_t mfn)
+{
+    return map_machine_page(va, (uint64_t)mfn << PAGE_SHIFT);
 }
 
 void map_shared_info(unsigned long machine_addr)
@@ -107,8 +114,8 @@ void map_shared_info(unsigned long machine_addr)
 void unmap_shared_info(void)
 {
     /* A zero entry: not present. Nothing may touch the page until remapped. */
-    long rc = HYPERVISOR_update_va_mapping((unsigned long)shared_info_page, 0,
-                                           UVMF_INVLPG);
+    long rc = mm_update_va_mapping((unsigned long)shared_info_page, 0,
+                                   UVMF_INVLPG);
 
     if ( rc )
         panic("cannot unmap shared_info: error %ld", rc);
@@ -171,6 +178,22 @@ static long mfn_to_pfn_checked(xen_pfn_t mfn)
 long mm_mfn_to_pfn(xen_pfn_t mfn)
 {
     return mfn_to_pfn_checked(mfn);
+}
+
+xen_pfn_t mm_pfn_to_mfn(unsigned long pfn)
+{
+    if ( !p2m || pfn >= boot_si->nr_pages )
+        return 0;
+    return p2m[pfn];
+}
+
+bool mm_m2p_read(xen_pfn_t mfn, unsigned long *pfn)
+{
+    if ( !m2p_entry_ok(mfn, (unsigned long)m2p, m2p_end, m2p_max_mfn,
+                       sizeof(*m2p)) )
+        return false;
+    *pfn = m2p[mfn];
+    return true;
 }
 
 xen_pfn_t mm_virt_to_mfn(const void *va)
@@ -282,14 +305,13 @@ long mm_protect_own_page(void *va, bool writable)
 
     if ( !own_page_mfn(va, &mfn) )
         return -1;                  /* not a page of the image */
-    return HYPERVISOR_update_va_mapping((unsigned long)va,
-                                        ((uint64_t)mfn << PAGE_SHIFT) |
-                                        (writable ? PTE_KERNEL_RW
-                                                  : PTE_KERNEL_RO),
-                                        UVMF_INVLPG);
+    return mm_update_va_mapping((unsigned long)va,
+                                ((uint64_t)mfn << PAGE_SHIFT) |
+                                (writable ? PTE_KERNEL_RW : PTE_KERNEL_RO),
+                                UVMF_INVLPG);
 }
 
 long mm_unmap_own_page(void *va)
 {
-    return HYPERVISOR_update_va_mapping((unsigned long)va, 0, UVMF_INVLPG);
+    return mm_update_va_mapping((unsigned long)va, 0, UVMF_INVLPG);
 }

@@ -207,11 +207,20 @@ void arch_print_boot_info(void)
 void arch_print_mappings(void)
 {
     unsigned long m2p_start, m2p_end, m2p_max;
+    struct linear_map_info lm;
 
     printk("  hypercalls    %p\n", (void *)hypercall_page);
     mm_describe_m2p(&m2p_start, &m2p_end, &m2p_max);
     printk("  M2P table     0x%lx-0x%lx (max mfn 0x%lx)\n", m2p_start, m2p_end,
            m2p_max);
+    pv_linear_map_info(&lm);
+    if ( lm.mapped_frames )
+        printk("  linear map    0x%08lx-0x%08lx: frames 0x0-0x%lx (Xen's "
+               "bootstrap mapping up to 0x%lx, then %lu L1 tables of ours at "
+               "pfn 0x%lx)\n", (unsigned long)_text,
+               (unsigned long)_text + lm.mapped_frames * PAGE_SIZE - 1,
+               lm.mapped_frames - 1, lm.bootstrap_frames - 1, lm.tables,
+               lm.first_table);
     printk("  stack guard   0x%08lx-0x%08lx (%s)\n",
            (unsigned long)boot_stack_guard,
            (unsigned long)boot_stack_guard + PAGE_SIZE - 1,

@@ -207,12 +207,15 @@ static void provoke_failsafe(void)
 }
 
 /* The platform's own kinds for trigger_fault() (arch/x86/traps.c). */
-const char arch_fault_kinds[] = ", failsafe";
+const char arch_fault_kinds[] = ", failsafe, pt-writable";
 
 bool arch_trigger_fault(const char *kind)
 {
-    if ( strcmp(kind, "failsafe") != 0 )
+    if ( strcmp(kind, "failsafe") == 0 )
+        provoke_failsafe();
+    else if ( strcmp(kind, "pt-writable") == 0 )
+        pv_try_pt_writable();       /* Xen refuses: reported, we go on */
+    else
         return false;
-    provoke_failsafe();
     return true;
 }

@@ -19,6 +19,7 @@
 #include <tinypv/memmap.h>
 #include <tinypv/printk.h>
 #include <tinypv/sections.h>
+#include <tinypv/shutdown.h>
 #include "pvh.h"
 
 extern char boot_stack_guard[];
@@ -40,7 +41,11 @@ static void add_taken(struct arch_mem_layout *l, uint64_t paddr,
 {
     struct arch_mem_region *t;
 
-    if ( l->nr_taken == ARCH_MEM_MAX_TAKEN || !bytes )
+    /* Room for every region named below: running out is a bug here. */
+    if ( l->nr_taken == ARCH_MEM_MAX_TAKEN )
+        panic("mem: more than %u taken regions (ARCH_MEM_MAX_TAKEN)",
+              ARCH_MEM_MAX_TAKEN);
+    if ( !bytes )
         return;
     t = &l->taken[l->nr_taken++];
     t->first = paddr >> PAGE_SHIFT;

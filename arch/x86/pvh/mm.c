@@ -88,3 +88,59 @@ void pvh_print_paging(void)
            (unsigned long)boot_stack_guard,
            (unsigned long)boot_stack_guard + PAGE_SIZE - 1);
 }
+
+/*
+ * `walk ADDR`: the same two levels the CPU reads. The tables are ours and
+ * plain memory (Xen never sees them: its own nested page tables take the
+ * guest frame the walk ends in to a machine frame, out of our sight).
+ */
+void arch_print_walk(unsigned long va)
+{
+    unsigned int pdi = va >> LARGE_PAGE_SHIFT;
+    unsigned int pti = (va >> PAGE_SHIFT) & (NR_ENTRIES - 1);
+    uint32_t pde = page_directory[pdi], pte;
+    unsigned long gfn;
+
+    printk("walk 0x%08lx: page directory index %u, page table index %u, "
+           "offset 0x%03lx (cr3 0x%08lx)\n", va, pdi, pti, va % PAGE_SIZE,
+           read_cr3());
+    printk("  PDE[%4u] = 0x%08x", pdi, pde);
+    if ( !(pde & PTE_PRESENT) )
+    {
+        printk("  not present\nwalk: 0x%08lx: not present: nothing is "
+               "mapped there\n", va);
+        return;
+    }
+    if ( pde & PDE_LARGE )
+    {
+        gfn = (pde >> PAGE_SHIFT) + pti;
+        printk("  -> a 4 MiB page at gfn 0x%x\n", pde >> PAGE_SHIFT);
+    }
+    else
+    {
+        const uint32_t *pt = (const uint32_t *)(unsigned long)
+                             (pde & ~(PAGE_SIZE - 1));
+
+        printk("  -> page table at gfn 0x%x\n", pde >> PAGE_SHIFT);
+        pte = pt[pti];
+        printk("  PTE[%4u] = 0x%08x", pti, pte);
+        if ( !(pte & PTE_PRESENT) )
+        {
+            printk("  not present\nwalk: 0x%08lx: not present (page 0 and "
+                   "the stack's guard page are left out on purpose)\n", va);
+            return;
+        }
+        gfn = pte >> PAGE_SHIFT;
+        printk("  -> gfn 0x%lx\n", gfn);
+    }
+    printk("walk: 0x%08lx is gfn 0x%lx + 0x%03lx (identity map: the same "
+           "number; Xen's p2m takes it to a machine frame)\n", va, gfn,
+           va % PAGE_SIZE);
+}
+
+void arch_print_mm_stats(void)
+{
+    printk("mmu: no mmu_update, mmuext_op or update_va_mapping on PVH: Xen "
+           "never sees these page tables (its own nested tables map guest "
+           "frames)\n");
+}

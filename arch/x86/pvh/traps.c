@@ -38,6 +38,7 @@
 #include <tinypv/printk.h>
 #include <tinypv/shutdown.h>
 #include <xen/hvm/params.h>
+#include <lib/string.h>
 #include <xen/hvm/hvm_op.h>
 #include "pvh.h"
 #include "pvh_segments.h"
@@ -128,4 +129,21 @@ void arch_describe_trap_frame(const struct cpu_regs *regs)
 unsigned long arch_fault_address(void)
 {
     return read_cr2();
+}
+
+/*
+ * The platform's own kinds for trigger_fault() (arch/x86/traps.c). PV's
+ * pt-writable asks Xen to map a page table writable; here there is nothing
+ * to ask: Xen does not see our page tables, so the kind only says so.
+ */
+const char arch_fault_kinds[] = ", pt-writable (PV only)";
+
+bool arch_trigger_fault(const char *kind)
+{
+    if ( strcmp(kind, "pt-writable") != 0 )
+        return false;
+    printk("crash pt-writable: does not apply on PVH: Xen never sees our page "
+           "tables (they are plain memory; its own nested page tables map "
+           "our frames), so there is no read-only rule to break\n");
+    return true;
 }

@@ -139,6 +139,27 @@ bench_floods() {
     guest_wait_end 60
 }
 
+# Memory (issue 17): boot time at 16 and 512 MiB (PV maps every frame at
+# boot: what does it cost?), memtest's MiB/s, and on PV the mmu_update
+# hypercalls per MiB the linear map took (stats).
+bench_memory() {
+    saved_opts=$XL_OPTS
+    for mb in 16 512; do
+        XL_OPTS="$saved_opts memory=$mb"
+        boot_time "$1-mem$mb" "$2" "tinypv> " "$1/mem$mb"
+        guest_command "stats" 30
+        guest_command "memtest" 600
+        figure "$1/mem$mb.memtest_mib_per_s $(console_sed 's/^memtest: ok: .* \([0-9]*\.[0-9]\) MiB\/s$/\1/p') MiB/s"
+        per_mib=$(console_sed 's/.* \([0-9]*\.[0-9]*\) mmu_update per MiB mapped.*/\1/p')
+        [ -n "$per_mib" ] && figure "$1/mem$mb.mmu_update_per_mib $per_mib /MiB"
+        build_us=$(console_sed 's/.* mmu_update per MiB mapped, \([0-9]*\) us$/\1/p')
+        [ -n "$build_us" ] && figure "$1/mem$mb.linear_map_us $build_us us"
+        guest_type 'poweroff\r'
+        guest_wait_end 60
+    done
+    XL_OPTS=$saved_opts
+}
+
 # Interleaved by figure, not by image: a slow stretch of the host then
 # hurts every image alike instead of one of them.
 run_for_each_image() {
@@ -149,9 +170,19 @@ run_for_each_image() {
     done </tinypv/bench-images
 }
 
-run_for_each_image bench_boot_times
-bench_grub_boot
-run_for_each_image bench_footprint
-run_for_each_image bench_idle
-run_for_each_image bench_floods
+# /tinypv/bench-only (BENCH_ONLY in bench/system-bench) names the figure
+# groups to measure (boot grub footprint idle floods memory); none: all.
+ONLY=$(cat /tinypv/bench-only 2>/dev/null)
+only() {
+    [ -z "$ONLY" ] && return 0
+    case " $ONLY " in *" $1 "*) return 0 ;; esac
+    return 1
+}
+
+only boot && run_for_each_image bench_boot_times
+only grub && bench_grub_boot
+only footprint && run_for_each_image bench_footprint
+only idle && run_for_each_image bench_idle
+only floods && run_for_each_image bench_floods
+only memory && run_for_each_image bench_memory
 log "bench done"

@@ -19,6 +19,8 @@
 . /tinypv/pvhmin.sh
 . /tinypv/evflood.sh
 . /tinypv/balloon.sh
+. /tinypv/memory.sh
+. /tinypv/gnttab.sh
 
 PLATFORMS=pv
 CASES=""
@@ -525,6 +527,8 @@ run_platform() {
     [ "$1" = pvh ] && wanted pvhmin && pvhmin_cases
     wanted evflood && case_evflood
     wanted balloon && case_balloon
+    wanted memory && memory_cases
+    wanted gnttab && case_gnttab
 }
 
 host_facts

@@ -78,22 +78,23 @@ static inline long HYPERVISOR_set_trap_table(const void *table)
     return _hypercall1(__HYPERVISOR_set_trap_table, table);
 }
 
+/*
+ * Page-table and M2P updates (struct mmu_update[]): Xen checks and applies
+ * them in order and stops at the first it refuses; *done (may be NULL)
+ * says how many it applied. A PV guest's page tables are read-only to
+ * it: this and update_va_mapping are how they change.
+ */
+static inline long HYPERVISOR_mmu_update(void *reqs, unsigned int count,
+                                         unsigned int *done, domid_t domid)
+{
+    return _hypercall4(__HYPERVISOR_mmu_update, reqs, count, done, domid);
+}
+
 /* Extended MMU operations (struct mmuext_op[]): pinning, TLB, the LDT. */
 static inline long HYPERVISOR_mmuext_op(void *ops, unsigned int count,
                                         unsigned int *done, domid_t domid)
 {
     return _hypercall4(__HYPERVISOR_mmuext_op, ops, count, done, domid);
-}
-
-/*
- * Page-table and M2P updates (struct mmu_update[], Xen's public xen.h): many
- * in one call. *done (may be NULL) says how many Xen carried out: on an
- * error, those before the one that failed.
- */
-static inline long HYPERVISOR_mmu_update(const void *reqs, unsigned int count,
-                                         unsigned int *done, domid_t domid)
-{
-    return _hypercall4(__HYPERVISOR_mmu_update, reqs, count, done, domid);
 }
 
 /*

@@ -304,7 +304,7 @@ include tests/stress/stress.mk
 include tests/fuzz/fuzz.mk
 include bench/bench.mk
 
-.PHONY: check-host check-system check-docs test run testbed deps clean bench which-config
+.PHONY: check-host check-system check-run check-docs test run testbed deps clean bench which-config
 check-host: $(HOST_BINS)
 	$(Q)tests/host/run-all $(HOST_BINS)
 
@@ -323,12 +323,17 @@ testbed:
 check-system: images testbed
 	$(Q)tests/system/run $(BUILD)
 
+# make run as a user at a terminal tries it: a pty, typed keys, xl mem-set
+# from the dom0 shell (one more Xen boot).
+check-run: images testbed
+	$(Q)tests/system/make_run.py $(CURDIR)
+
 # Install missing build dependencies (as root), or say what to install.
 deps:
 	$(Q)tools/install-deps
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory check-host check-docs fuzz-smoke stress check-system
+	$(Q)$(MAKE) --no-print-directory check-host check-docs fuzz-smoke stress check-system check-run
 	@echo "make test: all tests passed"
 
 # Figures: the host ring benchmark, then the system figures under Xen.

@@ -71,6 +71,7 @@ struct arch_mem_region {
 };
 #define ARCH_MEM_MAX_RAM    32
 #define ARCH_MEM_MAX_TAKEN  16
+#define ARCH_MEM_MAX_AWAY   4
 struct arch_mem_layout {
     unsigned long nr_frames;    /* frame numbers 0 .. nr_frames-1 */
     size_t nr_ram;              /* RAM the pool may use, mapped, lowest */
@@ -78,6 +79,13 @@ struct arch_mem_layout {
     size_t nr_taken;            /* RAM in use before the allocator: the */
     struct arch_mem_region taken[ARCH_MEM_MAX_TAKEN];   /* image, tables... */
     unsigned long not_mapped;   /* RAM frames left out: could not be mapped */
+    /*
+     * Frames with no memory at boot that the balloon may fill (up to Xen's
+     * maximum): reachable at arch_pfn_to_virt() once filled, never RAM or
+     * taken. They start AWAY in the allocator.
+     */
+    size_t nr_away;
+    struct arch_mem_region away[ARCH_MEM_MAX_AWAY];
 };
 void arch_mem_init(struct arch_mem_layout *layout);
 

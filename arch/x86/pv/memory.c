@@ -12,12 +12,34 @@
  * rest is free. linear_map.c maps the frames past it, up to the hypervisor
  * hole, with L1 tables taken from the first free frames (taken as page
  * tables here). Frames past the hole are counted as not mapped.
+ *
+ * A domain created below its maximum (xl's maxmem above memory) may grow
+ * later, but Xen's builder knew only nr_pages frames: its P2M list has
+ * nr_pages entries, and no frame past them exists for us. So when
+ * XENMEM_maximum_reservation (less libxl's 1 MiB of slack) is above
+ * nr_pages, frames nr_pages .. that maximum - 1 are made to exist,
+ * without memory:
+ *
+ *   - the linear map gives them L1 tables with empty entries (the
+ *     balloon's update_va_mapping needs a table to write into);
+ *   - a P2M list long enough for them replaces the builder's (frames
+ *     right after the linear map's tables; the old entries copied, the
+ *     new ones INVALID_P2M_ENTRY, a hole to the save code) and is
+ *     published again, so that shared_info's max_pfn is the new length;
+ *   - they are reported away: the allocator manages them, never hands
+ *     them out, and the balloon fills them with populate_physmap.
+ *
+ * The builder's list stays taken (a few pages; start_info still names
+ * it). After a restore the toolstack writes the new domain's P2M into
+ * our list and sets nr_pages to its length; mm_init() keeps using it.
  */
 #include <tinypv/platform.h>
 #include <tinypv/boot_info.h>
 #include <tinypv/sections.h>
 #include <tinypv/shutdown.h>
 #include <tinypv/printk.h>
+#include <tinypv/hypervisor.h>
+#include <tinypv/hypercall.h>
 #include "pv.h"
 #include "mm.h"
 
@@ -88,21 +110,96 @@ static unsigned long bootstrap_frames(unsigned long pt_end_pfn,
     return end;
 }
 
+/*
+ * libxl sets Xen's maximum to maxmem plus 1 MiB (LIBXL_MAXMEM_CONSTANT):
+ * slack for the toolstack, not memory the domain was promised. The room
+ * made for growing stops short of it, so a domain at its maxmem cannot
+ * creep 1 MiB past it on a target above.
+ */
+#define TOOLSTACK_SLACK_FRAMES  ((1024 * 1024) / PAGE_SIZE)
+
+/* The frames the domain may grow to: Xen's maximum less the slack. */
+static unsigned long maximum_frames(unsigned long nr_pages)
+{
+    domid_t self = DOMID_SELF;
+    long max = HYPERVISOR_memory_op(XENMEM_maximum_reservation, &self);
+
+    if ( max < 0 )
+        printk("pv: Xen does not tell the domain's maximum (error %ld); the "
+               "balloon grows no higher than the boot size\n", max);
+    if ( max <= 0 || (unsigned long)max <= nr_pages + TOOLSTACK_SLACK_FRAMES )
+        return nr_pages;
+    return (unsigned long)max - TOOLSTACK_SLACK_FRAMES;
+}
+
+/*
+ * Frames [nr_pages, tables_end) have tables but no memory: give them P2M
+ * entries in a list at frame next_free (mapped, with memory: below
+ * populated), and report them away. Returns the frames that exist now:
+ * tables_end, or nr_pages if the list could not be made (said why).
+ */
+static unsigned long grow_p2m(struct arch_mem_layout *l, unsigned long nr_pages,
+                              unsigned long next_free, unsigned long populated,
+                              unsigned long tables_end)
+{
+    unsigned long pages = (tables_end * sizeof(xen_pfn_t) + PAGE_SIZE - 1) /
+                          PAGE_SIZE;
+    const char *problem;
+
+    if ( tables_end <= nr_pages || populated < nr_pages )
+        return nr_pages;
+    if ( next_free + pages > populated )
+        problem = "no room for the longer P2M list after the page tables";
+    else
+        problem = mm_p2m_grow((xen_pfn_t *)arch_pfn_to_virt(next_free),
+                              tables_end);
+    if ( problem )
+    {
+        printk("pv: the P2M cannot grow to %lu entries (%s); the balloon "
+               "grows no higher than the boot size\n", tables_end, problem);
+        return nr_pages;
+    }
+    add_taken_frames(l, next_free, pages, PAGE_OWNER_P2M);
+    problem = mm_publish_p2m(shared_info);
+    if ( problem )
+        printk("mm: the P2M is not published (%s); xl save and xl migrate "
+               "will not work\n", problem);
+    l->away[0] = (struct arch_mem_region){ nr_pages, tables_end - nr_pages,
+                                           PAGE_OWNER_NONE };
+    l->nr_away = 1;
+    printk("pv: P2M list grown to %lu entries (Xen's maximum) in %lu pages "
+           "at frame 0x%lx; frames 0x%lx-0x%lx have no memory yet\n",
+           tables_end, pages, next_free, nr_pages, tables_end - 1);
+    return tables_end;
+}
+
 void arch_mem_init(struct arch_mem_layout *l)
 {
     const start_info_t *si = pv_start_info();
     unsigned long pt_end = si->pt_base + si->nr_pt_frames * PAGE_SIZE;
     unsigned long bootstrap = bootstrap_frames(va_to_pfn(pt_end),
                                                si->nr_pages);
+    unsigned long tables_end, frames;
+    struct linear_map_info lm;
 
     mapped_frames = bootstrap;
-    mapped_frames = pv_linear_map_build(bootstrap, va_to_pfn(pt_end),
-                                        si->nr_pages);
+    tables_end = pv_linear_map_build(bootstrap, va_to_pfn(pt_end),
+                                     si->nr_pages,
+                                     maximum_frames(si->nr_pages));
+    pv_linear_map_info(&lm);
+    /* Frames with memory are mapped up to here; reachable up to frames. */
+    mapped_frames = lm.populated_frames;
+    frames = grow_p2m(l, si->nr_pages,
+                      va_to_pfn(pt_end) + pv_linear_map_tables(),
+                      lm.populated_frames, tables_end);
+    if ( frames > si->nr_pages )
+        mapped_frames = frames;
 
-    l->nr_frames = si->nr_pages;
+    l->nr_frames = frames;
     l->nr_ram = 1;
-    l->ram[0] = (struct arch_mem_region){ 0, mapped_frames, PAGE_OWNER_NONE };
-    l->not_mapped = si->nr_pages - mapped_frames;
+    l->ram[0] = (struct arch_mem_region){ 0, lm.populated_frames,
+                                          PAGE_OWNER_NONE };
+    l->not_mapped = si->nr_pages - lm.populated_frames;
 
     /* The stack before the image: take_region() keeps the first owner. */
     add_taken(l, (unsigned long)boot_stack_guard,

@@ -164,3 +164,35 @@ case_balloon() {
     record_reason
     log "guest $GUEST: shut down, reason $(cat "$GDIR/reason")"
 }
+
+# case_balloon_maxmem: a domain created with less than its maximum
+# (memory=16, maxmem=32) grows past its boot size. The frames between
+# the boot RAM and the maximum are known to the kernel from boot on
+# (away, with no memory behind them), and xl mem-set 32 fills them:
+#
+#   boot (16 MiB of 32)          the balloon states the cap: 32 MiB
+#   xl mem-set 32, memtest       grown past the boot size, all usable
+#   xl mem-set 16, then 32       down and back
+#   xl save / xl restore         the grown P2M (PV) through the stream
+#   memtest                      still all there
+BL_MAXMEM="memory=16"
+
+case_balloon_maxmem() {
+    guest_start "${PREFIX}balloon-maxmem" "$IMAGE" "" "$BL_MAXMEM" \
+        "maxmem=32" || return
+    guest_wait_text "tinypv> " 1 60
+    bl_xl_mem >"$GDIR/mem_boot"
+    guest_command "mem"
+    bl_mem_set grow 32
+    guest_command "mem"
+    guest_command "memtest" 180
+    bl_mem_set shrink 16
+    bl_mem_set regrow 32
+    sr_round_trip 1 || return
+    bl_settle restored 32 10
+    guest_command "mem"
+    guest_command "memtest" 180
+    guest_command "stats"
+    guest_type 'poweroff\r'
+    guest_wait_end 30
+}

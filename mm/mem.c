@@ -93,23 +93,6 @@ static void take_region(const struct arch_mem_region *t)
             page_alloc_take(&allocator, pfn, 1, t->owner);
 }
 
-/*
- * Frames past the boot RAM, up to Xen's maximum: no memory behind them
- * yet, so they start away, and the balloon fills them when the target
- * rises (docs/11-memory.md, "Ballooning"). A refusal (they overlap RAM:
- * the platform's bug) is said by report_refusal() and they stay absent.
- */
-static void add_away(const struct arch_mem_region *a)
-{
-    if ( !a->count ||
-         page_alloc_add_away(&allocator, a->first, a->count) != PAGE_OK )
-        return;
-    info.away_at_boot += a->count;
-    printk("mem: frames 0x%lx-0x%lx (%lu KiB) are away from boot on: the "
-           "room up to Xen's maximum, for the balloon\n", a->first,
-           a->first + a->count - 1, a->count * (PAGE_SIZE / 1024));
-}
-
 static void print_summary(void)
 {
     struct page_alloc_counters c;
@@ -152,8 +135,6 @@ void mem_init(void)
                            layout.ram[r].count);
     for ( size_t t = 0; t < layout.nr_taken; t++ )
         take_region(&layout.taken[t]);
-    for ( size_t a = 0; a < layout.nr_away; a++ )
-        add_away(&layout.away[a]);
     page_alloc_take(&allocator, info.meta_first, info.meta_pages,
                     PAGE_OWNER_ALLOCATOR);
     ready = true;

@@ -85,8 +85,8 @@ void cmd_mem(int argc, char **argv)
            "%lu taken\n", c.ram, c.ram * KIB_PER_PAGE, c.free, c.used,
            c.taken);
     printk("  away        %lu pages (%lu KiB) with no memory: given back "
-           "to Xen, or room up to Xen's maximum (%lu pages at boot)\n",
-           c.away, c.away * KIB_PER_PAGE, mi.away_at_boot);
+           "to Xen, or room to grow up to maxmem\n", c.away,
+           c.away * KIB_PER_PAGE);
     if ( mi.not_mapped )
         printk("  not mapped  %lu pages (%lu KiB) of RAM, not used\n",
                mi.not_mapped, mi.not_mapped * KIB_PER_PAGE);

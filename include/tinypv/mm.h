@@ -41,7 +41,6 @@ struct mem_info {
     unsigned long nr_frames;    /* frame numbers managed: 0 .. nr_frames-1 */
     unsigned long ram;          /* RAM frames the platform reported */
     unsigned long not_mapped;   /* RAM it could not map: not in the pool */
-    unsigned long away_at_boot; /* frames with no memory yet: the balloon's */
     unsigned long meta_first;   /* the allocator's metadata: first frame */
     unsigned long meta_pages;   /* ... and how many */
 };

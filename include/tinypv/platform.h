@@ -71,7 +71,6 @@ struct arch_mem_region {
 };
 #define ARCH_MEM_MAX_RAM    32
 #define ARCH_MEM_MAX_TAKEN  16
-#define ARCH_MEM_MAX_AWAY   4
 struct arch_mem_layout {
     unsigned long nr_frames;    /* frame numbers 0 .. nr_frames-1 */
     size_t nr_ram;              /* RAM the pool may use, mapped, lowest */
@@ -79,13 +78,6 @@ struct arch_mem_layout {
     size_t nr_taken;            /* RAM in use before the allocator: the */
     struct arch_mem_region taken[ARCH_MEM_MAX_TAKEN];   /* image, tables... */
     unsigned long not_mapped;   /* RAM frames left out: could not be mapped */
-    /*
-     * Frames with no memory at boot that the balloon may fill (up to Xen's
-     * maximum): reachable at arch_pfn_to_virt() once filled, never RAM or
-     * taken. They start AWAY in the allocator.
-     */
-    size_t nr_away;
-    struct arch_mem_region away[ARCH_MEM_MAX_AWAY];
 };
 void arch_mem_init(struct arch_mem_layout *layout);
 
@@ -174,6 +166,15 @@ void arch_print_mappings(void);
  * errors are added to st.
  */
 struct balloon_stats;
+/*
+ * The balloon learned the most RAM the domain may have (xenstore's
+ * memory/static-max, `maxmem`), in frames: make frames up to it exist,
+ * without memory, and report them away (page_alloc_add_away), so that
+ * arch_balloon_reclaim can fill them. Returns the frame count the domain
+ * may grow to now (at least the RAM it has; said on the console when it
+ * is less than asked, and why). Called once, from balloon_init().
+ */
+unsigned long arch_balloon_room(unsigned long max_frames);
 unsigned long arch_balloon_give(unsigned long *pfns, unsigned long n,
                                 struct balloon_stats *st);
 unsigned long arch_balloon_reclaim(unsigned long *pfns, unsigned long n,

@@ -523,6 +523,36 @@ unsigned long pv_linear_map_build(unsigned long mapped, unsigned long next_free,
     return mapped;
 }
 
+unsigned long pv_linear_map_extend(unsigned long first_table, unsigned long n,
+                                   unsigned long first_frame, unsigned long end)
+{
+    const start_info_t *si = pv_start_info();
+    unsigned long hooked;
+    struct round r;
+
+    r.l2 = find_l2(si, &r.l2_mfn);
+    if ( !r.l2 )
+    {
+        printk("pv: linear map: the L2 of the kernel window is not among the "
+               "bootstrap page tables; no room to grow\n");
+        return 0;
+    }
+    if ( end > info.window_frames )
+        end = info.window_frames;
+    if ( check_slots(r.l2, first_frame, end) < end )
+        return 0;                           /* said which slot */
+    r.first_table = first_table;
+    r.first_frame = first_frame;
+    r.populated = first_frame;              /* no entry has memory */
+    hooked = build_round(&r, n, end);
+    info.tables += n;
+    info.rounds++;
+    if ( hooked )
+        info.mapped_frames = first_frame + hooked * L2_SLOT_FRAMES < end ?
+                             first_frame + hooked * L2_SLOT_FRAMES : end;
+    return hooked;
+}
+
 unsigned long pv_linear_map_tables(void)
 {
     return info.tables;

@@ -146,6 +146,16 @@ unsigned long pv_linear_map_build(unsigned long mapped, unsigned long next_free,
                                   unsigned long nr_pages, unsigned long end);
 unsigned long pv_linear_map_tables(void);
 
+/*
+ * Room to grow: n L1 tables at frames first_table.. (free, mapped, taken
+ * as page tables by the caller) for frames [first_frame, end), all
+ * entries empty (no memory behind them yet), pinned and hooked in like
+ * the rest. first_frame on a 512-frame boundary, its L2 slots empty.
+ * Returns how many tables were hooked (fewer: said why).
+ */
+unsigned long pv_linear_map_extend(unsigned long first_table, unsigned long n,
+                                   unsigned long first_frame, unsigned long end);
+
 /* What the build did, for `stats` and `mem`. */
 struct linear_map_info {
     unsigned long bootstrap_frames;     /* mapped by Xen's builder */

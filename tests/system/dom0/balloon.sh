@@ -174,7 +174,8 @@ case_balloon() {
 #   xl mem-set 32, memtest       grown past the boot size, all usable
 #   xl mem-set 16, then 32       down and back
 #   xl save / xl restore         the grown P2M (PV) through the stream
-#   memtest                      still all there
+#   xl migrate (local)           ... and through a live migration
+#   memtest                      after each, still all there
 BL_MAXMEM="memory=16"
 
 case_balloon_maxmem() {
@@ -192,7 +193,20 @@ case_balloon_maxmem() {
     bl_settle restored 32 10
     guest_command "mem"
     guest_command "memtest" 180
+    if ! bl_migrate; then
+        sr_abandon "xl migrate failed"
+        return
+    fi
+    guest_wait_text "resume: restored in a new domain" 2 60
+    bl_settle migrated 32 10
+    guest_command "memtest" 180
     guest_command "stats"
     guest_type 'poweroff\r'
-    guest_wait_end 30
+    # The receiving xl watches the migrated domain and applies on_poweroff.
+    wait_until 30 sh -c "! xl domid $GUEST"
+    sr_wait_gone 5 || true
+    mv "$GDIR/xl.log" "$GDIR/xl.before-migrate.log"
+    cat /var/log/xen/xl-"$GUEST"*.log >"$GDIR/xl.log" 2>&1
+    record_reason
+    log "guest $GUEST: shut down, reason $(cat "$GDIR/reason")"
 }

@@ -92,7 +92,7 @@ unsigned long arch_balloon_reclaim(unsigned long *pfns, unsigned long n,
 /*
  * Nothing to make: for a domain created below its maxmem libxl builds a
  * PVH guest in populate-on-demand mode, and its memory map already lists
- * RAM up to maxmem (libxl__build_hvm(): lowmem_end from max_memkb). The
+ * RAM up to maxmem (libxl_dom.c: lowmem_end from max_memkb). The
  * allocator has those frames as RAM from boot on; Xen backs only the boot
  * size of them (its PoD cache), so the balloon gives the rest back at
  * boot (the target is below the RAM) and fills them again when the

@@ -27,6 +27,12 @@
  * bootstrap mapping's padding is too small for all of them, the next
  * round takes its tables from the frames the last one mapped.
  *
+ * Frames the domain may grow into (past nr_pages, up to maxmem: memory.c's
+ * arch_balloon_room()) get tables the same way, later, from frames the
+ * allocator gives (pv_linear_map_extend()), with every entry empty: no
+ * memory is behind them until the balloon fills one and maps it. Tables
+ * only ever come from frames that have memory.
+ *
  * The P2M and M2P are Xen's builder's, consistent at boot; each frame's
  * M2P entry is checked against the P2M before it is mapped and put right
  * with MMU_MACHPHYS_UPDATE if it is not (Xen accepts that only for a

@@ -36,7 +36,6 @@
 #include <tinypv/shutdown.h>
 #include <tinypv/printk.h>
 #include <tinypv/hypervisor.h>
-#include <tinypv/hypercall.h>
 #include <tinypv/mm.h>
 #include "pv.h"
 #include "pagetable.h"

@@ -269,7 +269,7 @@ static void finish(enum balloon_stop stop, const struct balloon_view *v)
     page_alloc_get_counters(mem_allocator(), &c);
     if ( stop == BALLOON_REACHED )
         printk("balloon: done: the domain has %lu KiB of RAM (target %lu "
-               "KiB), Xen counts %lu KiB; %lu KiB are given back\n",
+               "KiB), Xen counts %lu KiB; %lu KiB are away\n",
                kib(v->current), kib(bal.plan.target), kib(bal.xen_current),
                kib(c.away));
     else
@@ -383,8 +383,9 @@ void balloon_print_info(void)
     else
         printk("no target read from %s, ", TARGET_KEY);
     printk("the domain has %lu KiB of RAM (Xen counts %lu KiB), %lu KiB "
-           "given back%s\n", kib(v.current), kib(bal.xen_current),
-           kib(v.away), bal.busy ? "; a change is in progress" : "");
+           "away (given back, or room to grow)%s\n", kib(v.current),
+           kib(bal.xen_current), kib(v.away),
+           bal.busy ? "; a change is in progress" : "");
     balloon_plan(v.current, &v, &p);
     printk("  balloon     floor now %lu KiB (held %lu + margin %lu), cap %lu "
            "KiB\n", kib(p.floor), kib(p.floor - BALLOON_MARGIN_PAGES),

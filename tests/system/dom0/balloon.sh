@@ -131,11 +131,12 @@ case_balloon() {
     guest_command "memtest" 180
 
     # Hostile values: refused, one message each; the kernel carries on.
-    n=0
+    # (Not n: guest_wait_text counts down its own n.)
+    refusals=0
     for v in garbage -5 99999999999999 ""; do
-        n=$((n + 1))
+        refusals=$((refusals + 1))
         bl_target "$v"
-        guest_wait_text "balloon: memory/target = " "$n" 20
+        guest_wait_text "balloon: memory/target = " "$refusals" 20
     done
     sleep 1
     guest_command "echo alive after hostile targets"

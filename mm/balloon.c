@@ -37,6 +37,7 @@
 #include <tinypv/control.h>
 
 #define TARGET_KEY      "memory/target"
+#define STATIC_MAX_KEY  "memory/static-max"
 
 static struct {
     bool have_target;
@@ -268,7 +269,7 @@ static void finish(enum balloon_stop stop, const struct balloon_view *v)
     page_alloc_get_counters(mem_allocator(), &c);
     if ( stop == BALLOON_REACHED )
         printk("balloon: done: the domain has %lu KiB of RAM (target %lu "
-               "KiB), Xen counts %lu KiB; %lu KiB are given back\n",
+               "KiB), Xen counts %lu KiB; %lu KiB are away\n",
                kib(v->current), kib(bal.plan.target), kib(bal.xen_current),
                kib(c.away));
     else
@@ -316,12 +317,48 @@ void balloon_process(void)
     }
 }
 
+/*
+ * The most RAM the domain may have: memory/static-max (KiB, libxl's
+ * maxmem), read once; the platform makes frames up to it exist, with no
+ * memory, for the balloon to fill (arch_balloon_room()). Xen's own
+ * maximum says less at boot: libxl sets it to the boot size plus 1 MiB,
+ * and raises it only at xl mem-set.
+ */
+static void find_room(void)
+{
+    char buf[32];
+    int rc = xs_read(STATIC_MAX_KEY, buf, sizeof(buf));
+    uint64_t value;
+    int err;
+    unsigned long frames;
+
+    if ( rc < 0 )
+    {
+        printk("balloon: cannot read %s: %s; the domain grows no higher "
+               "than its boot size\n", STATIC_MAX_KEY, xs_strerror(rc));
+        return;
+    }
+    err = balloon_parse_target(buf, (size_t)rc, &value);
+    if ( err )
+    {
+        printk("balloon: %s = ", STATIC_MAX_KEY);
+        print_value(buf, (size_t)rc);
+        printk(" refused: %s; the domain grows no higher than its boot "
+               "size\n", balloon_target_strerror(err));
+        return;
+    }
+    frames = arch_balloon_room((unsigned long)(value / BALLOON_KIB_PER_PAGE));
+    printk("balloon: maxmem (%s) is %llu KiB; the domain can grow to %lu "
+           "KiB\n", STATIC_MAX_KEY, (unsigned long long)value, kib(frames));
+}
+
 void balloon_init(void)
 {
     int rc;
 
     if ( !mem_ready() )
         return;
+    find_room();
     rc = xs_watch(TARGET_KEY, "balloon", target_changed, NULL);
     if ( rc < 0 )
         printk("balloon: cannot watch %s: %s; xl mem-set will not reach "
@@ -346,8 +383,9 @@ void balloon_print_info(void)
     else
         printk("no target read from %s, ", TARGET_KEY);
     printk("the domain has %lu KiB of RAM (Xen counts %lu KiB), %lu KiB "
-           "given back%s\n", kib(v.current), kib(bal.xen_current),
-           kib(v.away), bal.busy ? "; a change is in progress" : "");
+           "away (given back, or room to grow)%s\n", kib(v.current),
+           kib(bal.xen_current), kib(v.away),
+           bal.busy ? "; a change is in progress" : "");
     balloon_plan(v.current, &v, &p);
     printk("  balloon     floor now %lu KiB (held %lu + margin %lu), cap %lu "
            "KiB\n", kib(p.floor), kib(p.floor - BALLOON_MARGIN_PAGES),

@@ -84,7 +84,8 @@ void cmd_mem(int argc, char **argv)
     printk("  ram         %lu pages (%lu KiB): %lu free, %lu used, "
            "%lu taken\n", c.ram, c.ram * KIB_PER_PAGE, c.free, c.used,
            c.taken);
-    printk("  away        %lu pages (%lu KiB) given back to Xen\n", c.away,
+    printk("  away        %lu pages (%lu KiB) with no memory: given back "
+           "to Xen, or room to grow up to maxmem\n", c.away,
            c.away * KIB_PER_PAGE);
     if ( mi.not_mapped )
         printk("  not mapped  %lu pages (%lu KiB) of RAM, not used\n",

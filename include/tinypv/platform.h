@@ -166,6 +166,15 @@ void arch_print_mappings(void);
  * errors are added to st.
  */
 struct balloon_stats;
+/*
+ * The balloon learned the most RAM the domain may have (xenstore's
+ * memory/static-max, `maxmem`), in frames: make frames up to it exist,
+ * without memory, and report them away (page_alloc_add_away), so that
+ * arch_balloon_reclaim can fill them. Returns the frame count the domain
+ * may grow to now (at least the RAM it has; said on the console when it
+ * is less than asked, and why). Called once, from balloon_init().
+ */
+unsigned long arch_balloon_room(unsigned long max_frames);
 unsigned long arch_balloon_give(unsigned long *pfns, unsigned long n,
                                 struct balloon_stats *st);
 unsigned long arch_balloon_reclaim(unsigned long *pfns, unsigned long n,

@@ -117,6 +117,15 @@ static void test_rounds(void)
     CHECK_EQ(pv_map_round(2000, 1024, 4096), 0);
     /* One free frame, one table. */
     CHECK_EQ(pv_map_round(1023, 1024, 4096), 1);
+    /*
+     * Frames mapped but without memory (past nr_pages, the balloon's):
+     * never a table. 16 MiB of memory, mapped with empty entries to 32.
+     */
+    CHECK_EQ(pv_map_round_usable(300, 4096, 4096, 8192), 8);
+    CHECK_EQ(pv_map_round_usable(300, 4096, 303, 8192), 3);
+    CHECK_EQ(pv_map_round_usable(303, 4096, 303, 8192), 0);
+    CHECK_EQ(pv_map_round_usable(400, 4096, 303, 8192), 0);
+    CHECK_EQ(pv_map_round_usable(300, 8192, 4096, 8192), 0);
 
     /* 16 MiB, a typical 4 MiB bootstrap mapping: one round of 6. */
     CHECK_EQ(run_rounds(300, 1024, 4096, &tables), 1);

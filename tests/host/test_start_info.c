@@ -156,6 +156,46 @@ static void test_p2m_holes(void)
     free(image);
 }
 
+/*
+ * A domain created below its maximum: the builder's list (nr entries)
+ * grown to Xen's maximum in a list of our own, the new entries holes.
+ */
+static void test_p2m_grow(void)
+{
+    unsigned long nr = 100, entries = 3000;
+    unsigned long per_page = HOST_PAGE / sizeof(unsigned long);
+    /* Room past the old RAM's 100 pages for the last refusal below. */
+    unsigned long *image = aligned_alloc(HOST_PAGE, (nr + 4) * HOST_PAGE);
+    unsigned long base = (unsigned long)image;
+    unsigned long *old = image + 2 * per_page;
+    unsigned long *list = image + 20 * per_page;    /* pages 20 .. */
+    unsigned long fl[per_page];
+
+    fill_list(old, nr, 0x7000);
+    CHECK(p2m_grow(list, entries, old, nr, base) == NULL);
+    CHECK_EQ(list[0], 0x7000);
+    CHECK_EQ(list[nr - 1], 0x7000 + nr - 1);
+    CHECK_EQ(list[nr], INVALID_P2M_ENTRY);
+    CHECK_EQ(list[entries - 1], INVALID_P2M_ENTRY);
+    /* The frame list for the save code: the new list's own pages. */
+    CHECK(p2m_frame_list(list, entries, base, fl, per_page) == NULL);
+    CHECK_EQ(fl[0], 0x7000 + 20);
+    CHECK_EQ(fl[(entries * sizeof(unsigned long) - 1) / HOST_PAGE],
+             0x7000 + 20 + (entries * sizeof(unsigned long) - 1) / HOST_PAGE);
+    CHECK_EQ(fl[(entries * sizeof(unsigned long) - 1) / HOST_PAGE + 1], 0);
+    /* Lookups past the old end are holes: not ours. */
+    CHECK_EQ(p2m_lookup(list, entries, base, base + nr * HOST_PAGE), 0);
+
+    /* Refused: nothing to grow, not longer, not aligned. */
+    CHECK(p2m_grow(list, entries, NULL, 0, base) != NULL);
+    CHECK(p2m_grow(list, nr, old, nr, base) != NULL);
+    CHECK(p2m_grow(list + 1, entries, old, nr, base) != NULL);
+    /* A list whose own pages lie past the old RAM (no frame behind them). */
+    CHECK(p2m_grow(image + (nr - 1) * per_page, 3 * per_page, old, nr,
+                   base) != NULL);
+    free(image);
+}
+
 int main(void)
 {
     test_magic();
@@ -164,5 +204,6 @@ int main(void)
     test_p2m_lookup();
     test_p2m_frame_list();
     test_p2m_holes();
+    test_p2m_grow();
     return check_summary("start_info");
 }

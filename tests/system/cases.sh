@@ -828,6 +828,7 @@ check_all_cases() {
     [ "$PLATFORM" = pvh ] && wanted_group pvhmin && check_pvhmin
     wanted_group evflood && check_evflood
     wanted_group balloon && check_balloon
+    { wanted_group balloon || wanted_group maxmem; } && check_balloon_maxmem
     wanted_group memory && check_memory_cases
     wanted_group gnttab && check_gnttab
     return 0
@@ -1126,6 +1127,48 @@ check_balloon() {
     has_re '^balloon: [1-9][0-9]* pages given back, [1-9][0-9]* reclaimed; [1-9][0-9]* decrease_reservation, [1-9][0-9]* populate_physmap, .* 0 errors; [0-9]+ targets taken, 4 refused$' \
         "stats counts pages and hypercalls, no errors, 4 refusals"
     grep -a '^balloon: [0-9]* pages given back' "$CASE_DIR/console.txt" | sed "s/^/  $CASE: /" >>"$RESULTS/figures.txt"
+    if grep -a -q -E '^\*\*\* exception|^panic:' "$CASE_DIR/console.txt"; then
+        fail "no exception report or panic on the console"
+    else
+        pass "no exception report or panic on the console"
+    fi
+    reason_is poweroff
+}
+
+# A domain created below its maximum (memory=16, maxmem=32) grows to it.
+check_balloon_maxmem() {
+    CASE=${PREFIX}balloon-maxmem
+    use_case "$CASE" || return
+    if [ -f "$CASE_DIR/error" ]; then
+        fail "balloon-maxmem: $(tr '\n' ';' <"$CASE_DIR/error")"
+    fi
+    has "balloon: maxmem (memory/static-max) is 32768 KiB; the domain can grow to 32768 KiB"
+    if [ "$PLATFORM" = pv ]; then
+        # The frames past nr_pages made at boot: tables, P2M, away.
+        has_re '^pv: room to grow: frames 0x1000-0x1fff \(16384 KiB\) exist now with no memory \([0-9]+ L1 tables, a P2M list of 8 pages at frame 0x[0-9a-f]+\)$' \
+            "PV: frames up to maxmem exist from boot on, with no memory"
+        has_re '^balloon: target 16384 KiB; the domain has 16384 KiB of RAM \(floor [0-9]+ KiB, cap [0-9]+ KiB\): nothing to do$' \
+            "PV: at boot the domain has its boot size"
+    else
+        # Populate-on-demand: the memory map lists RAM up to maxmem.
+        has_re '^balloon: target 16384 KiB; the domain has 32768 KiB of RAM \(floor [0-9]+ KiB, cap [0-9]+ KiB\): giving back 16384 KiB$' \
+            "PVH: the memory map lists maxmem (PoD); the balloon gives back the rest at boot"
+    fi
+    expect "every xl mem-set returned 0" \
+        test "$(grep -c '^exit 0$' "$CASE_DIR/mem-set.log" 2>/dev/null)" = 3
+    bl_step grow 32 20000 "xl mem-set 32: grown past the boot size"
+    has "balloon: target 32768 KiB; the domain has 16384 KiB of RAM"
+    bl_step shrink 16 20000 "xl mem-set 16"
+    bl_step regrow 32 20000 "xl mem-set 32 again"
+    count_is "resume: restored in a new domain" 2
+    bl_step restored 32 10000 "after xl save and xl restore"
+    bl_step migrated 32 10000 "after xl migrate"
+    bl_memtests 3
+    # memtest's pages: more after growing than the boot size could hold.
+    local pages
+    pages=$(sed -n 's/^memtest: ok: \([0-9]*\) pages.*/\1/p' "$CASE_DIR/console.txt" | head -n 1)
+    expect "memtest after growing wrote more pages than 16 MiB holds (${pages:-?})" \
+        test "${pages:-0}" -gt 4096
     if grep -a -q -E '^\*\*\* exception|^panic:' "$CASE_DIR/console.txt"; then
         fail "no exception report or panic on the console"
     else

@@ -27,6 +27,12 @@
  * bootstrap mapping's padding is too small for all of them, the next
  * round takes its tables from the frames the last one mapped.
  *
+ * Frames the domain may grow into (past nr_pages, up to maxmem: memory.c's
+ * arch_balloon_room()) get tables the same way, later, from frames the
+ * allocator gives (pv_linear_map_extend()), with every entry empty: no
+ * memory is behind them until the balloon fills one and maps it. Tables
+ * only ever come from frames that have memory.
+ *
  * The P2M and M2P are Xen's builder's, consistent at boot; each frame's
  * M2P entry is checked against the P2M before it is mapped and put right
  * with MMU_MACHPHYS_UPDATE if it is not (Xen accepts that only for a
@@ -226,6 +232,7 @@ void arch_print_walk(unsigned long va)
 struct round {
     unsigned long first_table;  /* pfn of the round's first L1 page */
     unsigned long first_frame;  /* the first frame its tables map */
+    unsigned long populated;    /* frames from here on get empty entries */
     uint64_t *l2;
     uint64_t l2_mfn;
 };
@@ -330,10 +337,17 @@ static void report_refusal(const char *what, bool ext,
            unmapped_from);
 }
 
-/* Step 1: fill n tables for frames [first_frame, target). */
+/*
+ * Step 1: fill n tables for frames [first_frame, target); frames from
+ * r->populated on have no memory yet (the balloon's, up to Xen's
+ * maximum): their entries stay empty, the balloon maps them when it
+ * fills them.
+ */
 static void fill_tables(const struct round *r, unsigned long n,
                         unsigned long target)
 {
+    if ( target > r->populated )
+        target = r->populated;
     for ( unsigned long t = 0; t < n; t++ )
     {
         uint64_t *l1 = frame_va(r->first_table + t);
@@ -434,20 +448,24 @@ static unsigned long check_slots(const uint64_t *l2, unsigned long first,
 }
 
 unsigned long pv_linear_map_build(unsigned long mapped, unsigned long next_free,
-                                  unsigned long nr_pages)
+                                  unsigned long nr_pages, unsigned long end)
 {
     const start_info_t *si = pv_start_info();
-    unsigned long m2p_start, m2p_end, m2p_max, window, target, n;
+    unsigned long m2p_start, m2p_end, m2p_max, window, target, pop, n;
     uint64_t t0 = monotonic_ns();
     struct round r;
 
     mm_describe_m2p(&m2p_start, &m2p_end, &m2p_max);
     window = pv_window_frames((unsigned long)_text, m2p_start);
-    target = nr_pages < window ? nr_pages : window;
+    pop = nr_pages < window ? nr_pages : window;
+    if ( end < nr_pages )
+        end = nr_pages;
+    target = end < window ? end : window;
     info.window_frames = window;
     info.first_table = next_free;
     info.bootstrap_frames = mapped;
     info.mapped_frames = mapped;
+    info.populated_frames = mapped;
     if ( nr_pages > window )
         printk("pv: %lu frames (%lu MiB) lie past the kernel window "
                "(0x%08lx-0x%08lx, %lu MiB, up to Xen's hole) and are not "
@@ -455,6 +473,10 @@ unsigned long pv_linear_map_build(unsigned long mapped, unsigned long next_free,
                (nr_pages - window) / (1024 * 1024 / PAGE_SIZE),
                (unsigned long)_text, (unsigned long)_text + window * PAGE_SIZE,
                window / (1024 * 1024 / PAGE_SIZE));
+    if ( end > window && end > nr_pages )
+        printk("pv: Xen's maximum (%lu frames) lies past the kernel window: "
+               "the balloon can fill frames up to 0x%lx only\n", end,
+               window - 1);
     if ( target <= mapped )
         return mapped;
 
@@ -465,9 +487,18 @@ unsigned long pv_linear_map_build(unsigned long mapped, unsigned long next_free,
                "bootstrap page tables; only the bootstrap mapping is used\n");
         return mapped;
     }
-    target = check_slots(r.l2, mapped, check_frames(mapped, target));
+    /* A frame the P2M does not name: no room beyond it either. */
+    pop = check_frames(mapped, pop);
+    if ( pop < nr_pages && target > pop )
+        target = pop;
+    target = check_slots(r.l2, mapped, target);
+    if ( pop > target )
+        pop = target;
+    r.populated = pop;
 
-    while ( (n = pv_map_round(next_free, mapped, target)) != 0 )
+    /* Tables come only from frames that have memory (below pop). */
+    while ( (n = pv_map_round_usable(next_free, mapped,
+                                     mapped < pop ? mapped : pop, target)) != 0 )
     {
         unsigned long hooked;
 
@@ -484,13 +515,48 @@ unsigned long pv_linear_map_build(unsigned long mapped, unsigned long next_free,
             break;
     }
     info.mapped_frames = mapped;
+    info.populated_frames = mapped < pop ? mapped : pop;
     info.build_ns = monotonic_ns() - t0;
     printk("pv: linear map: frames 0x%lx-0x%lx mapped by %lu L1 tables of "
            "ours (pinned) in %lu round%s: %lu mmu_update + %lu mmuext_op "
            "hypercalls\n", info.bootstrap_frames, mapped - 1, info.tables,
            info.rounds, info.rounds == 1 ? "" : "s", info.mmu_update_calls,
            info.mmuext_calls);
+    if ( mapped > info.populated_frames )
+        printk("pv: linear map: frames 0x%lx-0x%lx have table entries but "
+               "no memory yet (up to Xen's maximum, for the balloon)\n",
+               info.populated_frames, mapped - 1);
     return mapped;
+}
+
+unsigned long pv_linear_map_extend(unsigned long first_table, unsigned long n,
+                                   unsigned long first_frame, unsigned long end)
+{
+    const start_info_t *si = pv_start_info();
+    unsigned long hooked;
+    struct round r;
+
+    r.l2 = find_l2(si, &r.l2_mfn);
+    if ( !r.l2 )
+    {
+        printk("pv: linear map: the L2 of the kernel window is not among the "
+               "bootstrap page tables; no room to grow\n");
+        return 0;
+    }
+    if ( end > info.window_frames )
+        end = info.window_frames;
+    if ( check_slots(r.l2, first_frame, end) < end )
+        return 0;                           /* said which slot */
+    r.first_table = first_table;
+    r.first_frame = first_frame;
+    r.populated = first_frame;              /* no entry has memory */
+    hooked = build_round(&r, n, end);
+    info.tables += n;
+    info.rounds++;
+    if ( hooked )
+        info.mapped_frames = first_frame + hooked * L2_SLOT_FRAMES < end ?
+                             first_frame + hooked * L2_SLOT_FRAMES : end;
+    return hooked;
 }
 
 unsigned long pv_linear_map_tables(void)
@@ -554,8 +620,9 @@ bool pv_frame_mapped(unsigned long pfn)
 /* `stats`: what was asked of Xen's MMU, and what the linear map cost. */
 void arch_print_mm_stats(void)
 {
-    unsigned long new_frames = info.mapped_frames > info.bootstrap_frames ?
-                               info.mapped_frames - info.bootstrap_frames : 0;
+    unsigned long new_frames = info.populated_frames > info.bootstrap_frames ?
+                               info.populated_frames - info.bootstrap_frames
+                               : 0;
     /* Per MiB, in thousandths: 256 frames a MiB (calls are few). */
     unsigned long milli = new_frames && info.mmu_update_calls < 16000 ?
         info.mmu_update_calls * 256000UL / new_frames : 0;
@@ -571,10 +638,14 @@ void arch_print_mm_stats(void)
            "mapping 0x%lx frames), %lu L1 tables of ours from pfn 0x%lx in "
            "%lu round%s, %lu mmu_update + %lu mmuext_op hypercalls, %lu.%03lu "
            "mmu_update per MiB mapped, %llu us\n",
-           info.mapped_frames ? info.mapped_frames - 1 : 0,
-           info.mapped_frames / 256, info.bootstrap_frames, info.tables,
+           info.populated_frames ? info.populated_frames - 1 : 0,
+           info.populated_frames / 256, info.bootstrap_frames, info.tables,
            info.first_table, info.rounds, info.rounds == 1 ? "" : "s",
            info.mmu_update_calls,
            info.mmuext_calls, milli / 1000, milli % 1000,
            (unsigned long long)us);
+    if ( info.mapped_frames > info.populated_frames )
+        printk("linear map: frames 0x%lx-0x%lx have tables, for the balloon "
+               "(no memory at boot)\n", info.populated_frames,
+               info.mapped_frames - 1);
 }

@@ -40,6 +40,14 @@ static unsigned long m2p_end, m2p_max_mfn;
  * never through start_info->mfn_list.
  */
 static xen_pfn_t *p2m;
+static unsigned long p2m_entries;       /* how many p2m has */
+/*
+ * The list mm_p2m_grow() made (guest memory, so it survives a restore,
+ * where the toolstack wrote the new domain's frames into it): NULL until
+ * then.
+ */
+static xen_pfn_t *grown_p2m;
+static unsigned long grown_entries;
 
 static unsigned long bootstrap_mapped_end(void);
 
@@ -57,16 +65,36 @@ void mm_init(const start_info_t *si)
     m2p = NULL;
     m2p_end = m2p_max_mfn = 0;
     p2m = NULL;
+    p2m_entries = 0;
     if ( HYPERVISOR_memory_op(XENMEM_machphys_mapping, &mapping) == 0 )
     {
         m2p = (const unsigned long *)mapping.v_start;
         m2p_end = mapping.v_end;
         m2p_max_mfn = mapping.max_mfn;
     }
+    /*
+     * After a restore of a domain whose list was grown: the toolstack
+     * filled our grown list (it found it through the frame list we
+     * published) and set nr_pages to its length; start_info's mfn_list
+     * still names the boot list, which is stale now.
+     */
+    if ( grown_p2m )
+    {
+        if ( si->nr_pages != grown_entries )
+            early_printk("mm: after the restore nr_pages is %lu, our P2M "
+                         "list has %lu entries; the list is used\n",
+                         si->nr_pages, grown_entries);
+        p2m = grown_p2m;
+        p2m_entries = grown_entries;
+        return;
+    }
     /* The P2M list must lie in the bootstrap mapping, all nr_pages of it. */
     if ( p2m_list_ok(si->mfn_list, si->nr_pages, sizeof(xen_pfn_t),
                      (unsigned long)_text, bootstrap_mapped_end()) )
+    {
         p2m = (xen_pfn_t *)si->mfn_list;
+        p2m_entries = si->nr_pages;
+    }
     else
         early_printk("mm: start_info's page-frame list (0x%lx, %lu pages) is "
                      "not inside the bootstrap mapping; not used\n",
@@ -140,7 +168,7 @@ static long p2m_find(xen_pfn_t mfn)
     /* A hole (a frame given back) is no frame: ~0 is never an answer. */
     if ( mfn == INVALID_P2M_ENTRY )
         return -1;
-    for ( unsigned long pfn = 0; pfn < boot_si->nr_pages; pfn++ )
+    for ( unsigned long pfn = 0; pfn < p2m_entries; pfn++ )
         if ( p2m[pfn] == mfn )
             return (long)pfn;
     return -1;
@@ -182,7 +210,7 @@ long mm_mfn_to_pfn(xen_pfn_t mfn)
 
 xen_pfn_t mm_pfn_to_mfn(unsigned long pfn)
 {
-    if ( !p2m || pfn >= boot_si->nr_pages )
+    if ( !p2m || pfn >= p2m_entries )
         return 0;
     return p2m[pfn];
 }
@@ -198,7 +226,7 @@ bool mm_m2p_read(xen_pfn_t mfn, unsigned long *pfn)
 
 xen_pfn_t mm_virt_to_mfn(const void *va)
 {
-    return p2m_lookup(p2m, boot_si->nr_pages, (unsigned long)_text,
+    return p2m_lookup(p2m, p2m_entries, (unsigned long)_text,
                       (unsigned long)va);
 }
 
@@ -222,7 +250,7 @@ static xen_pfn_t p2m_fl[P2M_PER_PAGE] __aligned(PAGE_SIZE)
 
 const char *mm_publish_p2m(shared_info_t *s)
 {
-    const char *problem = p2m_frame_list(p2m, boot_si->nr_pages,
+    const char *problem = p2m_frame_list(p2m, p2m_entries,
                                          (unsigned long)_text, p2m_fl,
                                          P2M_PER_PAGE);
     xen_pfn_t fll_mfn;
@@ -236,21 +264,21 @@ const char *mm_publish_p2m(shared_info_t *s)
 
     /* No virtually mapped linear P2M (p2m_cr3 = 0): the tree is used. */
     s->arch.p2m_cr3 = 0;
-    s->arch.max_pfn = boot_si->nr_pages;
+    s->arch.max_pfn = p2m_entries;
     s->arch.pfn_to_mfn_frame_list_list = fll_mfn;
     return NULL;
 }
 
 xen_pfn_t mm_p2m_get(unsigned long pfn)
 {
-    if ( !p2m || pfn >= boot_si->nr_pages )
+    if ( !p2m || pfn >= p2m_entries )
         return INVALID_P2M_ENTRY;
     return p2m[pfn];
 }
 
 bool mm_p2m_set(unsigned long pfn, xen_pfn_t mfn)
 {
-    if ( !p2m || pfn >= boot_si->nr_pages )
+    if ( !p2m || pfn >= p2m_entries )
         return false;
     /*
      * The list lies in the bootstrap mapping, writable (p2m_list_ok()
@@ -259,6 +287,28 @@ bool mm_p2m_set(unsigned long pfn, xen_pfn_t mfn)
      */
     p2m[pfn] = mfn;
     return true;
+}
+
+unsigned long mm_p2m_entries(void)
+{
+    return p2m_entries;
+}
+
+const char *mm_p2m_grow(xen_pfn_t *list, unsigned long entries)
+{
+    const char *problem;
+
+    if ( grown_p2m )
+        return "the list was grown already";
+    problem = p2m_grow(list, entries, p2m, p2m ? p2m_entries : 0,
+                       (unsigned long)_text);
+    if ( problem )
+        return problem;
+    grown_p2m = list;
+    grown_entries = entries;
+    p2m = list;
+    p2m_entries = entries;
+    return NULL;
 }
 
 uint64_t mm_kernel_pte(xen_pfn_t mfn)

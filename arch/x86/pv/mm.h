@@ -76,6 +76,19 @@ xen_pfn_t mm_virt_to_mfn(const void *va);
 xen_pfn_t mm_p2m_get(unsigned long pfn);
 bool mm_p2m_set(unsigned long pfn, xen_pfn_t mfn);
 
+/*
+ * Boot, when Xen's maximum is above nr_pages: switch to a longer P2M list
+ * at list (page aligned, mapped, in frames of the boot RAM), entries long:
+ * the current entries copied, the rest INVALID_P2M_ENTRY (frames the
+ * balloon may fill). Kept across a restore (mm_init() uses it again).
+ * NULL, or why not: the old list stays in use. mm_publish_p2m() must be
+ * called again after it, if it was before.
+ */
+const char *mm_p2m_grow(xen_pfn_t *list, unsigned long entries);
+
+/* How many entries the P2M list in use has (nr_pages, or grown). */
+unsigned long mm_p2m_entries(void);
+
 /* The page-table entry that maps machine frame mfn writable for the kernel. */
 uint64_t mm_kernel_pte(xen_pfn_t mfn);
 
@@ -120,20 +133,34 @@ extern struct mmu_counters mmu_counters;
 /*
  * linear_map.c: map frames [mapped, nr_pages) (as far as the kernel
  * window goes) at _text + pfn pages, with L1 tables taken from the frames
- * at next_free on (free, mapped, below mapped). Returns the frames mapped
- * now, from 0: at least mapped. pv_linear_map_tables() says how many
+ * at next_free on (free, mapped, below mapped), and give frames
+ * [nr_pages, end) tables with empty entries (no memory yet: the balloon's
+ * room up to Xen's maximum). Returns the frames with tables now, from 0:
+ * at least mapped; the info's populated_frames says how many of them
+ * have memory. pv_linear_map_tables() says how many
  * frames from next_free on became page tables (whether or not all could
  * be hooked in: they are not free either way). Says on the console what
  * it could not map and why.
  */
 unsigned long pv_linear_map_build(unsigned long mapped, unsigned long next_free,
-                                  unsigned long nr_pages);
+                                  unsigned long nr_pages, unsigned long end);
 unsigned long pv_linear_map_tables(void);
+
+/*
+ * Room to grow: n L1 tables at frames first_table.. (free, mapped, taken
+ * as page tables by the caller) for frames [first_frame, end), all
+ * entries empty (no memory behind them yet), pinned and hooked in like
+ * the rest. first_frame on a 512-frame boundary, its L2 slots empty.
+ * Returns how many tables were hooked (fewer: said why).
+ */
+unsigned long pv_linear_map_extend(unsigned long first_table, unsigned long n,
+                                   unsigned long first_frame, unsigned long end);
 
 /* What the build did, for `stats` and `mem`. */
 struct linear_map_info {
     unsigned long bootstrap_frames;     /* mapped by Xen's builder */
-    unsigned long mapped_frames;        /* mapped now, from 0 */
+    unsigned long mapped_frames;        /* with table entries, from 0 */
+    unsigned long populated_frames;     /* ... of them with memory at boot */
     unsigned long window_frames;        /* what the kernel window holds */
     unsigned long first_table, tables;  /* new L1 pages: first pfn, count */
     unsigned long rounds;

@@ -58,6 +58,16 @@ unsigned long pv_map_round(unsigned long next_free, unsigned long mapped,
     return want < have ? want : have;
 }
 
+unsigned long pv_map_round_usable(unsigned long next_free, unsigned long mapped,
+                                  unsigned long usable, unsigned long target)
+{
+    unsigned long n = pv_map_round(next_free, mapped, target);
+
+    if ( next_free >= usable )
+        return 0;
+    return n < usable - next_free ? n : usable - next_free;
+}
+
 void batch_run(size_t n, unsigned int per_call, batch_submit_fn submit,
                void *ctx, struct batch_result *res)
 {

@@ -94,6 +94,14 @@ unsigned long pv_map_round(unsigned long next_free, unsigned long mapped,
                            unsigned long target);
 
 /*
+ * The same, when frames [usable, mapped) are mapped but have no memory
+ * (the balloon's, past nr_pages): the tables come only from frames below
+ * usable.
+ */
+unsigned long pv_map_round_usable(unsigned long next_free, unsigned long mapped,
+                                  unsigned long usable, unsigned long target);
+
+/*
  * Batching: n requests in hypercalls of at most per_call each. submit()
  * makes one hypercall for requests [first, first + count) and returns its
  * result and, in *done, how many of them Xen completed (mmu_update's and

@@ -72,3 +72,23 @@ const char *p2m_frame_list(const unsigned long *p2m, unsigned long nr_pages,
                                        list + i * PAGE_SIZE) : 0;
     return NULL;
 }
+
+const char *p2m_grow(unsigned long *list, unsigned long entries,
+                     const unsigned long *old, unsigned long old_entries,
+                     unsigned long base)
+{
+    if ( !old || !list )
+        return "there is no P2M list to grow";
+    if ( entries <= old_entries )
+        return "the new list is not longer";
+    if ( (unsigned long)list % PAGE_SIZE )
+        return "the new list is not page aligned";
+    for ( unsigned long pfn = 0; pfn < entries; pfn++ )
+        list[pfn] = pfn < old_entries ? old[pfn] : INVALID_P2M_ENTRY;
+    /* The save code finds the list through its own pages' frames. */
+    for ( unsigned long off = 0; off < entries * sizeof(*list);
+          off += PAGE_SIZE )
+        if ( !p2m_lookup(list, entries, base, (unsigned long)list + off) )
+            return "the new list's pages are not frames it names";
+    return NULL;
+}

@@ -72,4 +72,16 @@ const char *p2m_frame_list(const unsigned long *p2m, unsigned long nr_pages,
                            unsigned long base, unsigned long *fl,
                            size_t fl_len);
 
+/*
+ * p2m_grow: fill list (entries long, page aligned) from the old list:
+ * its old_entries entries copied, the rest INVALID_P2M_ENTRY (frames with
+ * no memory yet, up to Xen's maximum). The new list's own pages must be
+ * frames it names (the save code finds it through them): checked after
+ * the copy. NULL, or why not (then list may have been written, and the
+ * old list is the one to keep using).
+ */
+const char *p2m_grow(unsigned long *list, unsigned long entries,
+                     const unsigned long *old, unsigned long old_entries,
+                     unsigned long base);
+
 #endif /* TINYPV_ARCH_PV_START_INFO_CHECK_H */

@@ -21,6 +21,7 @@
 #include <tinypv/balloon.h>
 #include <tinypv/hypercall.h>
 #include <tinypv/printk.h>
+#include <tinypv/mm.h>
 
 static xen_pfn_t gfns[BALLOON_BATCH];
 
@@ -86,4 +87,22 @@ unsigned long arch_balloon_reclaim(unsigned long *pfns, unsigned long n,
         return 0;
     st->populate_calls++;
     return batch(XENMEM_populate_physmap, "gave memory for", pfns, n, st);
+}
+
+/*
+ * Nothing to make: for a domain created below its maxmem libxl builds a
+ * PVH guest in populate-on-demand mode, and its memory map already lists
+ * RAM up to maxmem (libxl_dom.c: lowmem_end from max_memkb). The
+ * allocator has those frames as RAM from boot on; Xen backs only the boot
+ * size of them (its PoD cache), so the balloon gives the rest back at
+ * boot (the target is below the RAM) and fills them again when the
+ * target rises.
+ */
+unsigned long arch_balloon_room(unsigned long max_frames)
+{
+    struct page_alloc_counters c;
+
+    (void)max_frames;
+    page_alloc_get_counters(mem_allocator(), &c);
+    return c.ram + c.away;
 }

@@ -131,11 +131,12 @@ case_balloon() {
     guest_command "memtest" 180
 
     # Hostile values: refused, one message each; the kernel carries on.
-    n=0
+    # (Not n: guest_wait_text counts down its own n.)
+    refusals=0
     for v in garbage -5 99999999999999 ""; do
-        n=$((n + 1))
+        refusals=$((refusals + 1))
         bl_target "$v"
-        guest_wait_text "balloon: memory/target = " "$n" 20
+        guest_wait_text "balloon: memory/target = " "$refusals" 20
     done
     sleep 1
     guest_command "echo alive after hostile targets"
@@ -154,6 +155,52 @@ case_balloon() {
     sleep 2
     bl_xl_mem >"$GDIR/mem_capped"
     guest_command "echo alive after the cap"
+    guest_command "stats"
+    guest_type 'poweroff\r'
+    # The receiving xl watches the migrated domain and applies on_poweroff.
+    wait_until 30 sh -c "! xl domid $GUEST"
+    sr_wait_gone 5 || true
+    mv "$GDIR/xl.log" "$GDIR/xl.before-migrate.log"
+    cat /var/log/xen/xl-"$GUEST"*.log >"$GDIR/xl.log" 2>&1
+    record_reason
+    log "guest $GUEST: shut down, reason $(cat "$GDIR/reason")"
+}
+
+# case_balloon_maxmem: a domain created with less than its maximum
+# (memory=16, maxmem=32) grows past its boot size. The frames between
+# the boot RAM and the maximum are known to the kernel from boot on
+# (away, with no memory behind them), and xl mem-set 32 fills them:
+#
+#   boot (16 MiB of 32)          the balloon states the cap: 32 MiB
+#   xl mem-set 32, memtest       grown past the boot size, all usable
+#   xl mem-set 16, then 32       down and back
+#   xl save / xl restore         the grown P2M (PV) through the stream
+#   xl migrate (local)           ... and through a live migration
+#   memtest                      after each, still all there
+BL_MAXMEM="memory=16"
+
+case_balloon_maxmem() {
+    guest_start "${PREFIX}balloon-maxmem" "$IMAGE" "" "$BL_MAXMEM" \
+        "maxmem=32" || return
+    guest_wait_text "tinypv> " 1 60
+    bl_xl_mem >"$GDIR/mem_boot"
+    guest_command "mem"
+    bl_mem_set grow 32
+    guest_command "mem"
+    guest_command "memtest" 180
+    bl_mem_set shrink 16
+    bl_mem_set regrow 32
+    sr_round_trip 1 || return
+    bl_settle restored 32 10
+    guest_command "mem"
+    guest_command "memtest" 180
+    if ! bl_migrate; then
+        sr_abandon "xl migrate failed"
+        return
+    fi
+    guest_wait_text "resume: restored in a new domain" 2 60
+    bl_settle migrated 32 10
+    guest_command "memtest" 180
     guest_command "stats"
     guest_type 'poweroff\r'
     # The receiving xl watches the migrated domain and applies on_poweroff.

@@ -527,6 +527,8 @@ run_platform() {
     [ "$1" = pvh ] && wanted pvhmin && pvhmin_cases
     wanted evflood && case_evflood
     wanted balloon && case_balloon
+    # Growing past the boot size; alone as "maxmem" for a quick pass.
+    { wanted balloon || wanted maxmem; } && case_balloon_maxmem
     wanted memory && memory_cases
     wanted gnttab && case_gnttab
 }

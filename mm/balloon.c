@@ -391,3 +391,27 @@ void balloon_print_info(void)
            "KiB\n", kib(p.floor), kib(p.floor - BALLOON_MARGIN_PAGES),
            kib(BALLOON_MARGIN_PAGES), kib(p.cap));
 }
+
+unsigned long balloon_reservation(unsigned int cmd, xen_pfn_t *extents,
+                                  unsigned long n, long *err)
+{
+    struct xen_memory_reservation r = {
+        .nr_extents = n,
+        .extent_order = 0,
+        .mem_flags = 0,
+        .domid = DOMID_SELF,
+    };
+    long rc;
+
+    *err = 0;
+    if ( n == 0 )
+        return 0;
+    set_xen_guest_handle(r.extent_start, extents);
+    rc = HYPERVISOR_memory_op(cmd, &r);
+    if ( rc < 0 )
+    {
+        *err = rc;
+        return 0;
+    }
+    return (unsigned long)rc < n ? (unsigned long)rc : n;
+}

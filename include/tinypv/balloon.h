@@ -17,6 +17,7 @@
 #define TINYPV_BALLOON_H
 
 #include <tinypv/types.h>
+#include <xen/xen.h>
 
 /* --- the pure half: host-tested ------------------------------------------ */
 
@@ -109,6 +110,16 @@ void balloon_next_step(unsigned long goal, const struct balloon_view *v,
 const char *balloon_stop_name(enum balloon_stop stop);
 
 /* --- the kernel's half (mm/balloon.c) ------------------------------------ */
+
+/*
+ * One XENMEM_decrease_reservation or XENMEM_populate_physmap of single
+ * frames of our domain, extents[0..n) (frame numbers as the platform names
+ * them; populate writes its answers over the list): how many of the first
+ * n Xen did, and in *err its error if it did none (else 0). The two
+ * platforms' halves both call it.
+ */
+unsigned long balloon_reservation(unsigned int cmd, xen_pfn_t *extents,
+                                  unsigned long n, long *err);
 
 /* Watch memory/target (after xenstore_init() and mem_init()). */
 void balloon_init(void);

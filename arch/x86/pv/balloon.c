@@ -117,29 +117,6 @@ static unsigned long keep_succeeded(unsigned long *pfns, unsigned long n,
     return good;
 }
 
-/* One memory_op over mfns[0..n) (decrease) or pfns turned mfns (populate). */
-static unsigned long reservation(unsigned int cmd, xen_pfn_t *extents,
-                                 unsigned long n, long *err)
-{
-    struct xen_memory_reservation r = {
-        .nr_extents = n,
-        .extent_order = 0,
-        .mem_flags = 0,
-        .domid = DOMID_SELF,
-    };
-    long rc;
-
-    *err = 0;
-    if ( n == 0 )
-        return 0;
-    set_xen_guest_handle(r.extent_start, extents);
-    rc = HYPERVISOR_memory_op(cmd, &r);
-    *err = rc < 0 ? rc : 0;
-    if ( rc < 0 )
-        return 0;
-    return (unsigned long)rc < n ? (unsigned long)rc : n;
-}
-
 /*
  * Frames [from, n) have memory and P2M entries but no mapping, and must
  * go: back to Xen, P2M invalid. Returns how many Xen would not take: they
@@ -153,7 +130,7 @@ static unsigned long discard(unsigned long *pfns, unsigned long from,
 
     for ( unsigned long i = from; i < n; i++ )
         mm_p2m_set(pfns[i], INVALID_P2M_ENTRY);
-    done = reservation(XENMEM_decrease_reservation, mfns + from, n - from,
+    done = balloon_reservation(XENMEM_decrease_reservation, mfns + from, n - from,
                        &err);
     st->decrease_calls++;
     if ( from + done < n )
@@ -191,7 +168,7 @@ unsigned long arch_balloon_give(unsigned long *pfns, unsigned long n,
 
     for ( unsigned long i = 0; i < unmapped; i++ )
         mm_p2m_set(pfns[i], INVALID_P2M_ENTRY);
-    done = reservation(XENMEM_decrease_reservation, mfns, unmapped, &err);
+    done = balloon_reservation(XENMEM_decrease_reservation, mfns, unmapped, &err);
     if ( unmapped )
         st->decrease_calls++;
     if ( done == unmapped )
@@ -241,7 +218,7 @@ unsigned long arch_balloon_reclaim(unsigned long *pfns, unsigned long n,
         mfns[i] = pfns[i];
     if ( n == 0 )
         return 0;
-    got = reservation(XENMEM_populate_physmap, mfns, n, &err);
+    got = balloon_reservation(XENMEM_populate_physmap, mfns, n, &err);
     st->populate_calls++;
     if ( got < n )
     {

@@ -29,26 +29,10 @@ static xen_pfn_t gfns[BALLOON_BATCH];
 static unsigned long reservation(unsigned int cmd, const unsigned long *pfns,
                                  unsigned long n, long *err)
 {
-    struct xen_memory_reservation r = {
-        .nr_extents = n,
-        .extent_order = 0,
-        .mem_flags = 0,
-        .domid = DOMID_SELF,
-    };
-    long rc;
-
-    *err = 0;
-    if ( n == 0 )
-        return 0;
     /* A copy: populate_physmap writes its answer over the list. */
     for ( unsigned long i = 0; i < n; i++ )
         gfns[i] = pfns[i];
-    set_xen_guest_handle(r.extent_start, gfns);
-    rc = HYPERVISOR_memory_op(cmd, &r);
-    *err = rc < 0 ? rc : 0;
-    if ( rc < 0 )
-        return 0;
-    return (unsigned long)rc < n ? (unsigned long)rc : n;
+    return balloon_reservation(cmd, gfns, n, err);
 }
 
 static unsigned long batch(unsigned int cmd, const char *what,

@@ -20,6 +20,7 @@
 . /tinypv/evflood.sh
 . /tinypv/memory.sh
 . /tinypv/gnttab.sh
+. /tinypv/xenbus.sh
 
 PLATFORMS=pv
 CASES=""
@@ -527,6 +528,7 @@ run_platform() {
     wanted evflood && case_evflood
     wanted memory && memory_cases
     wanted gnttab && case_gnttab
+    wanted xenbus && xenbus_cases
 }
 
 host_facts

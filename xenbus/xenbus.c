@@ -234,8 +234,14 @@ static void unwatch_otherend(struct xenbus_device *dev)
     dev->token[0] = '\0';
 }
 
-/* The backend closes or is gone: the driver lets go, we go Closed. */
-static void teardown(struct xenbus_device *dev, const char *why)
+/*
+ * The backend closes or is gone: the driver lets go, we go Closed. Not
+ * when our own node is gone (write_state false): writing state would
+ * create device/<type>/<id>/state again, a node with no backend, which
+ * the next scan would find and refuse.
+ */
+static void teardown(struct xenbus_device *dev, const char *why,
+                     bool write_state)
 {
     stop_waiting(dev);
     unwatch_otherend(dev);
@@ -245,7 +251,8 @@ static void teardown(struct xenbus_device *dev, const char *why)
         dev->drv->remove(dev);
     dev->priv = NULL;
     dev->status = XENBUS_DEV_CLOSED;
-    xenbus_switch_state(dev, XenbusStateClosed);
+    if ( write_state )
+        xenbus_switch_state(dev, XenbusStateClosed);
 }
 
 static void otherend_changed(void *ctx, const char *path, const char *token)
@@ -269,7 +276,7 @@ static void otherend_changed(void *ctx, const char *path, const char *token)
     case XENBUS_TEARDOWN:
         dev->otherend_state = rc < 0 ? XenbusStateUnknown : st;
         teardown(dev, rc < 0 ? "is gone" : (st == XenbusStateClosing ?
-                 "is Closing" : "is Closed"));
+                 "is Closing" : "is Closed"), true);
         return;
     case XENBUS_NOTIFY:
         break;
@@ -448,7 +455,7 @@ static void reap(const char *types, int ntypes)
                 continue;
         }
         if ( dev->status == XENBUS_DEV_ACTIVE )
-            teardown(dev, "is gone with the device node");
+            teardown(dev, "is gone with the device node", false);
         printk("\nxenbus: %s: removed by the toolstack\n", dev->nodename);
         stop_waiting(dev);
         dev->status = XENBUS_DEV_FREE;

@@ -1,3 +1,4 @@
+# shellcheck shell=sh disable=SC2034,SC2154,SC2129 # BEFORE_UNPAUSE and $id: lib.sh's guest_start
 # xenbus.sh: the xenbus group (issue 18, part 2): tinypv's bus against
 # dom0's real block backend (xen-blkback on a loop device, set up by the
 # /etc/xen/scripts/block hotplug script). Sourced by suite.sh after lib.sh;
@@ -34,10 +35,21 @@ xb_keep() {
     dmesg | tail -n 40 >"$GDIR/dmesg-tail.txt" 2>/dev/null
 }
 
+# BEFORE_UNPAUSE hook: libxl adds the console only after the disk's
+# hotplug script has run; let it finish before the guest prints.
+xb_wait_hotplug() {
+    wait_until 40 sh -c "xenstore-read /local/domain/0/backend/vbd/$id/$XB_VBD_A/hotplug-status | grep -q connected"
+    wait_until 10 xenstore-read "/local/domain/$id/console/ring-ref"
+}
+
 case_xenbus() {
     xb_disks
+    BEFORE_UNPAUSE=xb_wait_hotplug
     guest_start "${PREFIX}xenbus" "$IMAGE" "" \
-        "disk=['format=raw,vdev=xvda,access=rw,target=$XB_DIR/a.img']" || return
+        "disk=['format=raw,vdev=xvda,access=rw,target=$XB_DIR/a.img']"
+    rc=$?
+    BEFORE_UNPAUSE=""
+    [ "$rc" = 0 ] || return
     guest_wait_text "tinypv> " 1 60
     guest_wait_text "vbd: device/vbd/$XB_VBD_A: backend in InitWait" 1 20
     guest_command "xenbus"
@@ -67,6 +79,7 @@ case_xenbus() {
 # BEFORE_UNPAUSE hook: once the toolstack wrote the frontend's nodes,
 # point backend at another domain's directory.
 xb_hostile_backend() {
+    xb_wait_hotplug
     node=/local/domain/$id/device/vbd/$XB_VBD_A
     wait_until 20 xenstore-read "$node/backend"
     xenstore-read "$node/backend" >"$GDIR/backend-before" 2>&1

@@ -70,6 +70,11 @@ static void after_message(void)
     message_hook();
 }
 
+void control_message_done(void)
+{
+    message_hook();
+}
+
 #define CONTROL_TX_ATTEMPTS 5
 
 /*

@@ -65,7 +65,7 @@ static void vbd_backend_changed(struct xenbus_device *dev, XenbusState st)
     p->rc_sector_size = xenbus_read_otherend_u64(dev, "sector-size",
                                                  &p->sector_size);
     p->rc_info = xenbus_read_otherend_u64(dev, "info", &p->info);
-    printk("vbd: %s: backend in InitWait; the handshake stops here "
+    printk("\nvbd: %s: backend in InitWait; the handshake stops here "
            "(test driver: no ring)\n", dev->nodename);
 }
 

@@ -23,6 +23,7 @@
  */
 #include <tinypv/xenbus.h>
 #include <tinypv/printk.h>
+#include <tinypv/control.h>
 #include <lib/format.h>
 #include <lib/string.h>
 
@@ -35,6 +36,22 @@ static struct xenbus_device devices[XENBUS_MAX_DEVICES];
 static const struct xenbus_driver *drivers[XENBUS_MAX_DRIVERS];
 static bool started;
 static unsigned int our_domid;
+
+/*
+ * Messages come from watch functions and timers, while the monitor's
+ * prompt (and maybe a half-typed line) is on screen: each starts on a
+ * line of its own, and once the function is done the monitor redraws.
+ */
+static bool said;
+
+#define say(...)    do { said = true; printk("\n" __VA_ARGS__); } while ( 0 )
+
+static void after_messages(void)
+{
+    if ( said )
+        control_message_done();
+    said = false;
+}
 
 static const struct xenbus_driver *find_driver(const char *type)
 {
@@ -185,12 +202,13 @@ static void wait_expired(struct timer *t, void *ctx)
     if ( !dev->waiting || dev->status != XENBUS_DEV_ACTIVE )
         return;
     dev->waiting = false;
-    printk("\nxenbus: %s: backend %s did not reach %s in %u ms (still %s); "
+    say("xenbus: %s: backend %s did not reach %s in %u ms (still %s); "
            "the device is left as it is\n", dev->nodename, dev->otherend,
            xenbus_state_name(dev->wait_for), dev->wait_ms,
            xenbus_state_name(dev->otherend_state));
     if ( dev->drv->backend_changed )
         dev->drv->backend_changed(dev, dev->otherend_state);
+    after_messages();
 }
 
 void xenbus_wait_for(struct xenbus_device *dev, XenbusState state,
@@ -245,7 +263,7 @@ static void teardown(struct xenbus_device *dev, const char *why,
 {
     stop_waiting(dev);
     unwatch_otherend(dev);
-    printk("\nxenbus: %s: backend %s %s: closing the device\n",
+    say("xenbus: %s: backend %s %s: closing the device\n",
            dev->nodename, dev->otherend, why);
     if ( dev->drv->remove )
         dev->drv->remove(dev);
@@ -255,9 +273,16 @@ static void teardown(struct xenbus_device *dev, const char *why,
         xenbus_switch_state(dev, XenbusStateClosed);
 }
 
+static void otherend_changed_now(struct xenbus_device *dev);
+
 static void otherend_changed(void *ctx, const char *path, const char *token)
 {
-    struct xenbus_device *dev = ctx;
+    otherend_changed_now(ctx);
+    after_messages();
+}
+
+static void otherend_changed_now(struct xenbus_device *dev)
+{
     XenbusState old = dev->otherend_state, st = XenbusStateUnknown;
     int rc;
 
@@ -265,8 +290,8 @@ static void otherend_changed(void *ctx, const char *path, const char *token)
         return;
     rc = read_otherend_state(dev, &st);
     if ( rc == -EINVAL )
-        printk("\nxenbus: %s: the backend's state is not a state; taken as "
-               "gone\n", dev->nodename);
+        say("xenbus: %s: the backend's state is not a state; taken as "
+            "gone\n", dev->nodename);
     else if ( rc < 0 && rc != -ENOENT )
         return;     /* xenstore trouble: said by the client; try next event */
     switch ( xenbus_backend_action(dev->state, old, st, rc < 0) )
@@ -285,7 +310,10 @@ static void otherend_changed(void *ctx, const char *path, const char *token)
     if ( dev->waiting && st == dev->wait_for )
         stop_waiting(dev);
     if ( dev->drv->backend_changed )
+    {
+        said = true;    /* the driver may print: redraw after it */
         dev->drv->backend_changed(dev, st);
+    }
 }
 
 /* --- probing ------------------------------------------------------------------ */
@@ -295,7 +323,7 @@ static void refuse(struct xenbus_device *dev, enum xenbus_dev_status status,
 {
     dev->status = status;
     snprintf(dev->why, sizeof(dev->why), fmt, what);
-    printk("\nxenbus: %s: %s\n", dev->nodename, dev->why);
+    say("xenbus: %s: %s\n", dev->nodename, dev->why);
 }
 
 /* Read and check backend-id and backend; 0, or refused (said). */
@@ -356,7 +384,7 @@ static void probe(struct xenbus_device *dev)
                xs_strerror(rc));
         return;
     }
-    printk("xenbus: %s: backend %s (domain %u, %s), driver %s\n",
+    say("xenbus: %s: backend %s (domain %u, %s), driver %s\n",
            dev->nodename, dev->otherend, dev->otherend_id,
            xenbus_state_name(dev->otherend_state), dev->drv->type);
     rc = dev->drv->probe(dev);
@@ -424,8 +452,8 @@ static void scan_type(const char *type, const struct xenbus_driver *drv)
         if ( !dev )
         {
             if ( full_reported++ == 0 )
-                printk("\nxenbus: %s/%s: no room (%u devices at most); "
-                       "not probed\n", path, id, XENBUS_MAX_DEVICES);
+                say("xenbus: %s/%s: no room (%u devices at most); "
+                    "not probed\n", path, id, XENBUS_MAX_DEVICES);
             continue;
         }
         probe(dev);
@@ -456,7 +484,7 @@ static void reap(const char *types, int ntypes)
         }
         if ( dev->status == XENBUS_DEV_ACTIVE )
             teardown(dev, "is gone with the device node", false);
-        printk("\nxenbus: %s: removed by the toolstack\n", dev->nodename);
+        say("xenbus: %s: removed by the toolstack\n", dev->nodename);
         stop_waiting(dev);
         dev->status = XENBUS_DEV_FREE;
         full_reported = 0;
@@ -486,6 +514,7 @@ static void scan(void)
 static void devices_changed(void *ctx, const char *path, const char *token)
 {
     scan();
+    after_messages();
 }
 
 void xenbus_init(void)

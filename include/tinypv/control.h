@@ -16,4 +16,11 @@ void control_init(void);
  */
 void control_set_message_hook(void (*fn)(void));
 
+/*
+ * The same for others who print while the monitor owns the terminal
+ * (xenbus, from its watch functions): call the hook once a message that
+ * began on a line of its own is out.
+ */
+void control_message_done(void);
+
 #endif /* TINYPV_CONTROL_H */

@@ -52,6 +52,7 @@ case_xenbus() {
     [ "$rc" = 0 ] || return
     guest_wait_text "tinypv> " 1 60
     guest_wait_text "vbd: device/vbd/$XB_VBD_A: backend in InitWait" 1 20
+    sleep 1     # the prompt redrawn after the message
     guest_command "xenbus"
     xenstore-ls -f "/local/domain/0/backend/vbd/$(cat "$GDIR/domid")" \
         >"$GDIR/backend-nodes.txt" 2>&1
@@ -62,6 +63,7 @@ case_xenbus() {
         >>"$GDIR/xl-steps.log" 2>&1
     echo "exit $?" >>"$GDIR/xl-steps.log"
     guest_wait_text "vbd: device/vbd/$XB_VBD_B: backend in InitWait" 1 20
+    sleep 1
     guest_command "xenbus"
     xl block-list "$GUEST" >"$GDIR/block-list-attached" 2>&1
 
@@ -69,6 +71,7 @@ case_xenbus() {
     timeout 60 xl block-detach "$GUEST" xvdb >>"$GDIR/xl-steps.log" 2>&1
     echo "exit $?" >>"$GDIR/xl-steps.log"
     guest_wait_text "xenbus: device/vbd/$XB_VBD_B: removed by the toolstack" 1 20
+    sleep 1
     guest_command "xenbus"
     xl block-list "$GUEST" >"$GDIR/block-list-detached" 2>&1
     xb_keep
@@ -95,6 +98,8 @@ case_xenbus_hostile() {
     BEFORE_UNPAUSE=""
     [ "$rc" = 0 ] || return
     guest_wait_text "tinypv> " 1 60
+    guest_wait_text "xenbus: device/vbd/$XB_VBD_A: refused" 1 20
+    sleep 1
     guest_command "xenbus"
     guest_command "echo still here"
     xb_keep

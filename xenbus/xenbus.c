@@ -557,15 +557,47 @@ int xenbus_suspend(void)
     return 0;
 }
 
-void xenbus_resume(void)
+/*
+ * After a restore or a migration into a new domain, the backends we knew
+ * are the old domain's (their paths name its domid) and every connection
+ * to them is gone; the toolstack has written device/ afresh, state 1, with
+ * new backends. So each driver is told (resume if it has one, to keep
+ * what it must carry over, remove otherwise), the stale watches are
+ * dropped and the devices forgotten; the device/ watch, which
+ * xenstore_resume() set again, fires once and the scan probes the new
+ * domain's devices. In the same domain (a checkpoint) nothing changed.
+ */
+void xenbus_resume(bool new_domain)
 {
+    unsigned int n = 0;
+    int rc = xs_domid();
+
+    if ( !started || !new_domain )
+        return;
+    if ( rc >= 0 )
+        our_domid = (unsigned int)rc;
     for ( unsigned int i = 0; i < XENBUS_MAX_DEVICES; i++ )
     {
         struct xenbus_device *dev = &devices[i];
 
-        if ( dev->status == XENBUS_DEV_ACTIVE && dev->drv->resume )
-            dev->drv->resume(dev);
+        if ( dev->status == XENBUS_DEV_FREE )
+            continue;
+        stop_waiting(dev);
+        unwatch_otherend(dev);
+        if ( dev->status == XENBUS_DEV_ACTIVE )
+        {
+            if ( dev->drv->resume )
+                dev->drv->resume(dev);
+            else if ( dev->drv->remove )
+                dev->drv->remove(dev);
+        }
+        dev->status = XENBUS_DEV_FREE;
+        n++;
     }
+    full_reported = 0;
+    if ( n )
+        printk("xenbus: a new domain: %u device%s forgotten, to be probed "
+               "again\n", n, n == 1 ? "" : "s");
 }
 
 /* --- xenbus in the monitor --------------------------------------------------- */

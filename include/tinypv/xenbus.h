@@ -34,7 +34,8 @@ struct xenbus_driver {
     int (*probe)(struct xenbus_device *dev);
     /* The backend moved to a state other than Closing/Closed. */
     void (*backend_changed)(struct xenbus_device *dev, XenbusState state);
-    /* Around a suspend (NULL: nothing to do). */
+    /* Around a suspend (NULL: nothing to do). resume: in a new domain,
+     * before the device is forgotten and probed again (NULL: remove). */
     int (*suspend)(struct xenbus_device *dev);
     int (*resume)(struct xenbus_device *dev);
     /* The backend is closing or gone: end grants, channels, requests. */
@@ -108,9 +109,14 @@ int xenbus_write_keys(struct xenbus_device *dev, const char *const *keys,
 void xenbus_wait_for(struct xenbus_device *dev, XenbusState state,
                      uint32_t ms);
 
-/* Around a suspend: the drivers' suspend and resume. */
+/*
+ * Around a suspend. xenbus_suspend(): the drivers' suspend (not called
+ * yet: no driver has anything to quiesce). xenbus_resume(), after
+ * xenstore_resume(): in a new domain every device is handed to its
+ * driver's resume (or remove) and forgotten, then probed again.
+ */
 int xenbus_suspend(void);
-void xenbus_resume(void);
+void xenbus_resume(bool new_domain);
 
 /* `xenbus`: every device, its states, backend and the driver's line. */
 void xenbus_show(void);

@@ -1669,6 +1669,11 @@ check_xenbus() {
         else
             fail "xl block-list no longer shows xvdb ($(tr '\n' ';' <"$CASE_DIR/block-list-detached" 2>/dev/null))"
         fi
+        local newid
+        newid=$(cat "$CASE_DIR/domid_restored" 2>/dev/null)
+        has "xenbus: a new domain: 1 device forgotten, to be probed again"
+        xb_answer_has 4 "after xl restore, xvda is probed again, its backend under the new domid ${newid:-?}" \
+            "^xenbus: device/vbd/51712: active, frontend Initialising, backend /local/domain/0/backend/vbd/${newid:-X}/51712 \(domain 0\) InitWait$"
         reason_is poweroff
     fi
     if use_case "${PREFIX}xenbus-hostile"; then

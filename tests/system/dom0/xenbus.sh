@@ -12,7 +12,9 @@
 # Closing, the frontend Closed, the toolstack removes the device and
 # `xenbus` no longer lists it; `xl block-list` before and after, in
 # block-list-attached and block-list-detached. The shell answers after
-# each step (guest_command waits for the prompt).
+# each step (guest_command waits for the prompt). Then xl save and xl
+# restore: in the new domain xvda is forgotten and probed again, its
+# backend now under the new domid.
 #
 # case_xenbus_hostile: the same disk, but before the guest runs dom0
 # rewrites device/vbd/51712/backend to dom0's own frontend directory,
@@ -74,6 +76,14 @@ case_xenbus() {
     sleep 1
     guest_command "xenbus"
     xl block-list "$GUEST" >"$GDIR/block-list-detached" 2>&1
+
+    # A new domain: xvda's backend is now under the new domid.
+    if sr_round_trip 1; then
+        xl domid "$GUEST" >"$GDIR/domid_restored"
+        guest_wait_text "vbd: device/vbd/$XB_VBD_A: backend in InitWait" 2 30
+        sleep 1
+        guest_command "xenbus"
+    fi
     xb_keep
     guest_type 'poweroff\r'
     guest_wait_end 30

@@ -90,6 +90,8 @@ COMMON_SRCS := \
     lib/byte_ring.c \
     mm/mem.c \
     mm/page_alloc.c \
+    mm/balloon.c \
+    mm/balloon_policy.c \
     mm/memmap.c \
     grant/gnttab_table.c \
     grant/gnttab.c \
@@ -134,6 +136,7 @@ pv_SRCS := \
     arch/x86/pv/hypercall_check.c \
     arch/x86/pv/mm.c \
     arch/x86/pv/memory.c \
+    arch/x86/pv/balloon.c \
     arch/x86/pv/pagetable.c \
     arch/x86/pv/linear_map.c \
     arch/x86/pv/start_info_check.c \
@@ -155,6 +158,7 @@ pvh_SRCS := \
     arch/x86/pvh/hypercall.c \
     arch/x86/pvh/mm.c \
     arch/x86/pvh/memory.c \
+    arch/x86/pvh/balloon.c \
     arch/x86/pvh/traps.c \
     arch/x86/pvh/upcall.c \
     arch/x86/pvh/suspend.c \
@@ -260,7 +264,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
 # Each test: tests/host/test_NAME.c plus the kernel sources listed here.
 HOST_TESTS := format string cksum cmdline byte_ring ring line_editor shell_parse \
     time xs_ring xs_proto symbols start_info dispatch page_alloc memmap \
-    ring_check control info pv_pagetable gnttab xenbus_path
+    ring_check control info pv_pagetable gnttab balloon xenbus_path
 test_format_SRCS  := lib/format.c
 test_string_SRCS  := lib/string.c
 test_cksum_SRCS   := lib/cksum.c
@@ -280,6 +284,7 @@ test_memmap_SRCS  := mm/memmap.c
 test_ring_check_SRCS := arch/x86/ring_check.c
 test_control_SRCS  := kernel/control.c lib/calendar.c lib/div64.c
 test_info_SRCS    := monitor/info_ring.c lib/format.c
+test_balloon_SRCS := mm/balloon_policy.c
 test_pv_pagetable_SRCS := arch/x86/pv/pagetable.c
 test_gnttab_SRCS  := grant/gnttab_table.c
 test_xenbus_path_SRCS := xenbus/xenbus_path.c lib/string.c
@@ -303,7 +308,7 @@ include tests/stress/stress.mk
 include tests/fuzz/fuzz.mk
 include bench/bench.mk
 
-.PHONY: check-host check-system check-docs test run testbed deps clean bench which-config
+.PHONY: check-host check-system check-run check-docs test run testbed deps clean bench which-config
 check-host: $(HOST_BINS)
 	$(Q)tests/host/run-all $(HOST_BINS)
 
@@ -322,12 +327,17 @@ testbed:
 check-system: images testbed
 	$(Q)tests/system/run $(BUILD)
 
+# make run as a user at a terminal tries it: a pty, typed keys, xl mem-set
+# from the dom0 shell (one more Xen boot).
+check-run: images testbed
+	$(Q)tests/system/make_run.py $(CURDIR)
+
 # Install missing build dependencies (as root), or say what to install.
 deps:
 	$(Q)tools/install-deps
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory check-host check-docs fuzz-smoke stress check-system
+	$(Q)$(MAKE) --no-print-directory check-host check-docs fuzz-smoke stress check-system check-run
 	@echo "make test: all tests passed"
 
 # Figures: the host ring benchmark, then the system figures under Xen.

@@ -70,9 +70,9 @@ static void after_message(void)
     message_hook();
 }
 
-void control_message_done(void)
+void control_message_printed(void)
 {
-    message_hook();
+    after_message();
 }
 
 #define CONTROL_TX_ATTEMPTS 5

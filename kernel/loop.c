@@ -14,12 +14,13 @@
 #include <tinypv/console.h>
 #include <tinypv/clock.h>
 #include <tinypv/xenstore.h>
+#include <tinypv/balloon.h>
 
 bool kernel_has_work(void)
 {
     /* A held port is work: while it is masked, its events wake nobody. */
     return console_input_pending() || timers_pending() ||
-           xenstore_pending() || evtchn_ports_held();
+           xenstore_pending() || evtchn_ports_held() || balloon_pending();
 }
 
 void kernel_idle(void)
@@ -31,6 +32,9 @@ void kernel_idle(void)
         xenstore_process();
     if ( console_input_pending() )
         console_process_input();
+    /* One batch of a memory change per turn: the rest waits its turn. */
+    if ( balloon_pending() )
+        balloon_process();
     evtchn_end_turn();
 }
 

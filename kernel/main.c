@@ -26,6 +26,7 @@
 #include <tinypv/control.h>
 #include <tinypv/app.h>
 #include <tinypv/mm.h>
+#include <tinypv/balloon.h>
 #include <tinypv/gnttab.h>
 #include <tinypv/xenbus.h>
 #include <lib/cmdline.h>
@@ -130,6 +131,7 @@ void start_kernel(void)
     if ( xenstore_init(&boot.xenstore) == 0 )
     {
         control_init();
+        balloon_init();         /* xl mem-set: memory/target */
         vbd_probe_register();
         xenbus_init();
     }

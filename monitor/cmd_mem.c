@@ -17,6 +17,7 @@
  */
 #include <monitor/mem.h>
 #include <tinypv/mm.h>
+#include <tinypv/balloon.h>
 #include <tinypv/printk.h>
 #include <tinypv/clock.h>
 #include <tinypv/hypercall.h>
@@ -96,6 +97,7 @@ void cmd_mem(int argc, char **argv)
            (unsigned long long)c.frees, (unsigned long long)c.failed_allocs,
            (unsigned long long)c.refused);
     print_xen_view();
+    balloon_print_info();
 }
 
 /* --- memtest ----------------------------------------------------------- */

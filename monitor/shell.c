@@ -26,6 +26,7 @@
 #include <tinypv/clock.h>
 #include <lib/calendar.h>
 #include <tinypv/xenstore.h>
+#include <tinypv/balloon.h>
 #include <tinypv/kernel.h>
 #include <lib/string.h>
 #include <xen/sched.h>
@@ -120,6 +121,23 @@ static void print_suspend_stats(void)
            ss.restored, ss.cancelled, ss.refused);
 }
 
+static void print_balloon_stats(void)
+{
+    struct balloon_stats b;
+
+    balloon_get_stats(&b);
+    printk("balloon: %llu pages given back, %llu reclaimed; %llu "
+           "decrease_reservation, %llu populate_physmap, %llu mmu_update, "
+           "%llu multicalls; %llu errors; %llu targets taken, %llu refused\n",
+           (unsigned long long)b.given, (unsigned long long)b.reclaimed,
+           (unsigned long long)b.decrease_calls,
+           (unsigned long long)b.populate_calls,
+           (unsigned long long)b.mmu_update_calls,
+           (unsigned long long)b.va_multicalls,
+           (unsigned long long)b.errors, (unsigned long long)b.targets,
+           (unsigned long long)b.refused);
+}
+
 static void cmd_stats(int argc, char **argv)
 {
     struct console_stats st;
@@ -138,6 +156,7 @@ static void cmd_stats(int argc, char **argv)
            st.ring_in_use ? "" : " (output is on Xen's debug console)");
     print_xenstore_stats();
     print_suspend_stats();
+    print_balloon_stats();
     printk("events: %llu upcalls\n", (unsigned long long)upcall_count());
     evtchn_for_each_bound(print_port_stats, NULL);
     arch_print_mm_stats();

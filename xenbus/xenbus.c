@@ -49,7 +49,7 @@ static bool said;
 static void after_messages(void)
 {
     if ( said )
-        control_message_done();
+        control_message_printed();
     said = false;
 }
 

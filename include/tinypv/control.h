@@ -17,10 +17,9 @@ void control_init(void);
 void control_set_message_hook(void (*fn)(void));
 
 /*
- * The same for others who print while the monitor owns the terminal
- * (xenbus, from its watch functions): call the hook once a message that
- * began on a line of its own is out.
+ * Another watch of the toolstack's (the balloon's memory/target) printed a
+ * message of its own: the same redraw.
  */
-void control_message_done(void);
+void control_message_printed(void);
 
 #endif /* TINYPV_CONTROL_H */

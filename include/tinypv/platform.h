@@ -150,6 +150,28 @@ void arch_gnttab_print(void);
 void arch_print_mappings(void);
 
 /*
+ * The balloon (mm/balloon.c): frames between the domain and Xen.
+ *
+ * arch_balloon_give: frames pfns[0..n) are AWAY in the allocator (free
+ * pages nobody holds); hand their memory back to Xen (PV: unmap each, mark
+ * its P2M entry invalid, XENMEM_decrease_reservation by MFN; PVH: by GFN).
+ * arch_balloon_reclaim: frames pfns[0..n) are AWAY; get memory for them
+ * again (XENMEM_populate_physmap; PV: the M2P, the P2M and the mapping
+ * too), so that they can go back to the pool.
+ *
+ * Both batch (n is up to a few hundred: one memory_op for all of them),
+ * and both return how many were done: the frames done are moved to the
+ * front of pfns, the others are as they were before the call. Each frame
+ * Xen refused is said on the console with its number. Hypercalls and
+ * errors are added to st.
+ */
+struct balloon_stats;
+unsigned long arch_balloon_give(unsigned long *pfns, unsigned long n,
+                                struct balloon_stats *st);
+unsigned long arch_balloon_reclaim(unsigned long *pfns, unsigned long n,
+                                   struct balloon_stats *st);
+
+/*
  * For `walk ADDR`: how the page tables translate va, level by level (PV:
  * L3 -> L2 -> L1 -> MFN -> PFN; PVH: the page directory entry, then the
  * page table or the 4 MiB page -> GFN), ending in a line "walk: ADDR is

@@ -122,6 +122,40 @@ static void test_p2m_frame_list(void)
     free(image);
 }
 
+/*
+ * After ballooning the P2M has holes (INVALID_P2M_ENTRY, ~0): a lookup there
+ * is "not ours", never the frame ~0; the frame list is still built from the
+ * list's own pages, which are never given back; a hole in one of them (a
+ * list that lost a page of itself) is refused, not published.
+ */
+static void test_p2m_holes(void)
+{
+    unsigned long nr = 1100, per_page = HOST_PAGE / sizeof(unsigned long);
+    unsigned long *image = aligned_alloc(HOST_PAGE, nr * HOST_PAGE);
+    unsigned long base = (unsigned long)image;
+    unsigned long *list = image + 10 * per_page;
+    unsigned long fl[per_page];
+
+    fill_list(list, nr, 0x5000);
+    for ( unsigned long pfn = 100; pfn < nr; pfn += 3 )
+        if ( pfn < 10 || pfn > 12 )
+            list[pfn] = INVALID_P2M_ENTRY;
+    CHECK_EQ(p2m_lookup(list, nr, base, base + 100 * HOST_PAGE), 0);
+    CHECK_EQ(p2m_lookup(list, nr, base, base + 1099 * HOST_PAGE + 7), 0);
+    CHECK_EQ(p2m_lookup(list, nr, base, base + 101 * HOST_PAGE), 0x5065);
+    memset(fl, 0xee, sizeof(fl));
+    CHECK(p2m_frame_list(list, nr, base, fl, per_page) == NULL);
+    CHECK_EQ(fl[0], 0x500a);
+    CHECK_EQ(fl[2], 0x500c);
+    CHECK_EQ(fl[3], 0);
+    /* The second page of the list given back: refused, fl untouched. */
+    list[11] = INVALID_P2M_ENTRY;
+    memset(fl, 0xee, sizeof(fl));
+    CHECK(p2m_frame_list(list, nr, base, fl, per_page) != NULL);
+    CHECK_EQ(fl[0], 0xeeeeeeeeeeeeeeeeul);
+    free(image);
+}
+
 int main(void)
 {
     test_magic();
@@ -129,5 +163,6 @@ int main(void)
     test_p2m();
     test_p2m_lookup();
     test_p2m_frame_list();
+    test_p2m_holes();
     return check_summary("start_info");
 }

@@ -827,6 +827,7 @@ check_all_cases() {
     wanted_group xsresume && check_xs_resume
     [ "$PLATFORM" = pvh ] && wanted_group pvhmin && check_pvhmin
     wanted_group evflood && check_evflood
+    wanted_group balloon && check_balloon
     wanted_group memory && check_memory_cases
     wanted_group gnttab && check_gnttab
     wanted_group xenbus && check_xenbus
@@ -1041,6 +1042,97 @@ check_pvhmin() {
     after_prompt "echo alive after the migration" "alive after the migration"
     reason_is poweroff
     predicted_is "fits: a paging pool of 34 pages, a restore needs 34"
+}
+
+# --- the balloon: xl mem-set (dom0/balloon.sh) ---------------------------------
+
+# bl_step STEP MIB LIMIT_MS WHAT: xl list showed MIB after STEP, within
+# LIMIT_MS of the request.
+bl_step() {
+    local got ms
+    got=$(cat "$CASE_DIR/mem_$1" 2>/dev/null)
+    ms=$(cat "$CASE_DIR/mem_$1_ms" 2>/dev/null || echo 99999)
+    echo "  $CASE: $4: xl list shows ${got:-?} MiB after $ms ms" >>"$RESULTS/figures.txt"
+    if [ "$got" = "$2" ] && [ "$ms" -le "$3" ]; then
+        pass "$4: xl list shows $2 MiB, $ms ms after the request"
+    else
+        fail "$4: xl list shows $2 MiB within $3 ms (got '${got:-?}' MiB after $ms ms)"
+    fi
+}
+
+# bl_memtests N: memtest ran N times, every time ok, never FAIL.
+bl_memtests() {
+    local ok bad
+    ok=$(grep -a -c '^memtest: ok' "$CASE_DIR/console.txt")
+    bad=$(grep -a -c '^memtest: FAIL' "$CASE_DIR/console.txt")
+    grep -a '^memtest: ' "$CASE_DIR/console.txt" | sed "s/^/  $CASE: /" >>"$RESULTS/figures.txt"
+    if [ "$ok" -eq "$1" ] && [ "$bad" -eq 0 ]; then
+        pass "memtest ok after each of the $1 changes ($(grep -a -m 1 '^memtest: ok' "$CASE_DIR/console.txt"))"
+    else
+        fail "memtest ok after each of the $1 changes ($ok ok, $bad FAIL)"
+    fi
+}
+
+check_balloon() {
+    CASE=${PREFIX}balloon
+    use_case "$CASE" || return
+    local floor shown
+    if [ -f "$CASE_DIR/error" ]; then
+        fail "balloon: $(tr '\n' ';' <"$CASE_DIR/error")"
+    fi
+    has_re '^balloon: target 32768 KiB; the domain has 32768 KiB of RAM \(floor [0-9]+ KiB, cap [0-9]+ KiB\): nothing to do$' \
+        "at boot the balloon read memory/target and stated its floor and cap"
+    expect "every xl mem-set returned 0" \
+        test "$(grep -c '^exit 0$' "$CASE_DIR/mem-set.log" 2>/dev/null)" = 5
+    bl_step down 16 20000 "xl mem-set 16"
+    has "balloon: target 16384 KiB; the domain has 32768 KiB of RAM"
+    bl_step up 32 20000 "xl mem-set 32"
+    bl_step down2 16 20000 "xl mem-set 16 again"
+    count_is "resume: restored in a new domain" 2
+    bl_step restored 16 10000 "after xl save and xl restore"
+    bl_step migrated 16 10000 "after xl migrate"
+    # After each resume the watch fired again and the target was re-read.
+    count_is "balloon: target 16384 KiB; the domain has 16384 KiB of RAM" 2
+    bl_memtests 6
+    # The hostile values: one message each, and the monitor still answers.
+    count_is "balloon: memory/target = 'garbage' refused: not a decimal number of KiB" 1
+    count_is "balloon: memory/target = '-5' refused: a negative size" 1
+    count_is "balloon: memory/target = '99999999999999' refused: more than a 32-bit PAE kernel can address" 1
+    count_is "balloon: memory/target = '' refused: the node is empty" 1
+    count_is "refused:" 4
+    after_prompt "echo alive after hostile targets" "alive after hostile targets"
+    expect "xl list unchanged by the hostile values (16 MiB)" \
+        test "$(cat "$CASE_DIR/mem_hostile" 2>/dev/null)" = 16
+    # Below the floor: stopped at it, said so.
+    has_re '^balloon: 1024 KiB is below the floor: the kernel holds [0-9]+ KiB and keeps a 1024 KiB margin free; going no lower than [0-9]+ KiB$' \
+        "xl mem-set 1: the floor is stated"
+    floor=$(sed -n 's/^balloon: 1024 KiB is below the floor: .* going no lower than \([0-9]*\) KiB$/\1/p' "$CASE_DIR/console.txt" | head -n 1)
+    shown=$(cat "$CASE_DIR/mem_floor" 2>/dev/null)
+    echo "  $CASE: floor ${floor:-?} KiB of RAM; xl list ${shown:-?} MiB there" >>"$RESULTS/figures.txt"
+    has "balloon: stopped at ${floor:-?} KiB (goal ${floor:-?} KiB): only the floor's margin is free"
+    # xl list: Xen's count in MiB, rounded down: the floor plus the few
+    # pages beyond RAM (PVH's special pages).
+    if [ -n "$floor" ] && [ -n "$shown" ] &&
+       [ "$shown" -ge $((floor / 1024)) ] && [ "$shown" -le $((floor / 1024 + 1)) ]; then
+        pass "xl mem-set 1: xl list shows the floor (${floor} KiB of RAM: $shown MiB)"
+    else
+        fail "xl mem-set 1: xl list shows the floor ('$floor' KiB of RAM, xl list '$shown' MiB)"
+    fi
+    bl_step back 32 20000 "xl mem-set 32 after the floor"
+    has_re '^balloon: 65536 KiB is above what the domain can have: Xen.s maximum is 33792 KiB \([0-9]+ KiB of it RAM\), 0 KiB of frames are away to fill again; capped at 32768 KiB$' \
+        "memory/target 65536: capped, with Xen's maximum and the frames named"
+    expect "xl list unchanged by the capped target (32 MiB)" \
+        test "$(cat "$CASE_DIR/mem_capped" 2>/dev/null)" = 32
+    after_prompt "echo alive after the cap" "alive after the cap"
+    has_re '^balloon: [1-9][0-9]* pages given back, [1-9][0-9]* reclaimed; [1-9][0-9]* decrease_reservation, [1-9][0-9]* populate_physmap, .* 0 errors; [0-9]+ targets taken, 4 refused$' \
+        "stats counts pages and hypercalls, no errors, 4 refusals"
+    grep -a '^balloon: [0-9]* pages given back' "$CASE_DIR/console.txt" | sed "s/^/  $CASE: /" >>"$RESULTS/figures.txt"
+    if grep -a -q -E '^\*\*\* exception|^panic:' "$CASE_DIR/console.txt"; then
+        fail "no exception report or panic on the console"
+    else
+        pass "no exception report or panic on the console"
+    fi
+    reason_is poweroff
 }
 
 # --- a peer that floods an event channel (dom0/evflood.sh) -----------------------

@@ -39,7 +39,7 @@ static unsigned long m2p_end, m2p_max_mfn;
  * then never read. Every P2M read in this file goes through this pointer,
  * never through start_info->mfn_list.
  */
-static const xen_pfn_t *p2m;
+static xen_pfn_t *p2m;
 
 static unsigned long bootstrap_mapped_end(void);
 
@@ -66,7 +66,7 @@ void mm_init(const start_info_t *si)
     /* The P2M list must lie in the bootstrap mapping, all nr_pages of it. */
     if ( p2m_list_ok(si->mfn_list, si->nr_pages, sizeof(xen_pfn_t),
                      (unsigned long)_text, bootstrap_mapped_end()) )
-        p2m = (const xen_pfn_t *)si->mfn_list;
+        p2m = (xen_pfn_t *)si->mfn_list;
     else
         early_printk("mm: start_info's page-frame list (0x%lx, %lu pages) is "
                      "not inside the bootstrap mapping; not used\n",
@@ -136,6 +136,9 @@ static unsigned long bootstrap_mapped_end(void)
 static long p2m_find(xen_pfn_t mfn)
 {
     if ( !p2m )
+        return -1;
+    /* A hole (a frame given back) is no frame: ~0 is never an answer. */
+    if ( mfn == INVALID_P2M_ENTRY )
         return -1;
     for ( unsigned long pfn = 0; pfn < boot_si->nr_pages; pfn++ )
         if ( p2m[pfn] == mfn )
@@ -236,6 +239,31 @@ const char *mm_publish_p2m(shared_info_t *s)
     s->arch.max_pfn = boot_si->nr_pages;
     s->arch.pfn_to_mfn_frame_list_list = fll_mfn;
     return NULL;
+}
+
+xen_pfn_t mm_p2m_get(unsigned long pfn)
+{
+    if ( !p2m || pfn >= boot_si->nr_pages )
+        return INVALID_P2M_ENTRY;
+    return p2m[pfn];
+}
+
+bool mm_p2m_set(unsigned long pfn, xen_pfn_t mfn)
+{
+    if ( !p2m || pfn >= boot_si->nr_pages )
+        return false;
+    /*
+     * The list lies in the bootstrap mapping, writable (p2m_list_ok()
+     * checked where). The save code reads it only while we are paused or
+     * suspended, and the balloon writes it from the main loop: no race.
+     */
+    p2m[pfn] = mfn;
+    return true;
+}
+
+uint64_t mm_kernel_pte(xen_pfn_t mfn)
+{
+    return ((uint64_t)mfn << PAGE_SHIFT) | PTE_KERNEL_RW;
 }
 
 bool find_own_page(xen_pfn_t mfn, void *spare_page, struct page_lookup *out)

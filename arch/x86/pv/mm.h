@@ -69,6 +69,17 @@ long mm_mfn_to_pfn(xen_pfn_t mfn);
 xen_pfn_t mm_virt_to_mfn(const void *va);
 
 /*
+ * The balloon's access to the P2M list mm_init() accepted: an entry
+ * (INVALID_P2M_ENTRY for a hole, a frame past nr_pages or a refused
+ * list), and a new value for it (false: no list, or pfn past nr_pages).
+ */
+xen_pfn_t mm_p2m_get(unsigned long pfn);
+bool mm_p2m_set(unsigned long pfn, xen_pfn_t mfn);
+
+/* The page-table entry that maps machine frame mfn writable for the kernel. */
+uint64_t mm_kernel_pte(xen_pfn_t mfn);
+
+/*
  * Publish our P2M for the toolstack's save code: build the frame list
  * (the MFNs of the P2M's pages) and the frame list list (the MFN of that
  * list), and store it and the number of entries in shared_info->arch.

@@ -44,7 +44,9 @@ unsigned long p2m_lookup(const unsigned long *p2m, unsigned long nr_pages,
     if ( !p2m || va < base )
         return 0;
     pfn = (va - base) / PAGE_SIZE;
-    return pfn < nr_pages ? p2m[pfn] : 0;
+    if ( pfn >= nr_pages || p2m[pfn] == INVALID_P2M_ENTRY )
+        return 0;
+    return p2m[pfn];
 }
 
 const char *p2m_frame_list(const unsigned long *p2m, unsigned long nr_pages,

@@ -42,13 +42,21 @@ bool p2m_list_ok(unsigned long list, unsigned long nr_pages,
                  unsigned long map_end);
 
 /*
+ * A P2M entry with no machine frame behind it: a frame the balloon gave
+ * back to Xen. The save code reads it as INVALID_MFN (a "ballooned" page,
+ * type XTAB: no data in the stream) and the restore leaves it so.
+ */
+#define INVALID_P2M_ENTRY   (~0UL)
+
+/*
  * The P2M list as mm.c uses it, once p2m_list_ok() said yes. Entries are
  * guest words (xen_pfn_t, an unsigned long in the 32-bit guest); base is
  * the virtual address of pfn 0 (_text). p2m is the list that passed the
  * check, or NULL if it did not: then nothing is read and nothing is known.
  *
  * p2m_lookup: the machine frame behind the page holding va; 0 if va is not
- * in a page of ours the list covers (or the list was refused).
+ * in a page of ours the list covers (or the list was refused), or if the
+ * page was given back (INVALID_P2M_ENTRY).
  */
 unsigned long p2m_lookup(const unsigned long *p2m, unsigned long nr_pages,
                          unsigned long base, unsigned long va);

@@ -18,6 +18,7 @@
 . /tinypv/xsresume.sh
 . /tinypv/pvhmin.sh
 . /tinypv/evflood.sh
+. /tinypv/balloon.sh
 . /tinypv/memory.sh
 . /tinypv/gnttab.sh
 . /tinypv/xenbus.sh
@@ -526,6 +527,7 @@ run_platform() {
     wanted hostile && case_hostile_flush
     [ "$1" = pvh ] && wanted pvhmin && pvhmin_cases
     wanted evflood && case_evflood
+    wanted balloon && case_balloon
     wanted memory && memory_cases
     wanted gnttab && case_gnttab
     wanted xenbus && xenbus_cases

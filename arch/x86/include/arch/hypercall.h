@@ -97,4 +97,14 @@ static inline long HYPERVISOR_mmuext_op(void *ops, unsigned int count,
     return _hypercall4(__HYPERVISOR_mmuext_op, ops, count, done, domid);
 }
 
+/*
+ * Several hypercalls in one trip (multicall_entry_t[]): each entry's
+ * result holds its own return value. The call itself fails only if Xen
+ * cannot read the list.
+ */
+static inline long HYPERVISOR_multicall(void *calls, unsigned int count)
+{
+    return _hypercall2(__HYPERVISOR_multicall, calls, count);
+}
+
 #endif /* TINYPV_ARCH_HYPERCALL_H */

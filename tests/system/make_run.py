@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""make_run.py: `make run` as a user at a terminal tries it.
+
+`make run` needs a terminal, so this script gives it one (a pty) and types
+into it: a command at the tinypv> prompt, Ctrl-] for the dom0 shell,
+`xl mem-set` there, `xl list` to see it, `exit` back to the console, `mem`
+to see the balloon's side, then `poweroff`. Each step is a check that
+prints "ok" or "FAIL"; the exit status is 1 if any failed. One Xen boot
+(PV on the test bed's PV32 Xen, as `make run` does by default).
+
+Usage: tests/system/make_run.py [REPO]   (run `make images testbed` first)
+"""
+import os
+import pty
+import re
+import select
+import sys
+import time
+
+REPO = sys.argv[1] if len(sys.argv) > 1 else os.getcwd()
+LOG = os.path.join(REPO, 'build', 'make-run.log')
+
+
+class Terminal:
+    """`make run` on a pty: what it printed, and keys typed slowly."""
+
+    def __init__(self):
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            os.chdir(REPO)
+            os.execvp('make', ['make', '--no-print-directory', 'run'])
+        self.seen = b''
+        self.log = open(LOG, 'wb')
+
+    def wait_for(self, pattern, seconds):
+        """Read until pattern appears in what came since the last match."""
+        end = time.time() + seconds
+        while time.time() < end:
+            ready, _, _ = select.select([self.fd], [], [], 1)
+            if not ready:
+                continue
+            try:
+                data = os.read(self.fd, 4096)
+            except OSError:
+                return None
+            if not data:
+                return None
+            self.log.write(data)
+            self.log.flush()
+            self.seen += data
+            text = self.seen.replace(b'\r', b'').decode('utf-8', 'replace')
+            match = re.search(pattern, text)
+            if match:
+                self.seen = b''
+                return text
+        return None
+
+    def type(self, keys):
+        for ch in keys:
+            os.write(self.fd, ch.encode())
+            time.sleep(0.05)
+
+    def exit_status(self, seconds):
+        end = time.time() + seconds
+        while time.time() < end:
+            self.wait_for(r'$^', 1)     # drain the output
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                return os.waitstatus_to_exitcode(status)
+        return None
+
+
+failed = 0
+
+
+def check(ok, what):
+    global failed
+    print(('  ok    ' if ok else '  FAIL  ') + what, flush=True)
+    if not ok:
+        failed += 1
+    return ok
+
+
+def main():
+    print('== make run, through a pseudo-terminal (log: build/make-run.log)')
+    term = Terminal()
+    if not check(term.wait_for(r'tinypv> ', 600), 'the tinypv> prompt'):
+        os.kill(term.pid, 9)
+        return 1
+    term.type('echo typed at the prompt\r')
+    check(term.wait_for(r'\ntyped at the prompt\n', 60),
+          'a typed command answers')
+    time.sleep(1)
+    term.type('\x1d')
+    check(term.wait_for(r'dom0# ', 60), 'Ctrl-] gives the dom0 shell')
+    term.type('xl mem-set tinypv 8\n')
+    term.wait_for(r'dom0# ', 60)
+    term.type('sleep 3; xl list\n')
+    out = term.wait_for(r'dom0# ', 60) or ''
+    check(re.search(r'\ntinypv\s+\d+\s+8\s', out),
+          'xl mem-set tinypv 8: xl list shows 8 MiB')
+    term.type('exit\n')
+    time.sleep(3)
+    term.type('\r')
+    check(term.wait_for(r'tinypv> ', 60), 'exit: back at the tinypv> prompt')
+    term.type('mem\r')
+    out = term.wait_for(r'\n  xen .*\n', 60) or ''
+    check(re.search(r'away\s+2048 pages \(8192 KiB\)', out),
+          'mem: 8192 KiB given back to Xen')
+    term.type('poweroff\r')
+    check(term.wait_for(r'the domain is gone', 120),
+          'poweroff: the session says the domain is gone')
+    check(term.exit_status(120) == 0, 'make run exits with status 0')
+    print('make-run: %s' % ('all passed' if not failed else
+                            '%d failed' % failed))
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

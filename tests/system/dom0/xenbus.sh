@@ -39,9 +39,26 @@ xb_keep() {
 
 # BEFORE_UNPAUSE hook: libxl adds the console only after the disk's
 # hotplug script has run; let it finish before the guest prints.
+# xenconsole gives up at once if console/tty (xenconsoled's) is not there.
 xb_wait_hotplug() {
     wait_until 40 sh -c "xenstore-read /local/domain/0/backend/vbd/$id/$XB_VBD_A/hotplug-status | grep -q connected"
-    wait_until 10 xenstore-read "/local/domain/$id/console/ring-ref"
+    wait_until 20 xenstore-read "/local/domain/$id/console/tty"
+}
+
+# suspend.sh's sr_round_trip, waiting as xb_wait_hotplug does before the
+# console client attaches (sr_attach): xl restore adds the disk first.
+xb_round_trip() {
+    sr_save || { sr_abandon "xl save failed"; return 1; }
+    n=$(($(wc -l <"$GDIR/domids" 2>/dev/null || echo 0) + 1))
+    mv "$GDIR/xl.log" "$GDIR/xl.before-restore-$n.log"
+    xl restore -F -p "$SR_IMAGE" >"$GDIR/xl.log" 2>&1 &
+    XL_PID=$!
+    wait_until 30 xl domid "$GUEST" && id=$(xl domid "$GUEST") && xb_wait_hotplug
+    sr_attach "xl restore"
+    rc=$?
+    rm -f "$SR_IMAGE"
+    [ "$rc" = 0 ] || { sr_abandon "xl restore failed"; return 1; }
+    guest_wait_text "resume: restored in a new domain" 1 60
 }
 
 case_xenbus() {
@@ -78,7 +95,7 @@ case_xenbus() {
     xl block-list "$GUEST" >"$GDIR/block-list-detached" 2>&1
 
     # A new domain: xvda's backend is now under the new domid.
-    if sr_round_trip 1; then
+    if xb_round_trip; then
         xl domid "$GUEST" >"$GDIR/domid_restored"
         guest_wait_text "vbd: device/vbd/$XB_VBD_A: backend in InitWait" 2 30
         sleep 1

@@ -103,6 +103,9 @@ COMMON_SRCS := \
     xenstore/xs_ring.c \
     xenstore/xs_proto.c \
     xenstore/xenstore.c \
+    xenbus/xenbus_path.c \
+    xenbus/xenbus.c \
+    xenbus/vbd_probe_xs.c \
     monitor/app.c \
     monitor/info.c \
     monitor/info_ring.c \
@@ -261,7 +264,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
 # Each test: tests/host/test_NAME.c plus the kernel sources listed here.
 HOST_TESTS := format string cksum cmdline byte_ring ring line_editor shell_parse \
     time xs_ring xs_proto symbols start_info dispatch page_alloc memmap \
-    ring_check control info pv_pagetable gnttab balloon
+    ring_check control info pv_pagetable gnttab balloon xenbus_path
 test_format_SRCS  := lib/format.c
 test_string_SRCS  := lib/string.c
 test_cksum_SRCS   := lib/cksum.c
@@ -284,6 +287,7 @@ test_info_SRCS    := monitor/info_ring.c lib/format.c
 test_balloon_SRCS := mm/balloon_policy.c
 test_pv_pagetable_SRCS := arch/x86/pv/pagetable.c
 test_gnttab_SRCS  := grant/gnttab_table.c
+test_xenbus_path_SRCS := xenbus/xenbus_path.c lib/string.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 

@@ -28,6 +28,7 @@
 #include <tinypv/mm.h>
 #include <tinypv/balloon.h>
 #include <tinypv/gnttab.h>
+#include <tinypv/xenbus.h>
 #include <lib/cmdline.h>
 #include <lib/string.h>
 
@@ -123,11 +124,16 @@ void start_kernel(void)
     console_start_input();
     upcall_enable();
 
-    /* 11. Xenstore: our domain id, and the toolstack's requests. */
+    /*
+     * 11. Xenstore: our domain id, the toolstack's requests, and the
+     * devices of device/ handed to their drivers (xenbus).
+     */
     if ( xenstore_init(&boot.xenstore) == 0 )
     {
         control_init();
         balloon_init();         /* xl mem-set: memory/target */
+        vbd_probe_register();
+        xenbus_init();
     }
 
     /* 12. The command line: each option goes to the application. */

@@ -40,6 +40,7 @@
 #include <tinypv/events.h>
 #include <tinypv/console.h>
 #include <tinypv/xenstore.h>
+#include <tinypv/xenbus.h>
 #include <tinypv/gnttab.h>
 #include <tinypv/clock.h>
 #include <tinypv/printk.h>
@@ -59,6 +60,7 @@ static void reconnect_new_domain(struct boot_info *bi)
     timers_resume(true);
     xenstore_resume(&bi->xenstore, true);
     gnttab_resume(true);
+    xenbus_resume(true);        /* the new domain's devices: probed again */
 }
 
 /* The same domain: ports, watches and rings are as they were. */

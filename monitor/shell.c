@@ -17,6 +17,7 @@
 #include <monitor/lab.h>
 #include <monitor/mem.h>
 #include <monitor/gnttab.h>
+#include <tinypv/xenbus.h>
 #include <tinypv/printk.h>
 #include <tinypv/shutdown.h>
 #include <tinypv/crash.h>
@@ -329,6 +330,12 @@ static void xs_do_ls(const char *path)
         printk("%s\n", name);
 }
 
+/* xenbus: the bus's devices (xenbus/xenbus.c prints them). */
+static void cmd_xenbus(int argc, char **argv)
+{
+    xenbus_show();
+}
+
 static void cmd_xs(int argc, char **argv)
 {
     const char *op = argc > 1 ? argv[1] : "";
@@ -409,6 +416,7 @@ static const struct command commands[] = {
     { "mem",      "",          "pages: free, used, taken by whom, given back; Xen's view", cmd_mem },
     { "memtest",  "",          "write and check every free page; MiB/s", cmd_memtest },
     { "gnttab",   "[grant|end|release]", "grant table; grant DOMID [ro]: a test page; end/release REF", cmd_gnttab },
+    { "xenbus",   "",          "devices: frontend and backend states, backend, driver's view", cmd_xenbus },
     { "crash",    "[KIND]",    "fault on purpose to show the crash path", cmd_crash },
     { "labcall",  "TEXT",      "lab: Xen prints TEXT in its log (-ENOSYS without the lab patch)", cmd_labcall },
     { "trace",    "[N|line]",  "lab: show how the next N keys travel through the console", cmd_trace },

@@ -831,6 +831,7 @@ check_all_cases() {
     { wanted_group balloon || wanted_group maxmem; } && check_balloon_maxmem
     wanted_group memory && check_memory_cases
     wanted_group gnttab && check_gnttab
+    wanted_group xenbus && check_xenbus
     return 0
 }
 
@@ -1725,4 +1726,97 @@ check_gnttab() {
         pass "no grant-table errors on the console"
     fi
     reason_is poweroff
+}
+
+# --- xenbus against dom0's blkback (dom0/xenbus.sh) -----------------------------
+
+# xb_answer N: the output of the N-th `xenbus` command, then PROMPT if the
+# prompt followed it.
+xb_answer() {
+    awk -v n="$1" '
+        found && /^tinypv> / { print "PROMPT"; exit }
+        found { print }
+        $0 == "tinypv> xenbus" && ++seen == n { found = 1 }' "$CASE_DIR/console.txt"
+}
+
+# xb_answer_has N WHAT REGEX: the N-th answer matches REGEX and a prompt follows.
+xb_answer_has() {
+    local block
+    block=$(xb_answer "$1")
+    if grep -q -E -- "$3" <<<"$block" && grep -q '^PROMPT$' <<<"$block"; then
+        pass "$2"
+    else
+        fail "$2 (got: $(tr '\n' ';' <<<"$block"))"
+    fi
+}
+
+# xb_answer_lacks N WHAT REGEX
+xb_answer_lacks() {
+    local block
+    block=$(xb_answer "$1")
+    if ! grep -q -E -- "$3" <<<"$block" && grep -q '^PROMPT$' <<<"$block"; then
+        pass "$2"
+    else
+        fail "$2 (got: $(tr '\n' ';' <<<"$block"))"
+    fi
+}
+
+# xb_step_ok STEP: xl's step in xl-steps.log exited 0.
+xb_step_ok() {
+    if awk -v s="= $1" '$0 == s { f = 1; next } /^= / { f = 0 } f' \
+        "$CASE_DIR/xl-steps.log" 2>/dev/null | grep -q '^exit 0$'; then
+        pass "xl block-$1 succeeded"
+    else
+        fail "xl block-$1 succeeded ($(tr '\n' ';' <"$CASE_DIR/xl-steps.log" 2>/dev/null))"
+    fi
+}
+
+check_xenbus() {
+    local be='/local/domain/0/backend/vbd/[0-9]+'
+    if use_case "${PREFIX}xenbus"; then
+        has_re "^xenbus: device/vbd/51712: backend $be/51712 \(domain 0, [A-Za-z]+\), driver vbd$" \
+            "xvda found at boot, its backend path checked"
+        has "vbd: device/vbd/51712: backend in InitWait; the handshake stops here"
+        xb_answer_has 1 "xenbus lists xvda: frontend Initialising, backend InitWait" \
+            "^xenbus: device/vbd/51712: active, frontend Initialising, backend $be/51712 \(domain 0\) InitWait$"
+        xb_answer_has 1 "xenbus shows what the backend published at InitWait" \
+            '^  vbd: sectors .* sector-size .* info '
+        xb_step_ok attach
+        has_re "^xenbus: device/vbd/51728: backend $be/51728 \(domain 0, [A-Za-z]+\), driver vbd$" \
+            "xvdb, attached while running, is probed"
+        xb_answer_has 2 "xenbus lists xvdb after block-attach" \
+            "^xenbus: device/vbd/51728: active, frontend Initialising, backend $be/51728 \(domain 0\) InitWait$"
+        if grep -q -E '^xvdb|[[:space:]]51728[[:space:]]|^51728' "$CASE_DIR/block-list-attached" 2>/dev/null; then
+            pass "xl block-list shows xvdb after the attach"
+        else
+            fail "xl block-list shows xvdb after the attach ($(tr '\n' ';' <"$CASE_DIR/block-list-attached" 2>/dev/null))"
+        fi
+        xb_step_ok detach
+        has_re "^xenbus: device/vbd/51728: backend $be/51728 is (Closing|Closed|gone): closing the device$" \
+            "block-detach: the backend closes, the frontend tears down"
+        has "vbd: device/vbd/51728: removed (nothing granted, no channel: nothing to end)"
+        has "xenbus: device/vbd/51728: removed by the toolstack"
+        xb_answer_lacks 3 "xenbus no longer lists xvdb after block-detach" 'device/vbd/51728'
+        xb_answer_has 3 "xenbus still lists xvda after block-detach" '^xenbus: device/vbd/51712: active'
+        if [ -s "$CASE_DIR/block-list-detached" ] &&
+            ! grep -q -E '^xvdb|[[:space:]]51728[[:space:]]|^51728' "$CASE_DIR/block-list-detached"; then
+            pass "xl block-list no longer shows xvdb"
+        else
+            fail "xl block-list no longer shows xvdb ($(tr '\n' ';' <"$CASE_DIR/block-list-detached" 2>/dev/null))"
+        fi
+        local newid
+        newid=$(cat "$CASE_DIR/domid_restored" 2>/dev/null)
+        has "xenbus: a new domain: 1 device forgotten, to be probed again"
+        xb_answer_has 4 "after xl restore, xvda is probed again, its backend under the new domid ${newid:-?}" \
+            "^xenbus: device/vbd/51712: active, frontend Initialising, backend /local/domain/0/backend/vbd/${newid:-X}/51712 \(domain 0\) InitWait$"
+        reason_is poweroff
+    fi
+    if use_case "${PREFIX}xenbus-hostile"; then
+        has "xenbus: device/vbd/51712: refused: the backend path is not the backend's directory for our domain"
+        count_is "xenbus: device/vbd/51712: refused:" 1
+        xb_answer_has 1 "xenbus lists the hostile device as refused" \
+            '^xenbus: device/vbd/51712: refused, frontend Unknown, refused: the backend path'
+        after_prompt "echo still here" "still here"
+        reason_is poweroff
+    fi
 }

@@ -21,6 +21,7 @@
 . /tinypv/balloon.sh
 . /tinypv/memory.sh
 . /tinypv/gnttab.sh
+. /tinypv/xenbus.sh
 
 PLATFORMS=pv
 CASES=""
@@ -531,6 +532,7 @@ run_platform() {
     { wanted balloon || wanted maxmem; } && case_balloon_maxmem
     wanted memory && memory_cases
     wanted gnttab && case_gnttab
+    wanted xenbus && xenbus_cases
 }
 
 host_facts

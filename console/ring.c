@@ -61,11 +61,19 @@ static size_t out_space(struct xencons_writer *w, XENCONS_RING_IDX *cons)
 
 void xencons_kick(struct xencons_writer *w)
 {
+/* LAB console BEGIN: notify once per write */
     if ( !w->unnotified )
         return;
     w->unnotified = false;
     w->stats.notifications++;
     w->ops.notify(w->ops.ctx);
+#if 0 /* LAB console STUB */
+    /*
+     * LAB console: notify the backend (w->ops.notify) once for all the
+     * bytes placed since the last notification (w->unnotified), and count
+     * it in w->stats.notifications. No bytes placed: no notification.
+     */
+#endif /* LAB console END */
 }
 
 /*
@@ -115,6 +123,7 @@ static bool wait_for_backend(struct wait_run *run, unsigned int attempt,
     return true;
 }
 
+/* LAB console BEGIN: write into the ring, wait when it is full */
 /* byte_ring_fill()'s callbacks, for ring_write(); ctx is a wait_run. */
 static void out_placed(void *ctx, size_t n)
 {
@@ -153,6 +162,26 @@ static size_t ring_write(struct xencons_writer *w, const char *buf, size_t len)
         writer_mark_corrupt(w, w->prod, fill.cons);
     return fill.done;
 }
+
+#if 0 /* LAB console STUB */
+/*
+ * LAB console: place bytes in the ring, waiting whenever it is full, until
+ * all are in, the ring turns out corrupt (writer_mark_corrupt()) or the
+ * backend made no progress for stall_ns (wait_for_backend() returns false
+ * and the writer is then STALLED). Returns the number placed. Only for a
+ * writer that is OK. byte_ring_space() reads out_cons once and checks it,
+ * byte_ring_put() copies with the wrap and publishes out_prod;
+ * byte_ring_fill() is the loop over both, with your callbacks. Set
+ * w->unnotified when bytes went in (xencons_kick() then notifies), kick
+ * before waiting on a full ring, count w->stats.bytes and full_waits.
+ */
+static size_t ring_write(struct xencons_writer *w, const char *buf, size_t len)
+{
+    (void)wait_for_backend;         /* yours to use */
+    return 0;
+}
+
+#endif /* LAB console END */
 
 /*
  * While stalled: keep the newest hold_size bytes. What no longer fits
@@ -265,6 +294,7 @@ void xencons_announce(struct xencons_writer *w)
  * restarts: a backend that keeps moving out_cons without ever reaching our
  * index (or one that is merely too slow) cannot hold the caller longer.
  */
+/* LAB console BEGIN: flush before shutdown */
 bool xencons_flush(struct xencons_writer *w, uint64_t limit_ns)
 {
     XENCONS_RING_IDX cons, last_cons = 0;
@@ -300,6 +330,21 @@ bool xencons_flush(struct xencons_writer *w, uint64_t limit_ns)
             return false;
     }
 }
+
+#if 0 /* LAB console STUB */
+bool xencons_flush(struct xencons_writer *w, uint64_t limit_ns)
+{
+    /*
+     * LAB console: kick, then wait (wait_for_backend()) until the backend
+     * has taken every byte (out_cons == w->prod: equality, the indices
+     * wrap) and return true; false if the ring is corrupt, the backend
+     * stalls, or limit_ns passes in all (count w->stats.flush_timeouts).
+     * Shutdown calls this so that its last line is not lost.
+     */
+    return false;
+}
+
+#endif /* LAB console END */
 
 size_t xencons_unconsumed(struct xencons_writer *w)
 {

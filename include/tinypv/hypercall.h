@@ -17,6 +17,7 @@
 #include <xen/memory.h>
 #include <xen/vcpu.h>
 #include <xen/grant_table.h>
+#include <xen/errno.h>           /* XEN_ENOSYS, for the lab stub */
 #include <arch/hypercall.h>
 
 /* Write to Xen's own console (honoured for a domU by debug builds only). */
@@ -95,7 +96,15 @@ static inline long HYPERVISOR_hvm_op(int op, void *arg)
 
 static inline long HYPERVISOR_lab_print(const char *text, unsigned int len)
 {
+/* LAB hypercall BEGIN: the guest's call of the lab hypercall */
     return _hypercall2(__HYPERVISOR_lab_print, text, len);
+#if 0 /* LAB hypercall STUB */
+    /*
+     * LAB hypercall: make hypercall __HYPERVISOR_lab_print with its two
+     * arguments (see the other wrappers above) and return what Xen said.
+     */
+    return -XEN_ENOSYS;
+#endif /* LAB hypercall END */
 }
 
 #endif /* TINYPV_HYPERCALL_H */

@@ -14,6 +14,9 @@
 #   BENCH_BASELINE=REV make bench   the same, with revision REV measured beside
 #                             this tree in the same run (bench/README.md)
 #   make fuzz FUZZ_SECONDS=N  run every fuzz target for N seconds
+#   make lab-tree LAB=name DEST=dir   a student tree: that lab's solution
+#                             regions as stubs (docs/labs/teachers.md)
+#   make grade [LAB=name]     grade the labs under Xen: `Score: X/Y`
 #   make V=1 ...              show full commands
 #
 # Everything is built under $(BUILD); downloads and the Xen-in-QEMU test bed are
@@ -23,6 +26,8 @@ BUILD       ?= build
 XEN_INCLUDE ?= /usr/include/xen
 XEN_METADATA ?= notes
 VERSION     := 0.1
+
+comma := ,
 
 # gcc unless told otherwise (make's built-in default for CC is plain "cc").
 ifeq ($(origin CC),default)
@@ -339,6 +344,33 @@ deps:
 test: deps
 	$(Q)$(MAKE) --no-print-directory check-host check-docs fuzz-smoke stress check-system check-run
 	@echo "make test: all tests passed"
+
+# --- the teaching labs (docs/labs/) -----------------------------------------
+
+# make lab-tree LAB=console[,hypercall] DEST=../student: a copy of the tree
+# (git ls-files) with those labs' solution regions replaced by their stubs.
+# make grade [LAB=name[,name]] [GRADE_FLAGS=--results FILE]: boot, drive the
+# monitor, print each check and `Score: X/Y`; non-zero when points are lost.
+# check-labs: the region tool's host test and every marker of this tree.
+# check-grade: the grader shown to fail: full marks here, less than full for
+# each lab's student tree (several Xen boots; make test will run it, with
+# TINYPV_GRADE_JUDGE=$(BUILD)/system-test so the full tree needs no boot).
+.PHONY: lab-tree grade check-labs check-grade
+lab-tree:
+	@if [ -z "$(LAB)" ] || [ -z "$(DEST)" ]; then \
+	    echo "usage: make lab-tree LAB=name[,name...] DEST=dir (labs: $$(tools/lab-tree --list | xargs))" >&2; \
+	    exit 2; fi
+	$(Q)tools/lab-tree $(LAB) $(DEST)
+
+grade: images testbed
+	$(Q)tests/grade/grade --build $(BUILD) $(GRADE_FLAGS) $(subst $(comma), ,$(LAB))
+
+check-labs:
+	$(Q)tests/labs/test_lab_tree.sh
+	$(Q)tools/lab-tree --check
+
+check-grade: images testbed
+	$(Q)tests/grade/selftest $(BUILD)
 
 # Figures: the host ring benchmark, then the system figures under Xen.
 bench: deps

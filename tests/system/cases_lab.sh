@@ -115,3 +115,25 @@ check_lab_cases() {
         check_lab_xen
     fi
 }
+
+# The gdb case (run's boot_gdb): gdb stopped the PV guest at start_kernel
+# and in the console writer, read the ring's indices, and let it go on to
+# its prompt.
+check_gdb() {
+    local log=$OUT/gdb.log saved=$RESULTS
+    section "gdb in batch mode"
+    expect "gdb stopped the PV guest at start_kernel (cs 0xe019: its ring-1 code)" \
+        grep -q '^GDB: stopped in start_kernel, cs 0xe019' "$log"
+    expect "gdb stopped in xencons_kick and read out_prod, out_cons and the writer's prod" \
+        grep -qE '^GDB: in xencons_kick, cs 0xe019, out_prod [0-9]+, out_cons [0-9]+, prod [0-9]+$' "$log"
+    expect "gdb printed the writer's stats" grep -q '^\$1 = {.*notifications' "$log"
+    if ! grep -q '^GDB: in xencons_kick' "$log"; then
+        tail -n 15 "$log"
+    fi
+    RESULTS=$GDB_RESULTS
+    if use_case gdb-pv; then
+        after_prompt "echo after gdb" "after gdb"
+        reason_is poweroff
+    fi
+    RESULTS=$saved
+}

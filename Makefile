@@ -17,6 +17,7 @@
 #   make lab-tree LAB=name DEST=dir   a student tree: that lab's solution
 #                             regions as stubs (docs/labs/teachers.md)
 #   make grade [LAB=name]     grade the labs under Xen: `Score: X/Y`
+#   make gdb                  make run with QEMU's gdb stub (docs/labs/gdb.md)
 #   make V=1 ...              show full commands
 #
 # Everything is built under $(BUILD); downloads and the Xen-in-QEMU test bed are
@@ -395,6 +396,15 @@ endif
 run: deps
 	$(Q)$(MAKE) --no-print-directory $(RUN_IMAGE) testbed
 	$(Q)tools/run-interactive $(RUN_IMAGE) $(RUN_CONFIG) $(RUN_XEN)
+
+# make gdb [PLATFORM=pv|pvh] [GDB_PORT=1234]: make run, with QEMU's gdb stub
+# on 127.0.0.1:GDB_PORT for gdb in another terminal (docs/labs/gdb.md).
+GDB_PORT ?= 1234
+.PHONY: gdb
+gdb: deps
+	$(Q)$(MAKE) --no-print-directory $(RUN_IMAGE) testbed
+	@echo "make gdb: in another terminal: gdb -ex 'target remote 127.0.0.1:$(GDB_PORT)' $(RUN_IMAGE)"
+	$(Q)TINYPV_GDB_PORT=$(GDB_PORT) tools/run-interactive $(RUN_IMAGE) $(RUN_CONFIG) $(RUN_XEN)
 
 # On a Xen host (as root): reads `xl info`, names the config that fits.
 # With CONFIG=file instead: whether that PVH config's memory lines give it

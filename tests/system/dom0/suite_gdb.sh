@@ -8,7 +8,7 @@
 
 # Stopped under gdb, everything in QEMU stands still: generous waits.
 guest_start gdb-pv tinypv "" || exit 0
-guest_wait_text "tinypv> " 1 300
+guest_wait_text "tinypv> " 1 120
 guest_command "echo after gdb" 60
 guest_type 'poweroff\r'
 guest_wait_end 60

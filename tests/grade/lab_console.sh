@@ -1,11 +1,11 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # LAB_*: read by tests/grade/grade
 # lab_console.sh: the grader of lab console (docs/labs/console.md), sourced
 # by tests/grade/grade. The boot is the system suite's group "boot" on PV
 # (dom0/suite.sh: case_boot_notes, case_boot_legacy); the checks are the
 # console parts of tests/system/cases.sh's, with points.
 
-LAB_CASES[console]="boot"
-LAB_HANDOUT[console]="docs/labs/console.md"
+LAB_CASES["console"]="boot"
+LAB_HANDOUT["console"]="docs/labs/console.md"
 
 # burst_notes_bounded: the 256 KiB burst notified at least once and at most
 # once per write call plus once per full ring (2 KiB), as the output-flood

@@ -1,11 +1,11 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # LAB_*: read by tests/grade/grade
 # lab_hypercall.sh: the grader of lab hypercall (docs/labs/hypercall.md,
 # docs/lab-hypercall.md), sourced by tests/grade/grade. The boot is the
 # lab hypervisor's (tools/testbed/boot --xen lab: dom0/suite_lab.sh,
 # case_lab_xen); the checks are tests/system/cases_lab.sh's, with points.
 
-LAB_CASES[hypercall]="labxen"
-LAB_HANDOUT[hypercall]="docs/labs/hypercall.md"
+LAB_CASES["hypercall"]="labxen"
+LAB_HANDOUT["hypercall"]="docs/labs/hypercall.md"
 
 grade_hypercall() {
     local id

@@ -126,11 +126,12 @@ check_gdb() {
         grep -q '^GDB: stopped in start_kernel, cs 0xe019' "$log"
     expect "gdb stopped in xencons_kick and read out_prod, out_cons and the writer's prod" \
         grep -qE '^GDB: in xencons_kick, cs 0xe019, out_prod [0-9]+, out_cons [0-9]+, prod [0-9]+$' "$log"
+    # shellcheck disable=SC2016 # gdb's $1, not the shell's
     expect "gdb printed the writer's stats" grep -q '^\$1 = {.*notifications' "$log"
     if ! grep -q '^GDB: in xencons_kick' "$log"; then
         tail -n 15 "$log"
     fi
-    RESULTS=$GDB_RESULTS
+    RESULTS=${GDB_RESULTS:?}
     if use_case gdb-pv; then
         after_prompt "echo after gdb" "after gdb"
         reason_is poweroff

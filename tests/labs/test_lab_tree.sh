@@ -134,5 +134,10 @@ int y; #if 0 /* LAB one STUB */
 #endif /* LAB one END */
 EOF2
 
+refused "a colon after the name" "src/a.c:1: malformed LAB marker" <<'EOF2'
+/* LAB one: BEGIN */
+int x;
+EOF2
+
 printf '\nlab-tree: %d passed, %d failed\n' "$PASSED" "$FAILED"
 [ "$FAILED" -eq 0 ]

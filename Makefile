@@ -105,7 +105,9 @@ COMMON_SRCS := \
     xenstore/xenstore.c \
     xenbus/xenbus_path.c \
     xenbus/xenbus.c \
-    xenbus/vbd_probe_xs.c \
+    blkfront/blkif_book.c \
+    blkfront/blkfront.c \
+    blkfront/blkfront_xs.c \
     monitor/app.c \
     monitor/info.c \
     monitor/info_ring.c \
@@ -115,7 +117,8 @@ COMMON_SRCS := \
     monitor/line_editor.c \
     monitor/cmd_lab.c \
     monitor/cmd_mem.c \
-    monitor/cmd_gnttab.c
+    monitor/cmd_gnttab.c \
+    monitor/cmd_disk.c
 
 # What every x86 platform shares.
 X86_SRCS := \

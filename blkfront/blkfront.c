@@ -587,6 +587,18 @@ static void deadline_fn(struct timer *t, void *ctx)
     *(bool *)ctx = true;
 }
 
+/* Not connected, but on the way (a restore, a handshake): worth a wait. */
+static bool coming_back(const struct blkfront *bf)
+{
+    return bf->state == BF_AWAY || bf->state == BF_INIT ||
+           bf->state == BF_CONNECTING;
+}
+
+/*
+ * Submit, waiting (in the main loop) while every slot is busy or the disk
+ * is reconnecting after a restore; then wait for the answer. One deadline
+ * for both.
+ */
 int blkfront_rw(struct blkfront *bf, uint8_t op, uint64_t sector,
                 unsigned int nsect, void *buf, bool (*stop)(void))
 {
@@ -595,19 +607,24 @@ int blkfront_rw(struct blkfront *bf, uint8_t op, uint64_t sector,
     bool expired = false;
     int id;
 
+    timer_arm(&timer, monotonic_ns() + BLKFRONT_WAIT_MS * NSEC_PER_MSEC,
+              deadline_fn, &expired);
     for ( ;; )
     {
         id = blkfront_submit(bf, op, sector, nsect, buf, wake, &w);
-        if ( id != -EAGAIN )
+        if ( id != -EAGAIN && !(id == -ENODEV && coming_back(bf)) )
             break;
-        kernel_idle();      /* every slot busy: wait for one */
-        if ( stop && stop() )
-            return -EINTR;
+        if ( expired || (stop && stop()) )
+            break;
+        kernel_idle();
     }
     if ( id < 0 )
+    {
+        timer_cancel(&timer);
+        if ( id == -EAGAIN || id == -ENODEV )
+            return expired ? -ETIMEDOUT : (stop && stop()) ? -EINTR : id;
         return id;
-    timer_arm(&timer, monotonic_ns() + BLKFRONT_WAIT_MS * NSEC_PER_MSEC,
-              deadline_fn, &expired);
+    }
     while ( !w.done && !expired && !(stop && stop()) )
         kernel_idle();
     timer_cancel(&timer);

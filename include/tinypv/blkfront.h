@@ -83,8 +83,9 @@ void blkfront_cancel(struct blkfront *bf, int id);
 
 /*
  * One request, waited for (kernel_idle meanwhile; at most
- * BLKFRONT_WAIT_MS, or until stop() says so). 0 or -errno; -ETIMEDOUT,
- * -EINTR (stop) cancel the request.
+ * BLKFRONT_WAIT_MS, or until stop() says so). While every slot is busy,
+ * or the disk is reconnecting (after a restore), the request waits to be
+ * submitted. 0 or -errno; -ETIMEDOUT, -EINTR (stop) cancel the request.
  */
 int blkfront_rw(struct blkfront *bf, uint8_t op, uint64_t sector,
                 unsigned int nsect, void *buf, bool (*stop)(void));

@@ -22,6 +22,7 @@
 . /tinypv/memory.sh
 . /tinypv/gnttab.sh
 . /tinypv/xenbus.sh
+. /tinypv/blkfront.sh
 
 PLATFORMS=pv
 CASES=""
@@ -533,6 +534,7 @@ run_platform() {
     wanted memory && memory_cases
     wanted gnttab && case_gnttab
     wanted xenbus && xenbus_cases
+    wanted blkfront && blkfront_cases
 }
 
 host_facts

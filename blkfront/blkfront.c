@@ -530,7 +530,7 @@ void blkfront_connected(struct blkfront *bf)
     if ( n )
     {
         push_requests(bf);
-        printk("blkfront: %s: %u request%s from before the restore issued "
+        printk("\nblkfront: %s: %u request%s from before the restore issued "
                "again\n", bf->name, n, n == 1 ? "" : "s");
     }
     /* Responses may have come before the port was ours to hear. */

@@ -38,7 +38,7 @@ static struct blkfront *disk_of(struct xenbus_device *dev)
 static void handshake_failed(struct blkfront *bf, const char *what, int rc)
 {
     snprintf(bf->why, sizeof(bf->why), "%s: %s", what, xs_strerror(rc));
-    printk("blkfront: %s: %s\n", bf->name, bf->why);
+    printk("\nblkfront: %s: %s\n", bf->name, bf->why);
     blkfront_fail_all(bf);
     blkfront_ring_teardown(bf, true);
     bf->state = BF_FAILED;
@@ -118,7 +118,7 @@ static void backend_connected(struct xenbus_device *dev, struct blkfront *bf)
         handshake_failed(bf, "cannot write our state", rc);
         return;
     }
-    printk("blkfront: %s: connected, %llu sectors (%llu KiB), sector-size "
+    printk("\nblkfront: %s: connected, %llu sectors (%llu KiB), sector-size "
            "%u, %s, %s\n", bf->name, (unsigned long long)bf->sectors,
            (unsigned long long)(bf->sectors >> 1), bf->sector_size,
            bf->readonly ? "read-only" : "read-write",

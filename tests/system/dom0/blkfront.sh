@@ -101,7 +101,7 @@ case_blkfront() {
     sleep 0.5
     if xb_round_trip; then
         xl domid "$GUEST" >"$GDIR/domid_restored"
-        guest_wait_text "xvda: cksum " 1 120
+        guest_wait_text "xvda: cksum " 2 120
         guest_wait_text "blkfront: xvda: connected" 3 30
         sleep 1
         guest_command "disk"

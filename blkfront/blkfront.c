@@ -259,13 +259,16 @@ undo:
  */
 static void ring_down(struct blkfront *bf, bool port_alive, bool keep)
 {
-    if ( bf->port_bound )
+    /*
+     * After a restore the handler is forgotten already (evtchn_forget_all)
+     * and the number may be another's now: touch nothing.
+     */
+    if ( bf->port_bound && port_alive )
     {
         evtchn_unbind_handler(bf->port);
-        if ( port_alive )
-            evtchn_close(bf->port);
-        bf->port_bound = false;
+        evtchn_close(bf->port);
     }
+    bf->port_bound = false;
     if ( bf->bufs_granted )
     {
         for ( unsigned int s = 0; s < bf->book.nr; s++ )
@@ -550,7 +553,11 @@ void blkfront_away(struct blkfront *bf)
         take_responses(bf);
     if ( bf->state == BF_BROKEN || bf->state == BF_FAILED )
     {
-        blkfront_free(bf);
+        /* Nothing to carry over: let it all go (the port is gone). */
+        blkfront_fail_all(bf);
+        ring_down(bf, false, false);
+        bf->dev = NULL;
+        bf->state = BF_FREE;
         return;
     }
     ring_down(bf, false, true);

@@ -267,7 +267,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
 # Each test: tests/host/test_NAME.c plus the kernel sources listed here.
 HOST_TESTS := format string cksum cmdline byte_ring ring line_editor shell_parse \
     time xs_ring xs_proto symbols start_info dispatch page_alloc memmap \
-    ring_check control info pv_pagetable gnttab balloon xenbus_path blkif_book
+    ring_check control info pv_pagetable gnttab balloon xenbus_path blkif_book blkfront
 test_format_SRCS  := lib/format.c
 test_string_SRCS  := lib/string.c
 test_cksum_SRCS   := lib/cksum.c
@@ -292,6 +292,7 @@ test_pv_pagetable_SRCS := arch/x86/pv/pagetable.c
 test_gnttab_SRCS  := grant/gnttab_table.c
 test_xenbus_path_SRCS := xenbus/xenbus_path.c lib/string.c
 test_blkif_book_SRCS := blkfront/blkif_book.c lib/format.c lib/string.c
+test_blkfront_SRCS := blkfront/blkfront.c blkfront/blkif_book.c lib/format.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 

@@ -43,9 +43,12 @@
 
 _Static_assert(RING_ENTRIES >= BLKIF_BOOK_SLOTS, "the ring holds every slot");
 /* The x86_32 layout we announce (protocol=x86_32-abi): id right after
- * the 4 bytes of operation, nr_segments and handle, no padding. */
+ * the 4 bytes of operation, nr_segments and handle, no padding. (A host
+ * build, 64-bit, has the other layout and announces nothing.) */
+#ifdef __i386__
 _Static_assert(__builtin_offsetof(blkif_request_t, id) == 4,
                "the request is laid out as x86_32-abi says");
+#endif
 _Static_assert(BLKIF_BOOK_SEG_PAGES <= BLKIF_MAX_SEGMENTS_PER_REQUEST,
                "segments fit a request");
 

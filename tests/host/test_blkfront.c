@@ -20,64 +20,160 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "check.h"
+/* --- stubs: the grant table, pages, ports, timers, the console ------------- */
+
 #define NREF 512
-static void *grants[NREF]; static int nrefs, mapped_busy;
-int gnttab_grant_access(domid_t d, const void *va, bool ro, const char *o, grant_ref_t *ref)
-{ for (int i = 8; i < NREF; i++) if (!grants[i]) { grants[i] = (void *)va; *ref = i; nrefs++; return 0; } return -ENOSPC; }
-int gnttab_end_access(grant_ref_t ref, const char *o) { if (!grants[ref]) abort(); if (mapped_busy) return -EBUSY; grants[ref] = NULL; nrefs--; return 0; }
-int gnttab_end_access_deferred(grant_ref_t ref, const char *o, gnttab_release_fn rel, void *ctx)
-{ if (!grants[ref]) abort(); grants[ref] = NULL; nrefs--; rel(ctx); return 0; }
-static int pages_out;
-void *mem_alloc_pages(unsigned int order, enum page_owner owner) { pages_out++; return aligned_alloc(4096, 4096); }
-int mem_free_pages(void *va, unsigned int order, enum page_owner owner) { pages_out--; free(va); return 0; }
-static evtchn_handler_t handler; static void *hctx; static int nextport = 5, notifies;
-long evtchn_alloc_unbound(domid_t r, evtchn_port_t *p) { *p = nextport++; return 0; }
-int evtchn_bind_handler(evtchn_port_t p, evtchn_handler_t h, void *c, const char *n) { handler = h; hctx = c; return 0; }
-void evtchn_unbind_handler(evtchn_port_t p) { handler = NULL; }
-long evtchn_close(evtchn_port_t p) { return 0; }
-void evtchn_notify(evtchn_port_t p) { notifies++; }
-void evtchn_mask(evtchn_port_t p) {}
+
+static void *grants[NREF];
+static int nrefs, pages_out, printed, notifies;
+static evtchn_handler_t handler;
+static void *hctx;
+static evtchn_port_t next_port = 5;
+
+int gnttab_grant_access(domid_t d, const void *va, bool ro, const char *o,
+                        grant_ref_t *ref)
+{
+    for ( int i = 8; i < NREF; i++ )
+        if ( !grants[i] )
+        {
+            grants[i] = (void *)va;
+            *ref = (grant_ref_t)i;
+            nrefs++;
+            return 0;
+        }
+    return -ENOSPC;
+}
+
+int gnttab_end_access(grant_ref_t ref, const char *o)
+{
+    CHECK(grants[ref] != NULL);
+    grants[ref] = NULL;
+    nrefs--;
+    return 0;
+}
+
+int gnttab_end_access_deferred(grant_ref_t ref, const char *o,
+                               gnttab_release_fn release, void *ctx)
+{
+    gnttab_end_access(ref, o);
+    release(ctx);
+    return 0;
+}
+
+void *mem_alloc_pages(unsigned int order, enum page_owner owner)
+{
+    pages_out++;
+    return aligned_alloc(4096, 4096);
+}
+
+int mem_free_pages(void *va, unsigned int order, enum page_owner owner)
+{
+    pages_out--;
+    free(va);
+    return 0;
+}
+
+long evtchn_alloc_unbound(domid_t remote, evtchn_port_t *port)
+{
+    *port = next_port++;
+    return 0;
+}
+
+int evtchn_bind_handler(evtchn_port_t port, evtchn_handler_t h, void *ctx,
+                        const char *name)
+{
+    handler = h;
+    hctx = ctx;
+    return 0;
+}
+
+void evtchn_unbind_handler(evtchn_port_t port) { handler = NULL; }
+long evtchn_close(evtchn_port_t port) { return 0; }
+void evtchn_notify(evtchn_port_t port) { notifies++; }
+void evtchn_mask(evtchn_port_t port) { }
 void timer_arm(struct timer *t, uint64_t d, timer_fn fn, void *ctx) { t->armed = true; }
 void timer_cancel(struct timer *t) { t->armed = false; }
 uint64_t monotonic_ns(void) { return 0; }
-static int printed;
-void printk(const char *fmt, ...) { va_list ap; va_start(ap, fmt); vprintf(fmt, ap); va_end(ap); printed++; }
-void control_message_printed(void) {}
+void control_message_printed(void) { }
 int xenbus_switch_state(struct xenbus_device *d, XenbusState s) { return 0; }
-const char *xs_strerror(int e) { return "err"; }
+const char *xs_strerror(int e) { return "error"; }
 
-/* The fake backend: a disk, a consumer index, misbehaviour on demand. */
-static uint8_t disk[8192 * 512]; static struct blkfront *cur; static RING_IDX be_cons;
-static int hostile, hold;
+void printk(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    printed++;
+}
+
+/* --- the fake backend: a disk in memory, misbehaviour on demand ------------- */
+
+static uint8_t disk[8192 * 512];
+static struct blkfront *cur;
+static RING_IDX be_cons;
+static int hostile;         /* 1: a wrong id, 2: a bad status, 3: rsp_prod too far */
+static int hold;            /* turns of the main loop with no answer */
+
+static void serve(blkif_request_t *r, blkif_response_t *rsp)
+{
+    uint64_t sec = r->sector_number;
+
+    for ( int i = 0; i < r->nr_segments; i++ )
+    {
+        uint8_t *pg = grants[r->seg[i].gref];
+
+        CHECK(pg != NULL);
+        if ( !pg )
+            abort();
+        for ( int k = r->seg[i].first_sect; k <= r->seg[i].last_sect;
+              k++, sec++ )
+            if ( r->operation == BLKIF_OP_READ )
+                memcpy(pg + k * 512, disk + sec * 512, 512);
+            else
+                memcpy(disk + sec * 512, pg + k * 512, 512);
+    }
+    rsp->id = hostile == 1 ? 99 : r->id;
+    rsp->operation = r->operation;
+    rsp->status = hostile == 2 ? 5 : BLKIF_RSP_OKAY;
+}
+
+/* The main loop: the backend answers, the upcall fires, the driver reads. */
 void kernel_idle(void)
 {
     blkif_sring_t *s = cur->sring;
-    if (hold) { hold--; return; }
-    while (be_cons != s->req_prod) {
+
+    if ( hold )
+    {
+        hold--;
+        return;
+    }
+    while ( be_cons != s->req_prod )
+    {
         blkif_request_t r = s->ring[be_cons % 32].req;
-        blkif_response_t *rsp = &s->ring[be_cons % 32].rsp;
-        uint64_t sec = r.sector_number;
-        for (int i = 0; i < r.nr_segments; i++) {
-            uint8_t *pg = grants[r.seg[i].gref];
-            if (!pg) abort();
-            for (int k = r.seg[i].first_sect; k <= r.seg[i].last_sect; k++, sec++)
-                if (r.operation == BLKIF_OP_READ) memcpy(pg + k * 512, disk + sec * 512, 512);
-                else memcpy(disk + sec * 512, pg + k * 512, 512);
-        }
-        rsp->id = hostile == 1 ? 99 : r.id; rsp->operation = r.operation; rsp->status = hostile == 2 ? 5 : 0;
+
+        serve(&r, &s->ring[be_cons % 32].rsp);
         be_cons++;
         s->rsp_prod = hostile == 3 ? be_cons + 7 : be_cons;
     }
-    if (handler) handler(cur->port, hctx);
-    if (blkfront_pending()) blkfront_process();
+    if ( handler )
+        handler(cur->port, hctx);
+    if ( blkfront_pending() )
+        blkfront_process();
 }
 
+/* What the handshake does, minus xenstore. */
 static struct blkfront *connect(const char *id)
 {
     struct blkfront *bf = blkfront_alloc(id);
-    cur = bf; be_cons = 0;
+
+    cur = bf;
+    be_cons = 0;
     CHECK(blkfront_ring_setup(bf, 0) == 0);
-    bf->sectors = 8192; bf->sector_size = 512; bf->flush = true;
+    bf->sectors = 8192;
+    bf->sector_size = 512;
+    bf->flush = true;
     blkfront_connected(bf);
     return bf;
 }

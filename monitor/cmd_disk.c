@@ -9,12 +9,16 @@
  *                              hex dump, offsets from the disk's start
  *   disk write DEV SECTOR TEXT one sector: TEXT, then zeros; flushed when
  *                              the backend offers it
- *   disk cksum DEV [SECTORS]   the POSIX cksum of the first SECTORS
- *                              sectors (all by default): `DEV: cksum CRC
- *                              LENGTH`, to compare with dom0's `cksum`
- *                              of the backing file
- *   disk bench DEV             read the whole disk, up to
- *                              BLKIF_BOOK_SLOTS requests in flight: MiB/s
+ *   disk cksum DEV [SECTORS [PASSES]]
+ *                              the POSIX cksum of the first SECTORS
+ *                              sectors (`all`, the default: the whole
+ *                              disk): `DEV: cksum CRC LENGTH`, to compare
+ *                              with dom0's `cksum` of the backing file;
+ *                              PASSES times, a line each (the tests keep
+ *                              a read going across xl save this way)
+ *   disk bench DEV [PASSES]    read the whole disk PASSES times (1 by
+ *                              default), up to BLKIF_BOOK_SLOTS requests
+ *                              in flight: MiB/s
  *
  * Each waits in the main loop (kernel_idle), so the toolstack is served
  * meanwhile; ^C stops it.
@@ -33,6 +37,7 @@
 #define SECTOR          512
 #define READ_MAX        8           /* sectors `disk read` shows at most */
 #define TEXT_MAX        SECTOR
+#define PASSES_MAX      1000        /* cksum and bench repeat at most */
 
 static uint8_t buf[BLKIF_BOOK_SECTORS * SECTOR];
 
@@ -81,6 +86,19 @@ static bool parse_count(const char *text, int *out, const char *what)
     if ( shell_parse_int(text, out) == 0 && *out >= 0 )
         return true;
     printk("disk: %s: not a number of sectors: %s\n", what, text);
+    return false;
+}
+
+/* PASSES for cksum and bench: 1 when absent, else 1 to PASSES_MAX. */
+static bool parse_passes(int argc, char **argv, int at, int *out)
+{
+    *out = 1;
+    if ( argc <= at )
+        return true;
+    if ( shell_parse_int(argv[at], out) == 0 && *out >= 1 &&
+         *out <= PASSES_MAX )
+        return true;
+    printk("disk: PASSES: 1 to %u, not %s\n", PASSES_MAX, argv[at]);
     return false;
 }
 
@@ -185,23 +203,12 @@ static void disk_write(struct blkfront *bf, const char *name, int argc,
            (unsigned int)len, in.flush ? ", flushed" : "");
 }
 
-static void disk_cksum(struct blkfront *bf, const char *name, int argc,
-                       char **argv)
+/* One pass of cksum over the first total sectors; false on a failed read. */
+static bool cksum_pass(struct blkfront *bf, const char *name, uint64_t total)
 {
-    struct blkfront_info in;
     struct cksum c;
-    uint64_t total, at = 0;
-    int want;
+    uint64_t at = 0;
 
-    blkfront_get_info(bf, &in);
-    total = in.sectors;
-    if ( argc > 3 )
-    {
-        if ( !parse_count(argv[3], &want, "SECTORS") )
-            return;
-        if ( (uint64_t)want < total )
-            total = (uint64_t)want;
-    }
     cksum_init(&c);
     while ( at < total )
     {
@@ -213,13 +220,37 @@ static void disk_cksum(struct blkfront *bf, const char *name, int argc,
         if ( rc < 0 )
         {
             fail(name, "read", at, rc);
-            return;
+            return false;
         }
         cksum_update(&c, buf, (size_t)n * SECTOR);
         at += n;
     }
     printk("%s: cksum %u %llu\n", name, cksum_result(&c),
            (unsigned long long)c.length);
+    return true;
+}
+
+static void disk_cksum(struct blkfront *bf, const char *name, int argc,
+                       char **argv)
+{
+    struct blkfront_info in;
+    uint64_t total;
+    int want, passes;
+
+    blkfront_get_info(bf, &in);
+    total = in.sectors;
+    if ( argc > 3 && strcmp(argv[3], "all") != 0 )
+    {
+        if ( !parse_count(argv[3], &want, "SECTORS") )
+            return;
+        if ( (uint64_t)want < total )
+            total = (uint64_t)want;
+    }
+    if ( !parse_passes(argc, argv, 4, &passes) )
+        return;
+    for ( int i = 0; i < passes && !shell_interrupted(); i++ )
+        if ( !cksum_pass(bf, name, total) )
+            return;
 }
 
 /* --- bench ----------------------------------------------------------------- */
@@ -261,21 +292,33 @@ static void deadline_fn(struct timer *t, void *ctx)
     *(bool *)ctx = true;
 }
 
-/* Start reads until every slot is busy or the disk is covered. */
-static void bench_fill(struct blkfront *bf, struct bench *b, uint64_t *next,
-                       uint64_t sectors)
+/* Where the next read starts: a sector of the disk, in which pass. */
+struct bench_cursor {
+    uint64_t at;
+    uint64_t sectors;
+    int passes_left;
+};
+
+/*
+ * Start reads until every slot is busy or all passes are covered. A
+ * request never crosses the disk's end; the next pass starts at 0.
+ */
+static void bench_fill(struct blkfront *bf, struct bench *b,
+                       struct bench_cursor *c)
 {
-    for ( unsigned int i = 0; i < BLKIF_BOOK_SLOTS && *next < sectors; i++ )
+    for ( unsigned int i = 0; i < BLKIF_BOOK_SLOTS && c->passes_left; i++ )
     {
         struct bench_req *r = &bench_reqs[i];
-        unsigned int n = sectors - *next < BLKIF_BOOK_SECTORS ?
-                         (unsigned int)(sectors - *next) : BLKIF_BOOK_SECTORS;
+        uint64_t left = c->sectors - c->at;
+        unsigned int n = left < BLKIF_BOOK_SECTORS ? (unsigned int)left
+                                                   : BLKIF_BOOK_SECTORS;
         int id;
 
         if ( r->b )
             continue;
         *r = (struct bench_req){ .b = b, .nsect = n };
-        id = blkfront_submit(bf, BLKIF_OP_READ, *next, n, NULL, bench_done, r);
+        id = blkfront_submit(bf, BLKIF_OP_READ, c->at, n, NULL, bench_done,
+                             r);
         if ( id < 0 )
         {
             r->b = NULL;
@@ -284,7 +327,12 @@ static void bench_fill(struct blkfront *bf, struct bench *b, uint64_t *next,
             return;
         }
         b->in_flight++;
-        *next += n;
+        c->at += n;
+        if ( c->at == c->sectors )
+        {
+            c->at = 0;
+            c->passes_left--;
+        }
     }
 }
 
@@ -311,23 +359,30 @@ static void bench_abandon(struct blkfront *bf)
     (void)bf;
 }
 
-static void disk_bench(struct blkfront *bf, const char *name)
+static void disk_bench(struct blkfront *bf, const char *name, int argc,
+                       char **argv)
 {
     struct blkfront_info in;
     struct bench b = { .error = 0 };
-    uint64_t next = 0, t0, kib, tenths;
-    uint32_t ms, rem;
+    struct bench_cursor c;
+    uint64_t t0, kib, tenths, whole;
+    uint32_t ms, rem, tenth;
+    int passes;
 
+    if ( !parse_passes(argc, argv, 3, &passes) )
+        return;
     blkfront_get_info(bf, &in);
     if ( !in.connected )
     {
         printk("disk: %s: %s\n", name, blkfront_strerror(-ENODEV));
         return;
     }
+    c = (struct bench_cursor){ .sectors = in.sectors,
+                               .passes_left = in.sectors ? passes : 0 };
     t0 = monotonic_ns();
-    while ( (next < in.sectors || b.in_flight) && !b.error )
+    while ( (c.passes_left || b.in_flight) && !b.error )
     {
-        bench_fill(bf, &b, &next, in.sectors);
+        bench_fill(bf, &b, &c);
         if ( b.error || !b.in_flight )
             continue;
         if ( !bench_wait(&b) )
@@ -356,10 +411,11 @@ static void disk_bench(struct blkfront *bf, const char *name)
     /* Tenths of MiB/s: KiB * 10 * 1000 / (1024 * ms). */
     kib = b.done_sectors >> 1;
     tenths = div_u64_rem(kib * 10000, 1024 * ms, &rem);
+    /* Split before printk: an argument list has no order of evaluation. */
+    whole = div_u64_rem(tenths, 10, &tenth);
     printk("disk: %s: read %llu KiB in %u ms: %llu.%u MiB/s (%u requests "
            "in flight at most)\n", name, (unsigned long long)kib, ms,
-           (unsigned long long)div_u64_rem(tenths, 10, &rem), rem,
-           BLKIF_BOOK_SLOTS);
+           (unsigned long long)whole, tenth, BLKIF_BOOK_SLOTS);
 }
 
 /* --- the command ------------------------------------------------------------- */
@@ -377,13 +433,13 @@ void cmd_disk(int argc, char **argv)
     if ( argc < 3 ||
          (strcmp(op, "read") == 0 && (argc < 4 || argc > 5)) ||
          (strcmp(op, "write") == 0 && argc < 5) ||
-         (strcmp(op, "cksum") == 0 && argc > 4) ||
-         (strcmp(op, "bench") == 0 && argc != 3) ||
+         (strcmp(op, "cksum") == 0 && argc > 5) ||
+         (strcmp(op, "bench") == 0 && argc > 4) ||
          (strcmp(op, "read") && strcmp(op, "write") && strcmp(op, "cksum") &&
           strcmp(op, "bench")) )
     {
         printk("usage: disk [read DEV SECTOR [COUNT] | write DEV SECTOR TEXT "
-               "| cksum DEV [SECTORS] | bench DEV]\n");
+               "| cksum DEV [SECTORS|all [PASSES]] | bench DEV [PASSES]]\n");
         return;
     }
     bf = find(argv[2]);
@@ -396,5 +452,5 @@ void cmd_disk(int argc, char **argv)
     else if ( strcmp(op, "cksum") == 0 )
         disk_cksum(bf, argv[2], argc, argv);
     else
-        disk_bench(bf, argv[2]);
+        disk_bench(bf, argv[2], argc, argv);
 }

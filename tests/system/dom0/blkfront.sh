@@ -14,13 +14,17 @@
 #   - `disk write xvda 100 hello from tinypv`, and a write to xvdb,
 #     refused: read-only
 #   - xl block-attach of xvdc (2 MiB) while running: connected, its cksum
-#     equals dom0's; `disk bench xvdc` typed, and xl block-detach of xvdc
-#     while it runs: the bench ends, the disk is removed, the shell answers
+#     equals dom0's; `disk bench xvdc 200` typed (200 passes, seconds of
+#     reading), and xl block-detach of xvdc while it runs: the bench
+#     stops, the disk is removed, the shell answers
 #   - xl block-detach of xvda: dom0 reads sector 100 of the file back
 #     (readback): the guest's text; then xl block-attach of xvda again
-#   - `disk bench xvda`, then `disk cksum xvda` typed and, while it runs,
-#     xl save and xl restore: in the new domain xvda reconnects and the
-#     cksum printed after the restore equals dom0's
+#   - `disk bench xvda`, then `disk cksum xvda all 40` typed (40 passes)
+#     and, while it runs, xl save and xl restore: in the new domain xvda
+#     reconnects, the read in flight is issued again, and every pass's
+#     cksum, before, across and after the restore, equals dom0's
+#   - the same across a local xl migrate (the receiver in this dom0: the
+#     block script lets the new domain share the file, same VM uuid)
 # Each step is followed by a command the shell must answer.
 
 BF_DIR=/tmp/blkfront-disks
@@ -76,8 +80,8 @@ case_blkfront() {
     sleep 1
     cksum <"$BF_DIR/c.img" >"$GDIR/dom0-cksum-c"
     guest_command "disk cksum xvdc" 60
-    guest_type 'disk bench xvdc\r'
-    sleep 0.3
+    guest_type 'disk bench xvdc 200\r'
+    sleep 1
     bf_step detach-c xl block-detach "$GUEST" xvdc
     guest_wait_text "blkfront: xvdc: removed" 1 30
     sleep 1
@@ -96,16 +100,25 @@ case_blkfront() {
     guest_command "disk bench xvda" 120
     guest_command "disk"
 
-    # xl save and restore while a cksum reads the disk.
-    guest_type 'disk cksum xvda\r'
-    sleep 0.5
+    # xl save and restore, then a local migration, each while 40 passes
+    # of cksum read the disk: every pass must give dom0's answer.
+    guest_type 'disk cksum xvda all 40\r'
+    sleep 1
     if xb_round_trip; then
         xl domid "$GUEST" >"$GDIR/domid_restored"
-        guest_wait_text "xvda: cksum " 2 120
+        guest_wait_text "xvda: cksum " 41 120
         guest_wait_text "blkfront: xvda: connected" 3 30
         sleep 1
         guest_command "disk"
-        guest_command "disk cksum xvda" 120
+        guest_type 'disk cksum xvda all 40\r'
+        sleep 1
+        if sr_migrate; then
+            xl domid "$GUEST" >"$GDIR/domid_migrated"
+            guest_wait_text "xvda: cksum " 81 120
+            guest_wait_text "blkfront: xvda: connected" 4 30
+            sleep 1
+            guest_command "disk"
+        fi
     fi
     xb_keep
     guest_type 'poweroff\r'

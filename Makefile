@@ -111,7 +111,9 @@ COMMON_SRCS := \
     xenstore/xenstore.c \
     xenbus/xenbus_path.c \
     xenbus/xenbus.c \
-    xenbus/vbd_probe_xs.c \
+    blkfront/blkif_book.c \
+    blkfront/blkfront.c \
+    blkfront/blkfront_xs.c \
     monitor/app.c \
     monitor/info.c \
     monitor/info_ring.c \
@@ -121,7 +123,8 @@ COMMON_SRCS := \
     monitor/line_editor.c \
     monitor/cmd_lab.c \
     monitor/cmd_mem.c \
-    monitor/cmd_gnttab.c
+    monitor/cmd_gnttab.c \
+    monitor/cmd_disk.c
 
 # What every x86 platform shares.
 X86_SRCS := \
@@ -270,7 +273,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
 # Each test: tests/host/test_NAME.c plus the kernel sources listed here.
 HOST_TESTS := format string cksum cmdline byte_ring ring line_editor shell_parse \
     time xs_ring xs_proto symbols start_info dispatch page_alloc memmap \
-    ring_check control info pv_pagetable gnttab balloon xenbus_path
+    ring_check control info pv_pagetable gnttab balloon xenbus_path blkif_book blkfront
 test_format_SRCS  := lib/format.c
 test_string_SRCS  := lib/string.c
 test_cksum_SRCS   := lib/cksum.c
@@ -294,6 +297,8 @@ test_balloon_SRCS := mm/balloon_policy.c
 test_pv_pagetable_SRCS := arch/x86/pv/pagetable.c
 test_gnttab_SRCS  := grant/gnttab_table.c
 test_xenbus_path_SRCS := xenbus/xenbus_path.c lib/string.c
+test_blkif_book_SRCS := blkfront/blkif_book.c lib/format.c lib/string.c
+test_blkfront_SRCS := blkfront/blkfront.c blkfront/blkif_book.c lib/format.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 

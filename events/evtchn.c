@@ -105,6 +105,13 @@ long evtchn_bind_virq(unsigned int virq, evtchn_port_t *port)
     return rc;
 }
 
+long evtchn_close(evtchn_port_t port)
+{
+    struct evtchn_close close = { .port = port };
+
+    return HYPERVISOR_event_channel_op(EVTCHNOP_close, &close);
+}
+
 long evtchn_alloc_unbound(domid_t remote, evtchn_port_t *port)
 {
     struct evtchn_alloc_unbound alloc = {

@@ -15,12 +15,14 @@
 #include <tinypv/clock.h>
 #include <tinypv/xenstore.h>
 #include <tinypv/balloon.h>
+#include <tinypv/blkfront.h>
 
 bool kernel_has_work(void)
 {
     /* A held port is work: while it is masked, its events wake nobody. */
     return console_input_pending() || timers_pending() ||
-           xenstore_pending() || evtchn_ports_held() || balloon_pending();
+           xenstore_pending() || evtchn_ports_held() || balloon_pending() ||
+           blkfront_pending();
 }
 
 void kernel_idle(void)
@@ -30,6 +32,8 @@ void kernel_idle(void)
         timers_run();
     if ( xenstore_pending() )
         xenstore_process();
+    if ( blkfront_pending() )
+        blkfront_process();
     if ( console_input_pending() )
         console_process_input();
     /* One batch of a memory change per turn: the rest waits its turn. */

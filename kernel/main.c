@@ -29,6 +29,7 @@
 #include <tinypv/balloon.h>
 #include <tinypv/gnttab.h>
 #include <tinypv/xenbus.h>
+#include <tinypv/blkfront.h>
 #include <lib/cmdline.h>
 #include <lib/string.h>
 
@@ -132,7 +133,7 @@ void start_kernel(void)
     {
         control_init();
         balloon_init();         /* xl mem-set: memory/target */
-        vbd_probe_register();
+        blkfront_register();    /* vbd: disks */
         xenbus_init();
     }
 

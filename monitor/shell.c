@@ -17,6 +17,7 @@
 #include <monitor/lab.h>
 #include <monitor/mem.h>
 #include <monitor/gnttab.h>
+#include <monitor/disk.h>
 #include <tinypv/xenbus.h>
 #include <tinypv/printk.h>
 #include <tinypv/shutdown.h>
@@ -417,6 +418,7 @@ static const struct command commands[] = {
     { "memtest",  "",          "write and check every free page; MiB/s", cmd_memtest },
     { "gnttab",   "[grant|end|release]", "grant table; grant DOMID [ro]: a test page; end/release REF", cmd_gnttab },
     { "xenbus",   "",          "devices: frontend and backend states, backend, driver's view", cmd_xenbus },
+    { "disk",     "[OP DEV ...]", "disks; read DEV SECTOR [N], write DEV SECTOR TEXT, cksum DEV [N], bench DEV", cmd_disk },
     { "crash",    "[KIND]",    "fault on purpose to show the crash path", cmd_crash },
     { "labcall",  "TEXT",      "lab: Xen prints TEXT in its log (-ENOSYS without the lab patch)", cmd_labcall },
     { "trace",    "[N|line]",  "lab: show how the next N keys travel through the console", cmd_trace },
@@ -483,6 +485,11 @@ void shell_run_script(const char *script)
 static void editor_echo(void *ctx, const char *s, size_t n)
 {
     console_put(s, n);
+}
+
+bool shell_interrupted(void)
+{
+    return interrupt_requested;
 }
 
 static void run_line(char *line)

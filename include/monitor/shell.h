@@ -24,6 +24,9 @@ void shell_redraw(void);
  */
 void shell_run_script(const char *script);
 
+/* Has ^C been typed since the running command started? */
+bool shell_interrupted(void);
+
 /* Run one command line (modified in place). */
 void shell_execute(char *line);
 

@@ -59,6 +59,9 @@ long evtchn_bind_virq(unsigned int virq, evtchn_port_t *port);
 /* A new port that domain `remote` may bind to (EVTCHNOP_alloc_unbound); -errno. */
 long evtchn_alloc_unbound(domid_t remote, evtchn_port_t *port);
 
+/* Close a port of ours (EVTCHNOP_close): the other end sees it gone; -errno. */
+long evtchn_close(evtchn_port_t port);
+
 /* --- handlers ------------------------------------------------------------- */
 
 /*

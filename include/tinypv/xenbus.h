@@ -121,7 +121,4 @@ void xenbus_resume(bool new_domain);
 /* `xenbus`: every device, its states, backend and the driver's line. */
 void xenbus_show(void);
 
-/* Test-only driver (xenbus/vbd_probe_xs.c): the vbd handshake up to InitWait. */
-void vbd_probe_register(void);
-
 #endif /* TINYPV_XENBUS_H */

@@ -832,6 +832,7 @@ check_all_cases() {
     wanted_group memory && check_memory_cases
     wanted_group gnttab && check_gnttab
     wanted_group xenbus && check_xenbus
+    wanted_group blkfront && check_blkfront
     return 0
 }
 
@@ -1776,16 +1777,16 @@ check_xenbus() {
     if use_case "${PREFIX}xenbus"; then
         has_re "^xenbus: device/vbd/51712: backend $be/51712 \(domain 0, [A-Za-z]+\), driver vbd$" \
             "xvda found at boot, its backend path checked"
-        has "vbd: device/vbd/51712: backend in InitWait; the handshake stops here"
-        xb_answer_has 1 "xenbus lists xvda: frontend Initialising, backend InitWait" \
-            "^xenbus: device/vbd/51712: active, frontend Initialising, backend $be/51712 \(domain 0\) InitWait$"
-        xb_answer_has 1 "xenbus shows what the backend published at InitWait" \
-            '^  vbd: sectors .* sector-size .* info '
+        has "blkfront: xvda: connected, 8192 sectors (4096 KiB), sector-size 512, read-write"
+        xb_answer_has 1 "xenbus lists xvda: frontend Connected, backend Connected" \
+            "^xenbus: device/vbd/51712: active, frontend Connected, backend $be/51712 \(domain 0\) Connected$"
+        xb_answer_has 1 "xenbus shows the driver's view of xvda" \
+            '^  blkfront: xvda connected, 8192 sectors, read-write, '
         xb_step_ok attach
         has_re "^xenbus: device/vbd/51728: backend $be/51728 \(domain 0, [A-Za-z]+\), driver vbd$" \
             "xvdb, attached while running, is probed"
-        xb_answer_has 2 "xenbus lists xvdb after block-attach" \
-            "^xenbus: device/vbd/51728: active, frontend Initialising, backend $be/51728 \(domain 0\) InitWait$"
+        xb_answer_has 2 "xenbus lists xvdb after block-attach, connected" \
+            "^xenbus: device/vbd/51728: active, frontend Connected, backend $be/51728 \(domain 0\) Connected$"
         if grep -q -E '^xvdb|[[:space:]]51728[[:space:]]|^51728' "$CASE_DIR/block-list-attached" 2>/dev/null; then
             pass "xl block-list shows xvdb after the attach"
         else
@@ -1794,7 +1795,7 @@ check_xenbus() {
         xb_step_ok detach
         has_re "^xenbus: device/vbd/51728: backend $be/51728 is (Closing|Closed|gone): closing the device$" \
             "block-detach: the backend closes, the frontend tears down"
-        has "vbd: device/vbd/51728: removed (nothing granted, no channel: nothing to end)"
+        has "blkfront: xvdb: removed: 0 requests in flight failed, channel closed, grants ended"
         has "xenbus: device/vbd/51728: removed by the toolstack"
         xb_answer_lacks 3 "xenbus no longer lists xvdb after block-detach" 'device/vbd/51728'
         xb_answer_has 3 "xenbus still lists xvda after block-detach" '^xenbus: device/vbd/51712: active'
@@ -1808,7 +1809,7 @@ check_xenbus() {
         newid=$(cat "$CASE_DIR/domid_restored" 2>/dev/null)
         has "xenbus: a new domain: 1 device forgotten, to be probed again"
         xb_answer_has 4 "after xl restore, xvda is probed again, its backend under the new domid ${newid:-?}" \
-            "^xenbus: device/vbd/51712: active, frontend Initialising, backend /local/domain/0/backend/vbd/${newid:-X}/51712 \(domain 0\) InitWait$"
+            "^xenbus: device/vbd/51712: active, frontend Connected, backend /local/domain/0/backend/vbd/${newid:-X}/51712 \(domain 0\) Connected$"
         reason_is poweroff
     fi
     if use_case "${PREFIX}xenbus-hostile"; then
@@ -1819,4 +1820,83 @@ check_xenbus() {
         after_prompt "echo still here" "still here"
         reason_is poweroff
     fi
+}
+
+# --- blkfront against dom0's blkback (dom0/blkfront.sh) --------------------------
+
+# bf_same WHAT FILE N: the N-th "xvdX: cksum CRC LEN" line of DISK equals
+# dom0's "CRC LEN" in FILE.
+bf_same() {
+    local what=$1 disk=$2 file=$3 n=$4 want got
+    want=$(cat "$CASE_DIR/$file" 2>/dev/null)
+    got=$(grep -a -E "^$disk: cksum [0-9]+ [0-9]+$" "$CASE_DIR/console.txt" |
+          sed -n "${n}p" | sed "s/^$disk: cksum //")
+    if [ -n "$want" ] && [ "$got" = "$want" ]; then
+        pass "$what: $disk's cksum equals dom0's ($want)"
+    else
+        fail "$what: $disk's cksum equals dom0's (guest '$got', dom0 '$want')"
+    fi
+}
+
+check_blkfront() {
+    use_case "${PREFIX}blkfront" || return
+    local steps bytes
+    has "blkfront: xvda: connected, 8192 sectors (4096 KiB), sector-size 512, read-write"
+    has "blkfront: xvdb: connected, 2048 sectors (1024 KiB), sector-size 512, read-only"
+    after_prompt "disk" "xvdb: connected, 2048 sectors (1024 KiB), sector-size 512, read-only"
+    bf_same "at boot" xvda dom0-cksum-a 1
+    bf_same "a read-only disk" xvdb dom0-cksum-ro 1
+    bytes=$(awk 'NR == 1 { $1 = ""; sub(/^ /, ""); print; exit }' "$CASE_DIR/dom0-od-a" 2>/dev/null)
+    has_re "^00000000  ${bytes:-X}  \|" "disk read xvda 0: the first 16 bytes as dom0's od shows them"
+    after_prompt "disk write xvda 100 hello from tinypv" "disk: xvda: wrote sector 100 (17 bytes of text)"
+    after_prompt "disk write xvdb 0 must be refused" "disk: xvdb is read-only (the backend said so): write refused"
+    steps=$(tr '\n' ';' <"$CASE_DIR/xl-steps.log" 2>/dev/null)
+    for s in attach-c detach-c detach-a attach-a; do
+        if awk -v s="= $s" '$0 == s { f = 1; next } /^= / { f = 0 } f' \
+            "$CASE_DIR/xl-steps.log" 2>/dev/null | grep -q '^exit 0$'; then
+            pass "xl step $s succeeded"
+        else
+            fail "xl step $s succeeded ($steps)"
+        fi
+    done
+    has "blkfront: xvdc: connected, 4096 sectors (2048 KiB)"
+    bf_same "attached while running" xvdc dom0-cksum-c 1
+    has_re "^disk: xvdc: bench stopped after [0-9]+ sectors: " \
+        "the bench on xvdc (200 passes) is stopped by the detach, and says so"
+    has_re "^blkfront: xvdc: removed: [0-9]+ requests? in flight failed, channel closed, grants ended$" \
+        "block-detach during a bench: xvdc removed"
+    after_prompt "echo still here after detach" "still here after detach"
+    if [ "$(cat "$CASE_DIR/readback" 2>/dev/null)" = "hello from tinypv" ]; then
+        pass "dom0 reads the guest's write back from the file after the detach"
+    else
+        fail "dom0 reads the guest's write back from the file after the detach (got '$(cat "$CASE_DIR/readback" 2>/dev/null)')"
+    fi
+    has_re "^disk: xvda: read 4096 KiB in [0-9]+ ms: [0-9]+\.[0-9] MiB/s" \
+        "disk bench xvda reads the whole disk and says MiB/s"
+    has "resume: restored in a new domain"
+    # 40 passes of cksum across xl save/restore and 40 across
+    # xl migrate: every line equals dom0's of the file with the write in it.
+    local want got n
+    want=$(cat "$CASE_DIR/dom0-cksum-a2" 2>/dev/null)
+    got=$(grep -a -E '^xvda: cksum [0-9]+ [0-9]+$' "$CASE_DIR/console.txt" |
+          sed '1d; s/^xvda: cksum //' | sort -u)
+    n=$(grep -a -c -E '^xvda: cksum [0-9]+ [0-9]+$' "$CASE_DIR/console.txt")
+    if [ -n "$want" ] && [ "$got" = "$want" ] && [ "$n" -eq 81 ]; then
+        pass "80 passes of cksum across xl save/restore and xl migrate: each equals dom0's ($want)"
+    else
+        fail "80 passes of cksum across xl save/restore and xl migrate: each equals dom0's (dom0 '$want', guest '$(tr '\n' ';' <<<"$got")', $n lines, 81 wanted)"
+    fi
+    n=$(grep -a -c -E '^blkfront: xvda: [0-9]+ requests? from before the (restore|migration) issued again$' "$CASE_DIR/console.txt")
+    if [ "$n" -ge 2 ]; then
+        pass "a read in flight at the save and at the migration was issued again ($n times)"
+    else
+        fail "a read in flight at the save and at the migration was issued again (seen $n times, 2 wanted)"
+    fi
+    if [ -s "$CASE_DIR/domid_migrated" ]; then
+        pass "xl migrate with two disks attached: the new domain $(cat "$CASE_DIR/domid_migrated") runs"
+    else
+        fail "xl migrate with two disks attached: the new domain runs (see migrate.log)"
+    fi
+    count_is "blkfront: xvda: connected" 4
+    reason_is poweroff
 }

@@ -2,7 +2,9 @@
 """make_run.py: `make run` as a user at a terminal tries it.
 
 `make run` needs a terminal, so this script gives it one (a pty) and types
-into it: a command at the tinypv> prompt, Ctrl-] for the dom0 shell,
+into it, with a disk (TINYPV_DISK, 1 MiB of random bytes): `disk cksum
+xvda` against this machine's cksum of the file, a command at the tinypv>
+prompt, Ctrl-] for the dom0 shell,
 `xl mem-set` there, `xl list` to see it, `exit` back to the console, `mem`
 to see the balloon's side, then `poweroff`. Each step is a check that
 prints "ok" or "FAIL"; the exit status is 1 if any failed. One Xen boot
@@ -14,11 +16,13 @@ import os
 import pty
 import re
 import select
+import subprocess
 import sys
 import time
 
 REPO = sys.argv[1] if len(sys.argv) > 1 else os.getcwd()
 LOG = os.path.join(REPO, 'build', 'make-run.log')
+DISK = os.path.join(REPO, 'build', 'make-run-disk.img')
 
 
 class Terminal:
@@ -83,10 +87,23 @@ def check(ok, what):
 
 def main():
     print('== make run, through a pseudo-terminal (log: build/make-run.log)')
+    with open(DISK, 'wb') as disk:
+        disk.write(os.urandom(1024 * 1024))
+    os.environ['TINYPV_DISK'] = DISK
+    want = subprocess.run(['cksum'], stdin=open(DISK, 'rb'),
+                          capture_output=True, text=True).stdout.split()
     term = Terminal()
     if not check(term.wait_for(r'tinypv> ', 600), 'the tinypv> prompt'):
         os.kill(term.pid, 9)
         return 1
+    term.wait_for(r'blkfront: xvda: connected', 30)
+    time.sleep(1)
+    term.type('disk cksum xvda\r')
+    out = term.wait_for(r'xvda: cksum \d+ \d+', 120) or ''
+    got = re.search(r'xvda: cksum (\d+) (\d+)', out)
+    check(got and list(got.groups()) == want[:2],
+          'TINYPV_DISK: disk cksum xvda = cksum of the file (%s %s)'
+          % tuple(want[:2]))
     term.type('echo typed at the prompt\r')
     check(term.wait_for(r'\ntyped at the prompt\n', 60),
           'a typed command answers')

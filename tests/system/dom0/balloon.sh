@@ -88,22 +88,6 @@ bl_target() {
     xenstore-write -- "/local/domain/$(xl domid "$GUEST")/memory/target" "$1"
 }
 
-# bl_migrate: a local live migration, re-attached as in suspend.sh.
-bl_migrate() {
-    xl migrate -s "" "$GUEST" "xl migrate-receive -p" >"$GDIR/migrate.log" 2>&1
-    rc=$?
-    echo "xl migrate exit $rc" >>"$GDIR/migrate.log"
-    if [ "$rc" -ne 0 ]; then
-        log "guest $GUEST: xl migrate failed (exit $rc):"
-        tail -n 8 "$GDIR/migrate.log"
-        return 1
-    fi
-    sr_wait_gone 30 || return 1
-    # shellcheck disable=SC2034 # read by sr_wait_gone and sr_attach
-    XL_PID=""
-    sr_attach "xl migrate"
-}
-
 case_balloon() {
     guest_start "${PREFIX}balloon" "$IMAGE" "" "$BL_MEMORY" || return
     guest_wait_text "tinypv> " 1 60
@@ -122,7 +106,7 @@ case_balloon() {
     bl_settle restored 16 10
     guest_command "mem"
     guest_command "memtest" 180
-    if ! bl_migrate; then
+    if ! sr_migrate; then
         sr_abandon "xl migrate failed"
         return
     fi
@@ -194,7 +178,7 @@ case_balloon_maxmem() {
     bl_settle restored 32 10
     guest_command "mem"
     guest_command "memtest" 180
-    if ! bl_migrate; then
+    if ! sr_migrate; then
         sr_abandon "xl migrate failed"
         return
     fi

@@ -77,19 +77,10 @@ case_memory_migrate() {
     guest_start "${PREFIX}memory-migrate" "$IMAGE" "" "memory=$size" || return
     guest_wait_text "tinypv> " 1 120
     memory_common "$size"
-    xl migrate -s "" "$GUEST" "xl migrate-receive -p" >"$GDIR/migrate.log" 2>&1
-    rc=$?
-    echo "xl migrate exit $rc" >>"$GDIR/migrate.log"
-    if [ "$rc" -ne 0 ]; then
-        log "guest $GUEST: xl migrate failed (exit $rc):"
-        tail -n 8 "$GDIR/migrate.log"
+    if ! sr_migrate; then
         sr_abandon "xl migrate failed"
         return
     fi
-    sr_wait_gone 30 || { sr_abandon "the old domain stayed"; return; }
-    # shellcheck disable=SC2034 # read by sr_wait_gone and sr_attach
-    XL_PID=""
-    sr_attach "xl migrate" || { sr_abandon "no migrated domain"; return; }
     guest_wait_text "resume: restored in a new domain" 1 60
     guest_command "echo after the migration" 30
     memory_common "$size"

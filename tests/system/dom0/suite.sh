@@ -22,6 +22,7 @@
 . /tinypv/memory.sh
 . /tinypv/gnttab.sh
 . /tinypv/xenbus.sh
+. /tinypv/blkfront.sh
 
 PLATFORMS=pv
 CASES=""
@@ -499,6 +500,10 @@ run_platform() {
         *) log "unknown platform $1"; return 1 ;;
     esac
     log "platform $1: $IMAGE with $CONFIG"
+    # Results, save images and disk files all live in dom0's RAM (the
+    # initramfs root, a tmpfs; busybox's df does not list it): say how
+    # much of it they take, for when it runs out.
+    log "dom0: $(awk '/^Shmem:/ { print $2 }' /proc/meminfo) KiB in tmpfs, of $(awk '/^MemTotal:/ { print $2 }' /proc/meminfo) KiB of RAM"
     wanted boot && case_boot_notes
     # The legacy __xen_guest string is a PV-only way to boot.
     [ "$1" = pv ] && wanted boot && case_boot_legacy
@@ -533,6 +538,7 @@ run_platform() {
     wanted memory && memory_cases
     wanted gnttab && case_gnttab
     wanted xenbus && xenbus_cases
+    wanted blkfront && blkfront_cases
 }
 
 host_facts

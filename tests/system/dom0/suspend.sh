@@ -177,6 +177,23 @@ case_suspend_checkpoint() {
     sr_wait_end_unwatched 30
 }
 
+# sr_migrate: a local live migration (the receiver runs in this dom0), the
+# old domain gone and the console re-attached to the new one; 1 if not.
+sr_migrate() {
+    xl migrate -s "" "$GUEST" "xl migrate-receive -p" >"$GDIR/migrate.log" 2>&1
+    rc=$?
+    echo "xl migrate exit $rc" >>"$GDIR/migrate.log"
+    if [ "$rc" -ne 0 ]; then
+        log "guest $GUEST: xl migrate failed (exit $rc):"
+        tail -n 8 "$GDIR/migrate.log"
+        return 1
+    fi
+    sr_wait_gone 30 || return 1
+    # shellcheck disable=SC2034 # read by sr_wait_gone and sr_attach
+    XL_PID=""
+    sr_attach "xl migrate"
+}
+
 # A local live migration: the receiver runs in this dom0, no ssh.
 case_suspend_migrate() {
     guest_start "${PREFIX:-}sr-migrate" "${IMAGE:-tinypv}" "" "$SR_MEMORY" || return

@@ -5,8 +5,8 @@
 # the checks are cases.sh's check_xenbus.
 #
 # case_xenbus: one guest created with a disk (xvda, a 4 MiB file made
-# here). Its test-only vbd driver (xenbus/vbd_probe_xs.c) goes
-# Initialising and waits for the backend's InitWait; `xenbus` lists it.
+# here). Its vbd driver, blkfront, connects (blkfront.sh tests the disk
+# itself); `xenbus` lists it, both ends Connected.
 # Then, while the guest runs: `xl block-attach` of a second disk (xvdb,
 # 51728): probed and listed; `xl block-detach` of it: the backend goes
 # Closing, the frontend Closed, the toolstack removes the device and
@@ -70,7 +70,7 @@ case_xenbus() {
     BEFORE_UNPAUSE=""
     [ "$rc" = 0 ] || return
     guest_wait_text "tinypv> " 1 60
-    guest_wait_text "vbd: device/vbd/$XB_VBD_A: backend in InitWait" 1 20
+    guest_wait_text "blkfront: xvda: connected" 1 30
     sleep 1     # the prompt redrawn after the message
     guest_command "xenbus"
     xenstore-ls -f "/local/domain/0/backend/vbd/$(cat "$GDIR/domid")" \
@@ -81,7 +81,7 @@ case_xenbus() {
         "format=raw,vdev=xvdb,access=rw,target=$XB_DIR/b.img" \
         >>"$GDIR/xl-steps.log" 2>&1
     echo "exit $?" >>"$GDIR/xl-steps.log"
-    guest_wait_text "vbd: device/vbd/$XB_VBD_B: backend in InitWait" 1 20
+    guest_wait_text "blkfront: xvdb: connected" 1 30
     sleep 1
     guest_command "xenbus"
     xl block-list "$GUEST" >"$GDIR/block-list-attached" 2>&1
@@ -97,7 +97,7 @@ case_xenbus() {
     # A new domain: xvda's backend is now under the new domid.
     if xb_round_trip; then
         xl domid "$GUEST" >"$GDIR/domid_restored"
-        guest_wait_text "vbd: device/vbd/$XB_VBD_A: backend in InitWait" 2 30
+        guest_wait_text "blkfront: xvda: connected" 2 30
         sleep 1
         guest_command "xenbus"
     fi

@@ -348,7 +348,8 @@ deps:
 	$(Q)tools/install-deps
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory check-host check-docs fuzz-smoke stress check-system check-run
+	$(Q)$(MAKE) --no-print-directory check-host check-docs check-labs fuzz-smoke stress check-system check-run
+	$(Q)TINYPV_GRADE_JUDGE=$(BUILD)/system-test $(MAKE) --no-print-directory check-grade
 	@echo "make test: all tests passed"
 
 # --- the teaching labs (docs/labs/) -----------------------------------------

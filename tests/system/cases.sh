@@ -130,7 +130,7 @@ check_boot_notes() {
 }
 
 check_boot_legacy() {
-    use_case boot-legacy || return
+    use_case "${PREFIX}boot-legacy" || return
     has "booted via legacy __xen_guest string"
     burst_matches
     has "tinypv> stats"

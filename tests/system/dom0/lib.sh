@@ -73,7 +73,12 @@ restart_xenconsoled() {
 # guest_start NAME IMAGE EXTRA [XL_OPTION...]
 guest_start() {
     GUEST=$1
-    GDIR=$OUT/$1
+    # A student pass (suite.sh's STUDENTS): every guest carries the lab's
+    # prefix, also a case that names itself without one.
+    case ${PREFIX:-} in
+        student-*) case $1 in "$PREFIX"*) ;; *) GUEST=$PREFIX$1 ;; esac ;;
+    esac
+    GDIR=$OUT/$GUEST
     image=$2
     extra=$3
     shift 3

@@ -10,6 +10,12 @@
 # pass sets IMAGE (the image to boot), CONFIG (its domain config) and
 # PREFIX (prepended to every case name, so each platform's results have
 # their own directories: boot-notes, pvh-boot-notes, ...).
+#
+# Student trees (tests/grade/selftest): STUDENTS="console:boot
+# events:input+live ..." adds, after the platforms, one PV pass per lab
+# against /tinypv/student-LAB (and student-LAB-legacy), with that lab's
+# groups only and PREFIX=student-LAB-: every lab's student tree graded in
+# this one boot.
 
 . /tinypv/lib.sh
 . /tinypv/suspend.sh
@@ -26,6 +32,7 @@
 
 PLATFORMS=pv
 CASES=""
+STUDENTS=""
 [ -f /tinypv/suite.env ] && . /tinypv/suite.env
 
 # The notes image: banner, a 256 KiB output burst, an unknown option, then
@@ -51,7 +58,7 @@ case_boot_notes() {
 
 # The legacy image (only the __xen_guest string): same burst, scripted exit.
 case_boot_legacy() {
-    guest_start boot-legacy tinypv-legacy 'burst=256K run=\"stats; poweroff\"' || return
+    guest_start "${PREFIX}boot-legacy" "$LEGACY" 'burst=256K run=\"stats; poweroff\"' || return
     guest_wait_end 60
     burst_cksum
 }
@@ -495,10 +502,12 @@ wanted() {
 # run_platform pv|pvh: every wanted case against that platform's image.
 run_platform() {
     case $1 in
-        pv) IMAGE=tinypv CONFIG=/tinypv/domain_config PREFIX="" ;;
-        pvh) IMAGE=tinypv-pvh CONFIG=/tinypv/domain_config.pvh PREFIX=pvh- ;;
+        pv) IMAGE=tinypv CONFIG=/tinypv/domain_config PREFIX="" KIND=pv ;;
+        pvh) IMAGE=tinypv-pvh CONFIG=/tinypv/domain_config.pvh PREFIX=pvh- KIND=pvh ;;
+        student-*) IMAGE=$1 CONFIG=/tinypv/domain_config PREFIX="$1-" KIND=pv ;;
         *) log "unknown platform $1"; return 1 ;;
     esac
+    LEGACY=$IMAGE-legacy
     log "platform $1: $IMAGE with $CONFIG"
     # Results, save images and disk files all live in dom0's RAM (the
     # initramfs root, a tmpfs; busybox's df does not list it): say how
@@ -506,7 +515,7 @@ run_platform() {
     log "dom0: $(awk '/^Shmem:/ { print $2 }' /proc/meminfo) KiB in tmpfs, of $(awk '/^MemTotal:/ { print $2 }' /proc/meminfo) KiB of RAM"
     wanted boot && case_boot_notes
     # The legacy __xen_guest string is a PV-only way to boot.
-    [ "$1" = pv ] && wanted boot && case_boot_legacy
+    [ "$KIND" = pv ] && wanted boot && case_boot_legacy
     wanted time && case_time
     wanted toolstack && case_toolstack
     wanted toolstack && case_reboot
@@ -517,7 +526,7 @@ run_platform() {
         for kind in pagefault invalid divide gp panic; do
             case_fault "$kind"
         done
-        [ "$1" = pvh ] && case_pvh_stack_guard
+        [ "$KIND" = pvh ] && case_pvh_stack_guard
     fi
     wanted cmdline && case_bad_cmdline
     wanted floods && case_output_flood
@@ -525,12 +534,12 @@ run_platform() {
     wanted floods && case_input_flood_1m
     wanted suspend && suspend_cases
     # PVH's early output and refused rings (early.sh).
-    [ "$1" = pvh ] && wanted early && early_cases
+    [ "$KIND" = pvh ] && wanted early && early_cases
     wanted xsresume && case_xs_resume
     # The hostile backend's flush case runs on both platforms (the rest of
     # the group, below, on PV only).
     wanted hostile && case_hostile_flush
-    [ "$1" = pvh ] && wanted pvhmin && pvhmin_cases
+    [ "$KIND" = pvh ] && wanted pvhmin && pvhmin_cases
     wanted evflood && case_evflood
     wanted balloon && case_balloon
     # Growing past the boot size; alone as "maxmem" for a quick pass.
@@ -547,21 +556,30 @@ for platform in $PLATFORMS; do
 done
 # PV only: the hostile backend (its checks read the PV banner), the lab's
 # -ENOSYS trace, the hardening and the liveness cases, on the PV image.
+run_pv_only() {
+    wanted hostile && hostile_cases
+    if wanted lab; then
+        . /tinypv/lab_cases.sh
+        case_lab_enosys_trace
+    fi
+    wanted harden && harden_cases
+    if wanted live; then
+        case_console_stall
+        case_watch_storm
+        case_input_storm
+        case_typeahead
+    fi
+}
 case " $PLATFORMS " in
     *" pv "*)
-        IMAGE=tinypv CONFIG=/tinypv/domain_config PREFIX=""
-        wanted hostile && hostile_cases
-        if wanted lab; then
-            . /tinypv/lab_cases.sh
-            case_lab_enosys_trace
-        fi
-        wanted harden && harden_cases
-        if wanted live; then
-            case_console_stall
-            case_watch_storm
-            case_input_storm
-            case_typeahead
-        fi
+        IMAGE=tinypv CONFIG=/tinypv/domain_config PREFIX="" LEGACY=tinypv-legacy
+        run_pv_only
         ;;
 esac
+# The student trees, each with its lab's groups (CASES) only.
+for s in $STUDENTS; do
+    CASES=$(echo "${s#*:}" | tr + ' ')
+    run_platform "student-${s%%:*}"
+    run_pv_only
+done
 log "all cases done"

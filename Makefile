@@ -409,7 +409,7 @@ GDB_PORT ?= 1234
 .PHONY: gdb
 gdb: deps
 	$(Q)$(MAKE) --no-print-directory $(RUN_IMAGE) testbed
-	@echo "make gdb: in another terminal: gdb -ex 'target remote 127.0.0.1:$(GDB_PORT)' $(RUN_IMAGE)"
+	@echo "make gdb: in another terminal: gdb -ex 'set architecture i386:x86-64' -ex 'target remote 127.0.0.1:$(GDB_PORT)' $(RUN_IMAGE)"
 	$(Q)TINYPV_GDB_PORT=$(GDB_PORT) tools/run-interactive $(RUN_IMAGE) $(RUN_CONFIG) $(RUN_XEN)
 
 # On a Xen host (as root): reads `xl info`, names the config that fits.

@@ -1942,7 +1942,10 @@ check_blkhostile() {
     after_prompt "echo alive after xvdb" "alive after xvdb"
     # xvdc: rsp_prod far past the requests made.
     bh_shut xvdc 51744 "rsp_prod [0-9]+, past the [0-9]+ requests made"
-    has_re "^disk: xvdc: read at sector [0-9]+: I/O error\$" "the cksum running on xvdc fails with an I/O error"
+    # Failed in flight (I/O error), or refused at the next read when the
+    # guest saw the bad index in its last look after an answer.
+    has_re "^disk: xvdc: read at sector [0-9]+: (I/O error|the disk is not connected)\$" \
+        "the cksum running on xvdc stops at the shutdown"
     tries=$(cat "$CASE_DIR/hold_tries" 2>/dev/null)
     sed -n 's/^hold: \([0-9]* rewrites.*\)/  '"${PREFIX}"'blkhostile: xvdc: \1/p' "$CASE_DIR/hostile.log" >>"$RESULTS/figures.txt"
     echo "  ${PREFIX}blkhostile: xvdc: disk cksum runs until the guest saw rsp_prod bad: ${tries:-?}" >>"$RESULTS/figures.txt"

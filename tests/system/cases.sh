@@ -1905,7 +1905,7 @@ bh_shut() {
     local disk=$1 vbd=$2 what=$3 n
     n=$(grep -a -c -E "^blkfront: $disk: the backend answered $what; the disk is shut down, requests in flight fail\$" "$CASE_DIR/console.txt")
     if [ "$n" = 1 ]; then
-        pass "$disk: reported once: $(grep -a -m 1 -o "answered $what" "$CASE_DIR/console.txt" | head -n 1)"
+        pass "$disk: reported once: $(grep -a -m 1 -o -E "answered $what" "$CASE_DIR/console.txt")"
     else
         fail "$disk: reported once: 'the backend answered $what' ($n times)"
     fi

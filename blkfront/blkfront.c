@@ -552,8 +552,16 @@ void blkfront_connected(struct blkfront *bf)
  */
 void blkfront_away(struct blkfront *bf)
 {
+    unsigned int out = bf->book.in_flight;
+
     if ( bf->state == BF_CONNECTED )
         take_responses(bf);
+    /* Said, so that a test can tell a read cut by the save from none. */
+    if ( out )
+        printk("\nblkfront: %s: %u request%s in flight at the suspend: %u "
+               "answered by the old backend, %u to issue again\n", bf->name,
+               out, out == 1 ? "" : "s", out - bf->book.in_flight,
+               bf->book.in_flight);
     if ( bf->state == BF_BROKEN || bf->state == BF_FAILED )
     {
         /* Nothing to carry over: let it all go (the port is gone). */

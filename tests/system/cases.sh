@@ -833,6 +833,7 @@ check_all_cases() {
     wanted_group gnttab && check_gnttab
     wanted_group xenbus && check_xenbus
     wanted_group blkfront && check_blkfront
+    wanted_group blkhostile && check_blkhostile
     return 0
 }
 
@@ -1886,11 +1887,17 @@ check_blkfront() {
     else
         fail "80 passes of cksum across xl save/restore and xl migrate: each equals dom0's (dom0 '$want', guest '$(tr '\n' ';' <<<"$got")', $n lines, 81 wanted)"
     fi
-    n=$(grep -a -c -E '^blkfront: xvda: [0-9]+ requests? from before the (restore|migration) issued again$' "$CASE_DIR/console.txt")
+    # A read cut by the save: answered by the old backend before the save
+    # (blkback is quick) or issued again on the new ring; either way the
+    # cksums above are whole. Both round trips must have cut one.
+    n=$(grep -a -c -E '^blkfront: xvda: [0-9]+ requests? in flight at the suspend: [0-9]+ answered by the old backend, [0-9]+ to issue again$' "$CASE_DIR/console.txt")
     if [ "$n" -ge 2 ]; then
-        pass "a read in flight at the save and at the migration was issued again ($n times)"
+        pass "a read was in flight at the save and at the migration ($n times), and its cksum pass still equals dom0's"
     else
-        fail "a read in flight at the save and at the migration was issued again (seen $n times, 2 wanted)"
+        fail "a read was in flight at the save and at the migration (seen $n times, 2 wanted)"
+    fi
+    if grep -a -q -E '^blkfront: xvda: [0-9]+ requests? from before the restore issued again$' "$CASE_DIR/console.txt"; then
+        printf '  note  %s\n' "a request was issued again on the new ring this run"
     fi
     if [ -s "$CASE_DIR/domid_migrated" ]; then
         pass "xl migrate with two disks attached: the new domain $(cat "$CASE_DIR/domid_migrated") runs"
@@ -1898,5 +1905,70 @@ check_blkfront() {
         fail "xl migrate with two disks attached: the new domain runs (see migrate.log)"
     fi
     count_is "blkfront: xvda: connected" 4
+    reason_is poweroff
+}
+
+# --- a hostile block backend (dom0/blkhostile.sh) -------------------------------
+
+# bh_shut DISK VBD WHAT: DISK's backend answer WHAT (a regex) was reported
+# once, the disk was shut down and then removed when blkback closed.
+bh_shut() {
+    local disk=$1 vbd=$2 what=$3 n
+    n=$(grep -a -c -E "^blkfront: $disk: the backend answered $what; the disk is shut down, requests in flight fail\$" "$CASE_DIR/console.txt")
+    if [ "$n" = 1 ]; then
+        pass "$disk: reported once: $(grep -a -m 1 -o -E "answered $what" "$CASE_DIR/console.txt")"
+    else
+        fail "$disk: reported once: 'the backend answered $what' ($n times)"
+    fi
+    count_is "blkfront: $disk: the backend answered" 1
+    has_re "^xenbus: device/vbd/$vbd: backend /local/domain/0/backend/vbd/[0-9]+/$vbd is Clos(ing|ed): closing the device\$" \
+        "$disk: blkback closes after the frontend's Closing"
+    has_re "^blkfront: $disk: removed: 0 requests in flight failed, channel closed, grants ended\$" \
+        "$disk: removed (its requests failed at the shutdown already)"
+}
+
+check_blkhostile() {
+    local want got tries
+    use_case "${PREFIX}blkhostile" || return
+    program_ran
+    has "blkfront: xvda: connected, 2048 sectors (1024 KiB)"
+    has "blkfront: xvdc: connected, 2048 sectors (1024 KiB)"
+    # xvda: an id one past the last slot, in front of the real answer.
+    bh_shut xvda 51712 "an id out of range \(id 16, operation 0, status 0\)"
+    has "disk: xvda: read at sector 0: interrupted"
+    # The second read, which brought blkback's event, fails with the rest.
+    has "disk: xvda: read at sector 0: I/O error"
+    after_prompt "echo alive after xvda" "alive after xvda"
+    # Another disk reads right after one was shut down.
+    want=$(cat "$CASE_DIR/dom0-cksum-b" 2>/dev/null)
+    got=$(grep -a -m 1 -E '^xvdb: cksum [0-9]+ [0-9]+$' "$CASE_DIR/console.txt" | sed 's/^xvdb: cksum //')
+    if [ -n "$want" ] && [ "$got" = "$want" ]; then
+        pass "xvdb after xvda's shutdown: its cksum equals dom0's ($want)"
+    else
+        fail "xvdb after xvda's shutdown: its cksum equals dom0's (guest '$got', dom0 '$want')"
+    fi
+    # xvdb: a status that is none of OKAY, ERROR, EOPNOTSUPP.
+    bh_shut xvdb 51728 "an unknown status \(id 0, operation 0, status 7\)"
+    has "disk: xvdb: read at sector 0: I/O error"
+    after_prompt "echo alive after xvdb" "alive after xvdb"
+    # xvdc: rsp_prod far past the requests made.
+    bh_shut xvdc 51744 "rsp_prod [0-9]+, past the [0-9]+ requests made"
+    # Failed in flight (I/O error), or refused at the next read when the
+    # guest saw the bad index in its last look after an answer.
+    has_re "^disk: xvdc: read at sector [0-9]+: (I/O error|the disk is not connected)\$" \
+        "the cksum running on xvdc stops at the shutdown"
+    tries=$(cat "$CASE_DIR/hold_tries" 2>/dev/null)
+    sed -n 's/^hold: \([0-9]* rewrites.*\)/  '"${PREFIX}"'blkhostile: xvdc: \1/p' "$CASE_DIR/hostile.log" >>"$RESULTS/figures.txt"
+    echo "  ${PREFIX}blkhostile: xvdc: disk cksum runs until the guest saw rsp_prod bad: ${tries:-?}" >>"$RESULTS/figures.txt"
+    after_prompt "echo alive after xvdc" "alive after xvdc"
+    after_prompt "xs read name" "${PREFIX}blkhostile"
+    after_prompt "disk" "disk: 0 disks"
+    if grep -a -q -E '^\*\*\* exception|^panic:' "$CASE_DIR/console.txt"; then
+        fail "no exception report or panic on the console"
+    else
+        pass "no exception report or panic on the console"
+    fi
+    expect "xl shutdown -w returned 0" \
+        test "$(cat "$CASE_DIR/xl_shutdown.rc" 2>/dev/null)" = 0
     reason_is poweroff
 }

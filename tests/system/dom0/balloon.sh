@@ -140,14 +140,7 @@ case_balloon() {
     bl_xl_mem >"$GDIR/mem_capped"
     guest_command "echo alive after the cap"
     guest_command "stats"
-    guest_type 'poweroff\r'
-    # The receiving xl watches the migrated domain and applies on_poweroff.
-    wait_until 30 sh -c "! xl domid $GUEST"
-    sr_wait_gone 5 || true
-    mv "$GDIR/xl.log" "$GDIR/xl.before-migrate.log"
-    cat /var/log/xen/xl-"$GUEST"*.log >"$GDIR/xl.log" 2>&1
-    record_reason
-    log "guest $GUEST: shut down, reason $(cat "$GDIR/reason")"
+    sr_end_migrated
 }
 
 # case_balloon_maxmem: a domain created with less than its maximum
@@ -186,12 +179,5 @@ case_balloon_maxmem() {
     bl_settle migrated 32 10
     guest_command "memtest" 180
     guest_command "stats"
-    guest_type 'poweroff\r'
-    # The receiving xl watches the migrated domain and applies on_poweroff.
-    wait_until 30 sh -c "! xl domid $GUEST"
-    sr_wait_gone 5 || true
-    mv "$GDIR/xl.log" "$GDIR/xl.before-migrate.log"
-    cat /var/log/xen/xl-"$GUEST"*.log >"$GDIR/xl.log" 2>&1
-    record_reason
-    log "guest $GUEST: shut down, reason $(cat "$GDIR/reason")"
+    sr_end_migrated
 }

@@ -118,6 +118,9 @@ case_blkfront() {
             guest_wait_text "blkfront: xvda: connected" 4 30
             sleep 1
             guest_command "disk"
+            xb_keep
+            sr_end_migrated
+            return
         fi
     fi
     xb_keep

@@ -1,19 +1,35 @@
 /*
  * hostile.c: a hostile backend for tinypv's system tests, run in dom0.
  *
- * tinypv treats its two shared pages (the console ring and the xenstore
- * ring) as untrusted: dom0 may be buggy or malicious. The host tests fuzz
- * the ring code; this program does the same to a live guest under the real
- * Xen. It maps a running guest's ring page with xenforeignmemory (the page's
- * frame is the ring-ref the toolstack wrote into xenstore) and:
+ * tinypv treats its shared pages (the console ring, the xenstore ring and
+ * each disk's blkif ring) as untrusted: dom0 may be buggy or malicious.
+ * The host tests fuzz the ring code; this program does the same to a live
+ * guest under the real Xen. RING names the page:
  *
- *   show              prints the page's index fields
+ *   console, store    the page's frame is the ring-ref the toolstack wrote
+ *                     into xenstore; mapped with xenforeignmemory
+ *   blkif/ID          device/vbd/ID/ring-ref, a grant reference the guest
+ *                     gave the backend; mapped with xengnttab, as blkback
+ *                     maps it (which it still does: the real backend keeps
+ *                     serving the disk). "blkif" alone: the only vbd. The
+ *                     ring is read in the x86_32 layout tinypv announces.
+ *
+ * and the commands:
+ *
+ *   show              prints the page's index fields (blkif: and the newest
+ *                     response)
  *   set F=EXPR ...    overwrites index fields with garbage
  *   fill REGION BYTE  fills a region of the page (a ring, or the unused
  *                     tail after the interface) with one byte value, or
  *                     with pseudo-random bytes
  *   save FILE         copies the page into FILE
  *   compare FILE      says, region by region, what changed since `save`
+ *   wait F=EXPR SECS  waits until a field holds a value (the real backend's
+ *                     answer has come, say)
+ *   hold F+N SECS     for a while, whenever someone else (the real backend)
+ *                     stores V in a field, stores V+N over it
+ *   forge ...         (blkif only) rewrites a response the backend has
+ *                     published: its id, operation or status
  *   inject ...        (xenstore only) forges a reply message in the rsp ring
  *   load FILE         (xenstore only) puts back both rings and their indices
  *                     from a page `save`d earlier, as a xenstore that keeps
@@ -25,10 +41,13 @@
  *                     that the out ring never looks drained; keeps what the
  *                     guest publishes meanwhile
  *
- * It sends no event itself: the guest's ports are bound to xenconsoled and
- * xenstored already. The tests make the guest look at the ring by its own
- * activity (typed input, `xl sysrq`, a shell command), or wait for the
- * deadlines of its own waits.
+ * It sends no event itself: the guest's ports are bound to xenconsoled,
+ * xenstored and blkback already. The tests make the guest look at the ring
+ * by its own activity (typed input, `xl sysrq`, a shell command, a disk
+ * read whose answer brings blkback's event), or wait for the deadlines of
+ * its own waits. For blkif, moving rsp_event ahead first makes blkback
+ * answer the next request without an event, so that `forge` can rewrite
+ * the answer before the guest ever sees it (tests/system/dom0/blkhostile.sh).
  *
  * Whether what the guest did in response is right is judged elsewhere (in
  * tests/system/cases.sh); this program only reports what it sees.
@@ -43,10 +62,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sched.h>
 #include <time.h>
 
 #include <xenforeignmemory.h>
+#include <xengnttab.h>
 #include <xenstore.h>
+#include <xen/io/blkif.h>
 #include <xen/io/console.h>
 #include <xen/io/xs_wire.h>
 
@@ -61,9 +83,10 @@ struct region {
 
 /* What one kind of ring page looks like, and where xenstore names it. */
 struct layout {
-    const char *name;           /* "console" or "store" */
-    const char *ring_ref;       /* under /local/domain/N/ */
+    const char *name;           /* "console", "store" or "blkif" */
+    const char *ring_ref;       /* under /local/domain/N/ (%s: the device) */
     const struct region *regions;
+    bool grant;                 /* ring-ref is a grant reference, not a frame */
 };
 
 #define FIELD(type, f) { #f, offsetof(type, f), sizeof(((type *)0)->f) }
@@ -95,21 +118,84 @@ static const struct region store_regions[] = {
     { NULL, 0, 0 }
 };
 
-static const struct layout layouts[] = {
-    { "console", "console/ring-ref", console_regions },
-    { "store", "store/ring-ref", store_regions },
+/*
+ * The blkif ring as tinypv lays it out: x86_32-abi (it says so in
+ * xenstore's protocol key), where a uint64_t is 4-byte aligned. This host
+ * is 64-bit, so <xen/io/blkif.h>'s own structures have the other layout
+ * (the request's id at 8, entries of 112 bytes); these are the 32-bit
+ * ones, checked below against what a 32-bit compiler makes of the header.
+ * The page's header (the four indices, then padding to 64 bytes) is the
+ * same for both.
+ */
+#pragma pack(push, 4)
+struct blkif32_request {
+    uint8_t operation;
+    uint8_t nr_segments;
+    uint16_t handle;
+    uint64_t id;
+    uint64_t sector_number;
+    struct blkif_request_segment seg[BLKIF_MAX_SEGMENTS_PER_REQUEST];
 };
+
+struct blkif32_response {
+    uint64_t id;
+    uint8_t operation;
+    int16_t status;
+};
+#pragma pack(pop)
+
+_Static_assert(offsetof(struct blkif32_request, id) == 4, "x86_32 request");
+_Static_assert(sizeof(struct blkif32_request) == 108, "x86_32 request");
+_Static_assert(offsetof(struct blkif32_response, status) == 10,
+               "x86_32 response");
+_Static_assert(sizeof(struct blkif32_response) == 12, "x86_32 response");
+
+#define BLKIF32_RING_OFF    offsetof(struct blkif_sring, ring)
+#define BLKIF32_ENTRY       sizeof(struct blkif32_request)
+#define BLKIF32_ENTRIES     32  /* (4096 - 64) / 108, rounded down to 2^n */
+#define BLKIF32_END         (BLKIF32_RING_OFF + BLKIF32_ENTRIES * BLKIF32_ENTRY)
+
+_Static_assert(BLKIF32_RING_OFF == 64, "the blkif page's header");
+
+static const struct region blkif_regions[] = {
+    FIELD(struct blkif_sring, req_prod),
+    FIELD(struct blkif_sring, req_event),
+    FIELD(struct blkif_sring, rsp_prod),
+    FIELD(struct blkif_sring, rsp_event),
+    { "ring", BLKIF32_RING_OFF, BLKIF32_ENTRIES * BLKIF32_ENTRY },
+    { "tail", BLKIF32_END, PAGE_BYTES - BLKIF32_END },
+    { NULL, 0, 0 }
+};
+
+static const struct layout layouts[] = {
+    { "console", "console/ring-ref", console_regions, false },
+    { "store", "store/ring-ref", store_regions, false },
+    { "blkif", "device/vbd/%s/ring-ref", blkif_regions, true },
+};
+
+#define BLKIF_LAYOUT    (&layouts[2])
 
 static void usage(void)
 {
     fprintf(stderr,
-        "usage: hostile DOMID console|store show\n"
-        "       hostile DOMID console|store set FIELD=EXPR...\n"
+        "usage: hostile DOMID RING show\n"
+        "           RING is console, store, or blkif/ID (device/vbd/ID; blkif\n"
+        "           alone: the domain's only vbd)\n"
+        "       hostile DOMID RING set FIELD=EXPR...\n"
         "           EXPR is NUMBER, or FIELD+NUMBER / FIELD-NUMBER (the\n"
         "           fields' values before this call); 32-bit wrap-around\n"
-        "       hostile DOMID console|store fill REGION BYTE|random\n"
-        "       hostile DOMID console|store save FILE\n"
-        "       hostile DOMID console|store compare FILE\n"
+        "       hostile DOMID RING fill REGION BYTE|random\n"
+        "       hostile DOMID RING save FILE\n"
+        "       hostile DOMID RING compare FILE\n"
+        "       hostile DOMID RING wait FIELD=EXPR SECONDS\n"
+        "           until FIELD holds EXPR (taken once, at the start); exit 1\n"
+        "           if it does not within SECONDS\n"
+        "       hostile DOMID RING hold FIELD+NUMBER SECONDS\n"
+        "           until SECONDS pass or SIGTERM: whenever another writer\n"
+        "           (the real backend) stores V in FIELD, store V+NUMBER\n"
+        "       hostile DOMID blkif[/ID] forge [at=EXPR] [id=N] [op=N] [status=N]\n"
+        "           rewrite the response at ring index EXPR (rsp_prod-1, the\n"
+        "           newest, by default): the fields named, the rest kept\n"
         "       hostile DOMID store inject TYPE REQ_ID LEN [PAYLOAD]\n"
         "           a reply header with these values, then PAYLOAD's bytes\n"
         "           (\\0 is a NUL), at rsp_prod; rsp_prod moves past them\n"
@@ -176,47 +262,140 @@ static volatile uint32_t *field(void *page, const struct region *r)
 
 /* --- finding and mapping the page ---------------------------------------- */
 
-static xen_pfn_t ring_frame(unsigned int domid, const struct layout *l)
+/* The domain's only vbd (for "blkif" without an id); exits if not one. */
+static char *only_vbd(struct xs_handle *xs, unsigned int domid)
+{
+    char path[64];
+    unsigned int n;
+    char **ids, *id;
+
+    snprintf(path, sizeof(path), "/local/domain/%u/device/vbd", domid);
+    ids = xs_directory(xs, XBT_NULL, path, &n);
+    if ( !ids || n != 1 )
+    {
+        fprintf(stderr, "hostile: %s: %s; name one: blkif/ID\n", path,
+                ids ? "more than one vbd" : strerror(errno));
+        exit(1);
+    }
+    id = strdup(ids[0]);
+    free(ids);
+    return id;
+}
+
+/* ring-ref of the page: a frame (console, store) or a grant (blkif). */
+static unsigned long ring_ref(unsigned int domid, const struct layout *l,
+                              const char *dev)
 {
     struct xs_handle *xs = xs_open(0);
-    char path[64];
+    char rel[64], path[96];
     unsigned int len;
-    char *value;
-    xen_pfn_t frame;
+    char *value, *id = NULL;
+    unsigned long ref;
 
     if ( !xs )
         die("cannot connect to xenstored (xs_open)");
-    snprintf(path, sizeof(path), "/local/domain/%u/%s", domid, l->ring_ref);
+    if ( l->grant && !dev )
+        dev = id = only_vbd(xs, domid);
+    snprintf(rel, sizeof(rel), l->ring_ref, dev ? dev : "");
+    snprintf(path, sizeof(path), "/local/domain/%u/%s", domid, rel);
     value = xs_read(xs, XBT_NULL, path, &len);
     if ( !value )
     {
         fprintf(stderr, "hostile: cannot read %s: %s\n", path, strerror(errno));
         exit(1);
     }
-    frame = parse_number(value, ~0UL);
+    ref = parse_number(value, l->grant ? UINT32_MAX : ~0UL);
     free(value);
+    free(id);
     xs_close(xs);
-    return frame;
+    return ref;
 }
 
-static void *map_page(xenforeignmemory_handle *fmem, unsigned int domid,
-                      xen_pfn_t frame)
+/* The page, mapped either way; unmap_page() lets go of it. */
+struct mapping {
+    xenforeignmemory_handle *fmem;
+    xengnttab_handle *gnt;
+    void *page;
+};
+
+static void map_page(struct mapping *m, unsigned int domid,
+                     const struct layout *l, unsigned long ref)
 {
     int err = 0;
-    void *page = xenforeignmemory_map(fmem, domid, PROT_READ | PROT_WRITE, 1,
-                                      &frame, &err);
 
-    if ( !page || err )
+    if ( l->grant )
+    {
+        /*
+         * As a backend maps it (blkback has it mapped too: a grant may be
+         * mapped more than once). Needs the guest to have granted it to
+         * dom0 writable, which blkfront does.
+         */
+        m->gnt = xengnttab_open(NULL, 0);
+        if ( !m->gnt )
+            die("cannot open xengnttab (is this dom0, gntdev loaded?)");
+        m->page = xengnttab_map_grant_ref(m->gnt, domid, (uint32_t)ref,
+                                          PROT_READ | PROT_WRITE);
+        if ( !m->page )
+        {
+            fprintf(stderr, "hostile: cannot map grant %lu of domain %u: "
+                    "%s\n", ref, domid, strerror(errno));
+            exit(1);
+        }
+        return;
+    }
+    m->fmem = xenforeignmemory_open(NULL, 0);
+    if ( !m->fmem )
+        die("cannot open xenforeignmemory (is this dom0, privcmd loaded?)");
+    xen_pfn_t frame = ref;
+    m->page = xenforeignmemory_map(m->fmem, domid, PROT_READ | PROT_WRITE, 1,
+                                   &frame, &err);
+    if ( !m->page || err )
     {
         fprintf(stderr, "hostile: cannot map frame 0x%" PRIx64 " of domain "
                 "%u: %s\n", (uint64_t)frame, domid,
-                strerror(page ? -err : errno));
+                strerror(m->page ? -err : errno));
         exit(1);
     }
-    return page;
+}
+
+static void unmap_page(struct mapping *m)
+{
+    if ( m->gnt )
+    {
+        xengnttab_unmap(m->gnt, m->page, 1);
+        xengnttab_close(m->gnt);
+    }
+    else
+    {
+        xenforeignmemory_unmap(m->fmem, m->page, 1);
+        xenforeignmemory_close(m->fmem);
+    }
 }
 
 /* --- the commands --------------------------------------------------------- */
+
+/* Entry idx of the blkif ring (32-bit layout; idx wraps as the ring's). */
+static volatile void *blkif_entry(void *page, uint32_t idx)
+{
+    return (char *)page + BLKIF32_RING_OFF +
+           (idx & (BLKIF32_ENTRIES - 1)) * BLKIF32_ENTRY;
+}
+
+static struct blkif32_response read_response(void *page, uint32_t idx)
+{
+    struct blkif32_response r;
+
+    memcpy(&r, (const void *)blkif_entry(page, idx), sizeof(r));
+    return r;
+}
+
+static void show_response(void *page, uint32_t idx)
+{
+    struct blkif32_response r = read_response(page, idx);
+
+    printf("id=%" PRIu64 " operation=%u status=%d\n", (uint64_t)r.id,
+           r.operation, r.status);
+}
 
 static void cmd_show(const struct layout *l, void *page)
 {
@@ -229,6 +408,14 @@ static void cmd_show(const struct layout *l, void *page)
             sep = " ";
         }
     printf("\n");
+    if ( l == BLKIF_LAYOUT )
+    {
+        const struct blkif_sring *sr = page;
+        uint32_t at = sr->rsp_prod - 1;
+
+        printf("rsp[0x%08" PRIx32 "]: ", at);
+        show_response(page, at);
+    }
 }
 
 /* FIELD=NUMBER or FIELD=OTHER+NUMBER or FIELD=OTHER-NUMBER. */
@@ -494,6 +681,167 @@ static void cmd_load(void *page, int argc, char **argv)
            saved.req_cons, saved.req_prod, saved.rsp_cons, saved.rsp_prod);
 }
 
+/* --- waiting for and fighting the real backend ------------------------ */
+
+static double seconds_since(const struct timespec *start)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) +
+           (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+/* Read every index field once: eval()'s "before" values. */
+static void snapshot(const struct layout *l, void *page, uint32_t *before)
+{
+    for ( const struct region *r = l->regions; r->name; r++ )
+        if ( r->len == sizeof(uint32_t) )
+            before[r - l->regions] = *field(page, r);
+}
+
+/* FIELD=EXPR SECONDS: poll every millisecond until FIELD holds EXPR. */
+static void cmd_wait(const struct layout *l, void *page, int argc,
+                     char **argv)
+{
+    const struct timespec ms = { 0, 1000000L };
+    uint32_t before[16] = { 0 }, want;
+    const struct region *r;
+    const char *eq;
+    unsigned long seconds;
+    struct timespec start;
+
+    if ( argc != 2 || !(eq = strchr(argv[0], '=')) )
+        usage();
+    snapshot(l, page, before);
+    r = find_index(l, argv[0], eq - argv[0]);
+    want = eval(l, before, eq + 1);
+    seconds = parse_number(argv[1], 3600);
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    while ( *field(page, r) != want )
+    {
+        if ( seconds_since(&start) >= (double)seconds )
+        {
+            fprintf(stderr, "hostile: %s is 0x%08" PRIx32 ", not 0x%08"
+                    PRIx32 ", after %lu s\n", r->name, *field(page, r), want,
+                    seconds);
+            exit(1);
+        }
+        nanosleep(&ms, NULL);
+    }
+    printf("%s reached 0x%08" PRIx32 " after %.3f s\n", r->name, want,
+           seconds_since(&start));
+}
+
+static volatile sig_atomic_t hold_stop;
+
+static void hold_on_term(int sig)
+{
+    (void)sig;
+    hold_stop = 1;
+}
+
+/*
+ * FIELD+NUMBER SECONDS: whenever the field holds a value we did not
+ * write (the real backend's, V), write V+NUMBER over it, until SECONDS
+ * pass or SIGTERM. The other writer wins for the moment between its store
+ * and ours; a guest that reads the field in that moment sees a good value,
+ * and a bad one the next time it looks. Yields the CPU at every turn
+ * (dom0 has one vCPU, which the backend and xenconsoled need).
+ */
+static void cmd_hold(const struct layout *l, void *page, int argc,
+                     char **argv)
+{
+    const struct region *r;
+    const char *plus;
+    uint32_t add, mine, seen, theirs;
+    unsigned long seconds, rewrites = 0;
+    struct timespec start;
+
+    if ( argc != 2 || !(plus = strchr(argv[0], '+')) )
+        usage();
+    r = find_index(l, argv[0], plus - argv[0]);
+    add = parse_number(plus + 1, UINT32_MAX);
+    seconds = parse_number(argv[1], 3600);
+    signal(SIGTERM, hold_on_term);
+    signal(SIGINT, hold_on_term);
+
+    theirs = *field(page, r);
+    mine = theirs + add;
+    *field(page, r) = mine;
+    __sync_synchronize();
+    printf("hold: %s 0x%08" PRIx32 " -> 0x%08" PRIx32 "\n", r->name, theirs,
+           mine);
+    fflush(stdout);
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for ( unsigned long turn = 0; !hold_stop; turn++ )
+    {
+        seen = *field(page, r);
+        if ( seen != mine )
+        {
+            theirs = seen;
+            mine = seen + add;
+            *field(page, r) = mine;
+            __sync_synchronize();
+            rewrites++;
+        }
+        if ( (turn & 1023) == 0 && seconds_since(&start) >= (double)seconds )
+            break;
+        sched_yield();
+    }
+    printf("hold: %lu rewrites of %s over %.1f s; the backend's last value "
+           "0x%08" PRIx32 ", ours 0x%08" PRIx32 "\n", rewrites, r->name,
+           seconds_since(&start), theirs, mine);
+}
+
+/*
+ * [at=EXPR] [id=N] [op=N] [status=N]: rewrite one response in place. A
+ * response the backend has published already (at rsp_prod-1 or before)
+ * is not written again by it, so the forgery stays until the guest reads
+ * it, which it does at its next event.
+ */
+static void cmd_forge(const struct layout *l, void *page, int argc,
+                      char **argv)
+{
+    uint32_t before[16] = { 0 }, at;
+    struct blkif32_response r;
+    volatile struct blkif32_response *e;
+
+    snapshot(l, page, before);
+    at = before[find_index(l, "rsp_prod", 8) - l->regions] - 1;
+    for ( int i = 0; i < argc; i++ )
+        if ( strncmp(argv[i], "at=", 3) == 0 )
+            at = eval(l, before, argv[i] + 3);
+    r = read_response(page, at);
+    for ( int i = 0; i < argc; i++ )
+    {
+        const char *v = strchr(argv[i], '=');
+
+        if ( !v )
+            usage();
+        v++;
+        if ( strncmp(argv[i], "at=", 3) == 0 )
+            continue;
+        else if ( strncmp(argv[i], "id=", 3) == 0 )
+            r.id = parse_number(v, ~0UL);
+        else if ( strncmp(argv[i], "op=", 3) == 0 )
+            r.operation = parse_number(v, 255);
+        else if ( strncmp(argv[i], "status=", 7) == 0 )
+            r.status = (int16_t)parse_number(v, 0xffff);
+        else
+            usage();
+    }
+    printf("rsp[0x%08" PRIx32 "]: ", at);
+    show_response(page, at);
+    e = blkif_entry(page, at);
+    e->id = r.id;
+    e->operation = r.operation;
+    e->status = r.status;
+    __sync_synchronize();
+    printf("rsp[0x%08" PRIx32 "] now: ", at);
+    show_response(page, at);
+}
+
 /* --- churn: a backend that moves, but never catches up ------------------ */
 
 static volatile sig_atomic_t churn_stop;
@@ -597,25 +945,34 @@ static void cmd_churn(void *page, int argc, char **argv)
 int main(int argc, char **argv)
 {
     const struct layout *l = NULL;
-    xenforeignmemory_handle *fmem;
+    struct mapping m = { NULL, NULL, NULL };
     unsigned int domid;
-    const char *cmd;
+    const char *cmd, *dev = NULL;
     void *page;
 
     if ( argc < 4 )
         usage();
     domid = parse_number(argv[1], DOMID_FIRST_RESERVED - 1);
     for ( size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++ )
+    {
+        size_t n = strlen(layouts[i].name);
+
         if ( strcmp(argv[2], layouts[i].name) == 0 )
             l = &layouts[i];
+        else if ( layouts[i].grant && strncmp(argv[2], layouts[i].name, n) == 0
+                  && argv[2][n] == '/' && argv[2][n + 1] &&
+                  !strchr(argv[2] + n + 1, '/') )
+        {
+            l = &layouts[i];
+            dev = argv[2] + n + 1;
+        }
+    }
     if ( !l )
         usage();
     cmd = argv[3];
 
-    fmem = xenforeignmemory_open(NULL, 0);
-    if ( !fmem )
-        die("cannot open xenforeignmemory (is this dom0, privcmd loaded?)");
-    page = map_page(fmem, domid, ring_frame(domid, l));
+    map_page(&m, domid, l, ring_ref(domid, l, dev));
+    page = m.page;
 
     if ( strcmp(cmd, "show") == 0 && argc == 4 )
         cmd_show(l, page);
@@ -627,16 +984,21 @@ int main(int argc, char **argv)
         cmd_save(page, argc - 4, argv + 4);
     else if ( strcmp(cmd, "compare") == 0 )
         cmd_compare(l, page, argc - 4, argv + 4);
+    else if ( strcmp(cmd, "wait") == 0 )
+        cmd_wait(l, page, argc - 4, argv + 4);
+    else if ( strcmp(cmd, "hold") == 0 )
+        cmd_hold(l, page, argc - 4, argv + 4);
     else if ( strcmp(cmd, "inject") == 0 && l == &layouts[1] )
         cmd_inject(page, argc - 4, argv + 4);
     else if ( strcmp(cmd, "load") == 0 && l == &layouts[1] )
         cmd_load(page, argc - 4, argv + 4);
     else if ( strcmp(cmd, "churn") == 0 && l == &layouts[0] )
         cmd_churn(page, argc - 4, argv + 4);
+    else if ( strcmp(cmd, "forge") == 0 && l == BLKIF_LAYOUT )
+        cmd_forge(l, page, argc - 4, argv + 4);
     else
         usage();
 
-    xenforeignmemory_unmap(fmem, page, 1);
-    xenforeignmemory_close(fmem);
+    unmap_page(&m);
     return 0;
 }

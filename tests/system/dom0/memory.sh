@@ -84,14 +84,7 @@ case_memory_migrate() {
     guest_wait_text "resume: restored in a new domain" 1 60
     guest_command "echo after the migration" 30
     memory_common "$size"
-    guest_type 'poweroff\r'
-    wait_until 30 sh -c "! xl domid $GUEST"
-    sleep 1
-    sr_wait_gone 5 || true
-    mv "$GDIR/xl.log" "$GDIR/xl.before-migrate.log"
-    cat /var/log/xen/xl-"$GUEST"*.log >"$GDIR/xl.log" 2>&1
-    record_reason
-    log "guest $GUEST: shut down, reason $(cat "$GDIR/reason")"
+    sr_end_migrated
 }
 
 # PV: more frames than the window holds. The rest is counted, not mapped,

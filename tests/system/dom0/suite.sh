@@ -29,6 +29,7 @@
 . /tinypv/gnttab.sh
 . /tinypv/xenbus.sh
 . /tinypv/blkfront.sh
+. /tinypv/blkhostile.sh
 
 PLATFORMS=pv
 CASES=""
@@ -548,6 +549,7 @@ run_platform() {
     wanted gnttab && case_gnttab
     wanted xenbus && xenbus_cases
     wanted blkfront && blkfront_cases
+    wanted blkhostile && blkhostile_cases
 }
 
 host_facts

@@ -194,6 +194,21 @@ sr_migrate() {
     sr_attach "xl migrate"
 }
 
+# sr_end_migrated: `poweroff` typed into a migrated guest. The receiving
+# xl watches it as a daemon (no xl create -F to wait for): wait for the
+# domain to go, then its log and shutdown reason as guest_wait_end keeps
+# them.
+sr_end_migrated() {
+    guest_type 'poweroff\r'
+    wait_until 30 sh -c "! xl domid $GUEST"
+    sleep 1
+    sr_wait_gone 5 || true
+    mv "$GDIR/xl.log" "$GDIR/xl.before-migrate.log"
+    cat /var/log/xen/xl-"$GUEST"*.log >"$GDIR/xl.log" 2>&1
+    record_reason
+    log "guest $GUEST: shut down, reason $(cat "$GDIR/reason")"
+}
+
 # A local live migration: the receiver runs in this dom0, no ssh.
 case_suspend_migrate() {
     guest_start "${PREFIX:-}sr-migrate" "${IMAGE:-tinypv}" "" "$SR_MEMORY" || return
@@ -217,14 +232,7 @@ case_suspend_migrate() {
     guest_wait_text "resume: restored in a new domain" 1 60
     sr_after 1
     guest_command "stats"
-    guest_type 'poweroff\r'
-    wait_until 30 sh -c "! xl domid $GUEST"
-    sleep 1
-    sr_wait_gone 5 || true
-    mv "$GDIR/xl.log" "$GDIR/xl.before-migrate.log"
-    cat /var/log/xen/xl-"$GUEST"*.log >"$GDIR/xl.log" 2>&1
-    record_reason
-    log "guest $GUEST: shut down, reason $(cat "$GDIR/reason")"
+    sr_end_migrated
 }
 
 # Three save/restore round trips in a row.

@@ -17,6 +17,7 @@
 #   make lab-tree LAB=name DEST=dir   a student tree: that lab's solution
 #                             regions as stubs (docs/labs/teachers.md)
 #   make grade [LAB=name]     grade the labs under Xen: `Score: X/Y`
+#   make check-exercise N=03-1  check a chapter's exercise (no N: list them)
 #   make gdb                  make run with QEMU's gdb stub (docs/labs/gdb.md)
 #   make V=1 ...              show full commands
 #
@@ -378,6 +379,13 @@ check-labs:
 
 check-grade: images testbed
 	$(Q)tests/grade/selftest $(BUILD)
+
+# make check-exercise N=03-1 [REUSE=1]: does chapter 03's exercise 1 hold
+# on this tree (a host test, a build, or one system-suite boot under the
+# QEMU lock)? By-eye exercises say why; no N lists every exercise.
+.PHONY: check-exercise
+check-exercise:
+	$(Q)BUILD=$(BUILD) tools/check-exercise $(if $(REUSE),--reuse) $(N)
 
 # Figures: the host ring benchmark, then the system figures under Xen.
 bench: deps

@@ -141,6 +141,7 @@ void blkfront_get_info(struct blkfront *bf, struct blkfront_info *info)
     info->sector_size = bf->sector_size;
     info->readonly = bf->readonly;
     info->flush = bf->flush;
+    info->persistent = bf->persistent;
     info->backend = bf->dev ? bf->dev->otherend : NULL;
     info->why = bf->why[0] ? bf->why : NULL;
     info->issued = bf->book.issued;

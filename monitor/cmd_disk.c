@@ -54,11 +54,12 @@ static void list_one(struct blkfront *bf, void *ctx)
     (*(unsigned int *)ctx)++;
     printk("%s: %s", in.name, in.state);
     if ( in.sectors )
-        printk(", %llu sectors (%llu KiB), sector-size %u, %s, %s",
+        printk(", %llu sectors (%llu KiB), sector-size %u, %s, %s%s",
                (unsigned long long)in.sectors,
                (unsigned long long)(in.sectors >> 1), in.sector_size,
                in.readonly ? "read-only" : "read-write",
-               in.flush ? "flush" : "no flush");
+               in.flush ? "flush" : "no flush",
+               in.persistent ? ", persistent grants" : "");
     printk("\n  backend %s; requests %llu, done %llu, failed %llu, issued "
            "again %llu, notifications %llu\n", in.backend ? in.backend :
            "(none)", (unsigned long long)in.issued,

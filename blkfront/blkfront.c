@@ -141,6 +141,7 @@ void blkfront_get_info(struct blkfront *bf, struct blkfront_info *info)
     info->sector_size = bf->sector_size;
     info->readonly = bf->readonly;
     info->flush = bf->flush;
+    info->persistent = bf->persistent;
     info->backend = bf->dev ? bf->dev->otherend : NULL;
     info->why = bf->why[0] ? bf->why : NULL;
     info->issued = bf->book.issued;
@@ -546,22 +547,23 @@ void blkfront_connected(struct blkfront *bf)
 
 /*
  * Restored in a new domain: the old ring, grants and port are gone with
- * the old domain. First take what the old backend answered before the
- * suspend (those requests are done and must not be done twice), then
- * keep the pages and the requests still in flight for the new ring.
+ * the old domain. Keep the pages and every request still in flight for
+ * the new ring, where blkfront_connected() issues them again, and do not
+ * read the old ring's answers. After a live migration they cannot be
+ * trusted: the backend writes the ring page and the slots' pages through
+ * grant mappings it keeps (the ring always, the slots with persistent
+ * grants), and Xen marks a page dirty for the migration only when such
+ * a mapping goes, so the copy that arrived here may hold a response
+ * without the data it announces (the blkfront group saw a cksum pass
+ * across `xl migrate` come out wrong). Doing a read or a write again is
+ * harmless: the caller still sees each request done once.
  */
 void blkfront_away(struct blkfront *bf)
 {
-    unsigned int out = bf->book.in_flight;
-
-    if ( bf->state == BF_CONNECTED )
-        take_responses(bf);
-    /* Said, so that a test can tell a read cut by the save from none. */
-    if ( out )
-        printk("\nblkfront: %s: %u request%s in flight at the suspend: %u "
-               "answered by the old backend, %u to issue again\n", bf->name,
-               out, out == 1 ? "" : "s", out - bf->book.in_flight,
-               bf->book.in_flight);
+    if ( bf->book.in_flight )
+        printk("\nblkfront: %s: %u request%s in flight at the suspend, to "
+               "issue again on the new ring\n", bf->name, bf->book.in_flight,
+               bf->book.in_flight == 1 ? "" : "s");
     if ( bf->state == BF_BROKEN || bf->state == BF_FAILED )
     {
         /* Nothing to carry over: let it all go (the port is gone). */

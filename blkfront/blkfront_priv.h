@@ -56,7 +56,7 @@ struct blkfront {
     /* What the backend published at Connected, checked. */
     uint64_t sectors;
     uint32_t sector_size;
-    bool readonly, flush;
+    bool readonly, flush, persistent;
     char why[96];                   /* BROKEN/FAILED: what happened */
     uint64_t notifications;
 };

@@ -6,7 +6,8 @@
  *                     (bounded) for the backend's InitWait
  *   backend InitWait  grant the ring page and the slots' pages, allocate
  *                     an event channel for the backend, write ring-ref,
- *                     event-channel and protocol in one transaction;
+ *                     event-channel, protocol and feature-persistent in
+ *                     one transaction;
  *                     state Initialised; wait (bounded) for Connected
  *   backend Connected read sectors, sector-size, info (read-only) and
  *                     feature-flush-cache, check them; state Connected;
@@ -20,6 +21,12 @@
  * protocol is always x86_32-abi: tinypv is 32-bit, and on i386 a
  * uint64_t is 4-byte aligned, so a request's id and sector sit where an
  * x86_64 backend would not look for them without being told.
+ *
+ * feature-persistent is always 1: each slot's pages are granted once, at
+ * connect, and every request of that slot names the same references. A
+ * backend that offers persistent grants too then maps them once and
+ * keeps them, instead of a map and an unmap hypercall per request (the
+ * largest cost of a request under emulation: make bench).
  */
 #include "blkfront_priv.h"
 #include <tinypv/printk.h>
@@ -47,8 +54,9 @@ static void handshake_failed(struct blkfront *bf, const char *what, int rc)
 static void connect_ring(struct xenbus_device *dev, struct blkfront *bf)
 {
     char ref[12], port[12];
-    const char *const keys[] = { "ring-ref", "event-channel", "protocol" };
-    const char *const values[] = { ref, port, XEN_IO_PROTO_ABI_X86_32 };
+    const char *const keys[] = { "ring-ref", "event-channel", "protocol",
+                                 "feature-persistent" };
+    const char *const values[] = { ref, port, XEN_IO_PROTO_ABI_X86_32, "1" };
     int rc = blkfront_ring_setup(bf, dev->otherend_id);
 
     if ( rc < 0 )
@@ -58,7 +66,7 @@ static void connect_ring(struct xenbus_device *dev, struct blkfront *bf)
     }
     snprintf(ref, sizeof(ref), "%u", (unsigned int)bf->ring_ref);
     snprintf(port, sizeof(port), "%u", (unsigned int)bf->port);
-    rc = xenbus_write_keys(dev, keys, values, 3);
+    rc = xenbus_write_keys(dev, keys, values, ARRAY_SIZE(keys));
     if ( rc == 0 )
         rc = xenbus_switch_state(dev, XenbusStateInitialised);
     if ( rc < 0 )
@@ -86,7 +94,7 @@ static int read_optional(struct xenbus_device *dev, const char *key,
 
 static void backend_connected(struct xenbus_device *dev, struct blkfront *bf)
 {
-    uint64_t sectors = 0, sector_size = 0, info = 0, flush = 0;
+    uint64_t sectors = 0, sector_size = 0, info = 0, flush = 0, persist = 0;
     const char *why = "";
     int rc;
 
@@ -97,10 +105,13 @@ static void backend_connected(struct xenbus_device *dev, struct blkfront *bf)
         rc = read_optional(dev, "info", &info);
     if ( rc == 0 )
         rc = read_optional(dev, "feature-flush-cache", &flush);
+    if ( rc == 0 )
+        rc = read_optional(dev, "feature-persistent", &persist);
     if ( rc < 0 )
     {
-        handshake_failed(bf, "the backend's sectors, sector-size, info or "
-                         "feature-flush-cache cannot be read", rc);
+        handshake_failed(bf, "the backend's sectors, sector-size, info, "
+                         "feature-flush-cache or feature-persistent cannot "
+                         "be read", rc);
         return;
     }
     if ( blkif_check_geometry(sectors, sector_size, &why) )
@@ -112,6 +123,7 @@ static void backend_connected(struct xenbus_device *dev, struct blkfront *bf)
     bf->sector_size = (uint32_t)sector_size;
     bf->readonly = (info & VDISK_READONLY) != 0;
     bf->flush = flush != 0;
+    bf->persistent = persist != 0;
     rc = xenbus_switch_state(dev, XenbusStateConnected);
     if ( rc < 0 )
     {
@@ -119,10 +131,11 @@ static void backend_connected(struct xenbus_device *dev, struct blkfront *bf)
         return;
     }
     printk("\nblkfront: %s: connected, %llu sectors (%llu KiB), sector-size "
-           "%u, %s, %s\n", bf->name, (unsigned long long)bf->sectors,
+           "%u, %s, %s%s\n", bf->name, (unsigned long long)bf->sectors,
            (unsigned long long)(bf->sectors >> 1), bf->sector_size,
            bf->readonly ? "read-only" : "read-write",
-           bf->flush ? "flush" : "no flush");
+           bf->flush ? "flush" : "no flush",
+           bf->persistent ? ", persistent grants" : "");
     blkfront_connected(bf);
 }
 

@@ -18,7 +18,11 @@
  *                              a read going across xl save this way)
  *   disk bench DEV [PASSES]    read the whole disk PASSES times (1 by
  *                              default), up to BLKIF_BOOK_SLOTS requests
- *                              in flight: MiB/s
+ *                              in flight: MiB/s, and what it cost:
+ *                              requests, grant references they carried,
+ *                              grants made meanwhile (none: the buffers
+ *                              are granted at connect) and notifications
+ *                              to the backend (make bench)
  *
  * Each waits in the main loop (kernel_idle), so the toolstack is served
  * meanwhile; ^C stops it.
@@ -27,6 +31,7 @@
 #include <monitor/shell.h>
 #include <monitor/shell_parse.h>
 #include <tinypv/blkfront.h>
+#include <tinypv/gnttab.h>
 #include <tinypv/kernel.h>
 #include <tinypv/clock.h>
 #include <tinypv/printk.h>
@@ -49,11 +54,12 @@ static void list_one(struct blkfront *bf, void *ctx)
     (*(unsigned int *)ctx)++;
     printk("%s: %s", in.name, in.state);
     if ( in.sectors )
-        printk(", %llu sectors (%llu KiB), sector-size %u, %s, %s",
+        printk(", %llu sectors (%llu KiB), sector-size %u, %s, %s%s",
                (unsigned long long)in.sectors,
                (unsigned long long)(in.sectors >> 1), in.sector_size,
                in.readonly ? "read-only" : "read-write",
-               in.flush ? "flush" : "no flush");
+               in.flush ? "flush" : "no flush",
+               in.persistent ? ", persistent grants" : "");
     printk("\n  backend %s; requests %llu, done %llu, failed %llu, issued "
            "again %llu, notifications %llu\n", in.backend ? in.backend :
            "(none)", (unsigned long long)in.issued,
@@ -257,6 +263,7 @@ static void disk_cksum(struct blkfront *bf, const char *name, int argc,
 
 struct bench {
     uint64_t done_sectors;
+    uint64_t requests, segments;    /* submitted; segments = grant refs */
     unsigned int in_flight;
     int error;
     bool progress;
@@ -327,6 +334,8 @@ static void bench_fill(struct blkfront *bf, struct bench *b,
             return;
         }
         b->in_flight++;
+        b->requests++;
+        b->segments += (n + BLKIF_SECTORS_PER_PAGE - 1) / BLKIF_SECTORS_PER_PAGE;
         c->at += n;
         if ( c->at == c->sectors )
         {
@@ -359,13 +368,22 @@ static void bench_abandon(struct blkfront *bf)
     (void)bf;
 }
 
+/* Grants made so far by anyone (the table's counter); 0 without a table. */
+static uint64_t grants_so_far(void)
+{
+    struct gnttab_status st;
+
+    gnttab_get_status(&st);
+    return st.table ? st.table->c.grants : 0;
+}
+
 static void disk_bench(struct blkfront *bf, const char *name, int argc,
                        char **argv)
 {
     struct blkfront_info in;
     struct bench b = { .error = 0 };
     struct bench_cursor c;
-    uint64_t t0, kib, tenths, whole;
+    uint64_t t0, kib, tenths, whole, grants0, notify0;
     uint32_t ms, rem, tenth;
     int passes;
 
@@ -379,6 +397,8 @@ static void disk_bench(struct blkfront *bf, const char *name, int argc,
     }
     c = (struct bench_cursor){ .sectors = in.sectors,
                                .passes_left = in.sectors ? passes : 0 };
+    grants0 = grants_so_far();
+    notify0 = in.notifications;
     t0 = monotonic_ns();
     while ( (c.passes_left || b.in_flight) && !b.error )
     {
@@ -413,9 +433,14 @@ static void disk_bench(struct blkfront *bf, const char *name, int argc,
     tenths = div_u64_rem(kib * 10000, 1024 * ms, &rem);
     /* Split before printk: an argument list has no order of evaluation. */
     whole = div_u64_rem(tenths, 10, &tenth);
+    blkfront_get_info(bf, &in);
     printk("disk: %s: read %llu KiB in %u ms: %llu.%u MiB/s (%u requests "
-           "in flight at most)\n", name, (unsigned long long)kib, ms,
-           (unsigned long long)whole, tenth, BLKIF_BOOK_SLOTS);
+           "in flight at most; %llu requests, %llu grant refs, %llu grants, "
+           "%llu notifications)\n", name, (unsigned long long)kib, ms,
+           (unsigned long long)whole, tenth, BLKIF_BOOK_SLOTS,
+           (unsigned long long)b.requests, (unsigned long long)b.segments,
+           (unsigned long long)(grants_so_far() - grants0),
+           (unsigned long long)(in.notifications - notify0));
 }
 
 /* --- the command ------------------------------------------------------------- */

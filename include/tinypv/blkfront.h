@@ -53,7 +53,7 @@ struct blkfront_info {
     bool connected;
     uint64_t sectors;           /* 512-byte units */
     uint32_t sector_size;       /* as the backend says */
-    bool readonly, flush;
+    bool readonly, flush, persistent;
     const char *backend;        /* NULL once the bus let go of it */
     const char *why;            /* shut down: what the backend did */
     uint64_t issued, completed, failed, reissued, notifications;

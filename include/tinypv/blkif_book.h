@@ -30,7 +30,7 @@
 #include <xen/io/blkif.h>
 
 #define BLKIF_BOOK_SLOTS        16      /* requests in flight, at most */
-#define BLKIF_BOOK_SEG_PAGES    4       /* pages per request (<= 11) */
+#define BLKIF_BOOK_SEG_PAGES    11      /* pages per request: the most one holds */
 #define BLKIF_SECTORS_PER_PAGE  8       /* 512-byte units, whatever sector-size says */
 #define BLKIF_BOOK_SECTORS      (BLKIF_BOOK_SEG_PAGES * BLKIF_SECTORS_PER_PAGE)
 

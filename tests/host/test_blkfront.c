@@ -182,12 +182,13 @@ static void done_fn(void *c, int s) { *(int *)c = s; }
 
 static void test_rw(struct blkfront *bf)
 {
-    static uint8_t buf[32 * 512];
+    static uint8_t buf[BLKIF_BOOK_SECTORS * 512];
 
     CHECK_STR(bf->name, "xvda");
-    CHECK_EQ(nrefs, 65);
-    CHECK_EQ(pages_out, 65);
-    CHECK_EQ(blkfront_rw(bf, BLKIF_OP_READ, 100, 32, buf, NULL), 0);
+    CHECK_EQ(nrefs, 1 + BLKIF_BOOK_SLOTS * BLKIF_BOOK_SEG_PAGES);
+    CHECK_EQ(pages_out, 1 + BLKIF_BOOK_SLOTS * BLKIF_BOOK_SEG_PAGES);
+    CHECK_EQ(blkfront_rw(bf, BLKIF_OP_READ, 100, BLKIF_BOOK_SECTORS, buf, NULL),
+             0);
     CHECK(memcmp(buf, disk + 100 * 512, sizeof(buf)) == 0);
     for ( unsigned int s = 0; s < 8192; s += 13 )
     {
@@ -202,7 +203,8 @@ static void test_rw(struct blkfront *bf)
           disk[6 * 512] != 'x' && disk[4 * 512 + 511] != 'x');
     CHECK_EQ(blkfront_rw(bf, BLKIF_OP_FLUSH_DISKCACHE, 0, 0, NULL, NULL), 0);
     CHECK_EQ(blkfront_rw(bf, BLKIF_OP_READ, 8190, 3, buf, NULL), -EINVAL);
-    CHECK_EQ(blkfront_rw(bf, BLKIF_OP_READ, 0, 33, buf, NULL), -EINVAL);
+    CHECK_EQ(blkfront_rw(bf, BLKIF_OP_READ, 0, BLKIF_BOOK_SECTORS + 1, buf,
+                         NULL), -EINVAL);
     bf->readonly = true;
     CHECK_EQ(blkfront_rw(bf, BLKIF_OP_WRITE, 5, 1, buf, NULL), -EROFS);
     bf->readonly = false;
@@ -222,7 +224,7 @@ static struct blkfront *test_restore(struct blkfront *bf)
     CHECK_EQ(bf->state, BF_AWAY);
     CHECK_EQ(bf->book.in_flight, 1);
     CHECK_EQ(nrefs, 0);             /* the old table's grants ended */
-    CHECK_EQ(pages_out, 65);        /* the pages kept */
+    CHECK_EQ(pages_out, 1 + BLKIF_BOOK_SLOTS * BLKIF_BOOK_SEG_PAGES);        /* the pages kept */
     again = connect("51712");
     CHECK(again == bf);
     for ( int i = 0; i < 3 && st == 99; i++ )

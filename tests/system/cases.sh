@@ -1887,18 +1887,23 @@ check_blkfront() {
     else
         fail "80 passes of cksum across xl save/restore and xl migrate: each equals dom0's (dom0 '$want', guest '$(tr '\n' ';' <<<"$got")', $n lines, 81 wanted)"
     fi
-    # A read cut by the save: answered by the old backend before the save
-    # (blkback is quick) or issued again on the new ring; either way the
-    # cksums above are whole. Both round trips must have cut one.
-    n=$(grep -a -c -E '^blkfront: xvda: [0-9]+ requests? in flight at the suspend: [0-9]+ answered by the old backend, [0-9]+ to issue again$' "$CASE_DIR/console.txt")
-    if [ "$n" -ge 2 ]; then
-        pass "a read was in flight at the save and at the migration ($n times), and its cksum pass still equals dom0's"
+    # A suspend that cut a read (whether one does is timing: the cksum
+    # loop sums between reads) must issue it again on the new ring, and
+    # the cksum pass it belonged to still equals dom0's (above). The old
+    # ring's answers are never used (docs/14); test_blkfront covers the
+    # re-issue without the timing.
+    local cut again
+    cut=$(grep -a -E '^blkfront: xvda: [0-9]+ requests? in flight at the suspend, to issue again on the new ring$' "$CASE_DIR/console.txt" |
+          awk '{ n += $3 } END { print n + 0 }')
+    again=$(grep -a -E '^blkfront: xvda: [0-9]+ requests? from before the restore issued again$' "$CASE_DIR/console.txt" |
+            awk '{ n += $3 } END { print n + 0 }')
+    if [ "$cut" -eq "$again" ]; then
+        pass "every request cut by the save or the migration was issued again on the new ring ($again of $cut)"
     else
-        fail "a read was in flight at the save and at the migration (seen $n times, 2 wanted)"
+        fail "every request cut by the save or the migration was issued again on the new ring ($again of $cut)"
     fi
-    if grep -a -q -E '^blkfront: xvda: [0-9]+ requests? from before the restore issued again$' "$CASE_DIR/console.txt"; then
-        printf '  note  %s\n' "a request was issued again on the new ring this run"
-    fi
+    [ "$cut" -gt 0 ] ||
+        printf '  note  %s\n' "neither suspend cut a read this run (the cksum loop was between reads)"
     if [ -s "$CASE_DIR/domid_migrated" ]; then
         pass "xl migrate with two disks attached: the new domain $(cat "$CASE_DIR/domid_migrated") runs"
     else

@@ -99,11 +99,13 @@ def main():
     term.wait_for(r'blkfront: xvda: connected', 30)
     time.sleep(1)
     term.type('disk cksum xvda\r')
-    out = term.wait_for(r'xvda: cksum \d+ \d+', 120) or ''
-    got = re.search(r'xvda: cksum (\d+) (\d+)', out)
+    # The whole line: digits still arriving must not match.
+    out = term.wait_for(r'xvda: cksum \d+ \d+\n', 120) or ''
+    got = re.search(r'xvda: cksum (\d+) (\d+)\n', out)
+    said = ' '.join(got.groups()) if got else 'nothing'
     check(got and list(got.groups()) == want[:2],
-          'TINYPV_DISK: disk cksum xvda = cksum of the file (%s %s)'
-          % tuple(want[:2]))
+          'TINYPV_DISK: disk cksum xvda = cksum of the file (%s; the guest: %s)'
+          % (' '.join(want[:2]), said))
     term.type('echo typed at the prompt\r')
     check(term.wait_for(r'\ntyped at the prompt\n', 60),
           'a typed command answers')

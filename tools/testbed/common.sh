@@ -13,6 +13,7 @@ XEN_LAB_IMAGE=$CACHE/xen-lab         # the teaching lab's: PV32 + lab hypercall 
 DOM0_KERNEL=$CACHE/dom0-vmlinuz
 DOM0_INITRD=$CACHE/dom0-initrd.cpio.gz
 GRUB_PV32=$CACHE/grub-i386-xen.bin   # known-good 32-bit PV guest (selfcheck)
+DOMU_INITRD=$CACHE/domu-initrd.cpio.gz  # make bench's Linux PV domU (kernel: DOM0_KERNEL)
 
 # Progress goes to stderr so that callers can keep stdout for themselves.
 say() { printf 'testbed: %s\n' "$*" >&2; }

@@ -160,6 +160,158 @@ bench_memory() {
     XL_OPTS=$saved_opts
 }
 
+# --- disks, and the Linux peer (issue 18) ------------------------------------
+#
+# One 32 MiB file of random bytes, made once, is xvda (read-only, through
+# dom0's blkback on a loop device) for every tinypv image and then for a
+# Linux PV domU: dom0's own Debian kernel with a tiny initramfs
+# (tools/testbed/domu-init) that times a dd of its xvda, writes 10 MiB to
+# its hvc0, and powers off. bench_peer_ratios then sets tinypv's disk and
+# console figures against Linux's from the same boot.
+
+BENCH_DISK=/tmp/bench-disk.img
+BENCH_DISK_XL="disk=['format=raw,vdev=xvda,access=ro,target=$BENCH_DISK']"
+PEER_TIMEOUT=300    # s until the Linux domU must have powered off
+
+bench_disk_file() {
+    [ -s "$BENCH_DISK" ] ||
+        dd if=/dev/urandom of="$BENCH_DISK" bs=1048576 count=32 2>/dev/null
+}
+
+# BEFORE_UNPAUSE: xvda's hotplug done (else blkback may not be there yet)
+# and the console's tty there.
+# shellcheck disable=SC2154 # $id: lib.sh's guest_start sets it
+bench_wait_vbd() {
+    wait_until 40 sh -c "xenstore-read /local/domain/0/backend/vbd/$id/51712/hotplug-status | grep -q connected"
+    wait_until 20 xenstore-read "/local/domain/$id/console/tty"
+}
+
+# per_mib COUNT KIB: COUNT per MiB read, one decimal.
+per_mib() {
+    awk -v c="$1" -v k="$2" 'BEGIN { printf "%.1f\n", c * 1024 / k }'
+}
+
+# tinypv's `disk bench xvda` (its line is monitor/cmd_disk.c's): MiB/s,
+# and per MiB the grant references the requests carried, the grants made
+# meanwhile and the notifications sent to the backend.
+bench_disk() {
+    bench_disk_file
+    # shellcheck disable=SC2034 # lib.sh's guest_start reads it
+    BEFORE_UNPAUSE=bench_wait_vbd
+    # shellcheck disable=SC2086
+    guest_start "$1-disk" "$2" "" $XL_OPTS "$BENCH_DISK_XL"
+    rc=$?
+    BEFORE_UNPAUSE=""
+    [ "$rc" = 0 ] || { figure "$1/disk.read_mib_per_s none"; return; }
+    guest_wait_text "tinypv> " 1 60
+    if guest_wait_text "blkfront: xvda: connected" 1 30; then
+        sleep 1     # the prompt redrawn after the message
+        guest_command "disk bench xvda" 300
+    fi
+    line=$(console_sed 's/^\(disk: xvda: read [0-9]* KiB in .*\)$/\1/p' | tail -n 1)
+    figure "$1/disk.kernel ${line:-none}"
+    # shellcheck disable=SC2046 # numbers, split on purpose
+    set -- "$1" $(echo "$line" | sed -n 's/^disk: xvda: read \([0-9]*\) KiB in [0-9]* ms: \([0-9.]*\) MiB\/s.*/\1 \2/p')
+    if [ $# -eq 3 ]; then
+        figure "$1/disk.read_mib_per_s $3 MiB/s"
+        kib=$2
+        # shellcheck disable=SC2046
+        set -- "$1" $(echo "$line" | sed -n 's/.*; \([0-9]*\) requests, \([0-9]*\) grant refs, \([0-9]*\) grants, \([0-9]*\) notifications).*/\1 \2 \3 \4/p')
+        if [ $# -eq 5 ] && [ "$kib" -gt 0 ]; then
+            figure "$1/disk.requests_per_mib $(per_mib "$2" "$kib") /MiB"
+            figure "$1/disk.grant_refs_per_mib $(per_mib "$3" "$kib") /MiB"
+            figure "$1/disk.grants_per_mib $(per_mib "$4" "$kib") /MiB"
+            figure "$1/disk.notify_per_mib $(per_mib "$5" "$kib") /MiB"
+        fi
+    else
+        figure "$1/disk.read_mib_per_s none"
+    fi
+    guest_type 'poweroff\r'
+    guest_wait_end 60
+}
+
+# peer_rate LINE_PATTERN: "BYTES US" from the domU's line "linux-peer:
+# PATTERN BYTES bytes in US us".
+peer_rate() {
+    console_sed "s/^linux-peer: $1 \([0-9]*\) bytes in \([0-9]*\) us.*/\1 \2/p" | tail -n 1
+}
+
+# The Linux PV domU: disk MiB/s (buffered, and O_DIRECT), the 10 MiB
+# console write in KiB/s, the bytes dom0 received of it. Fails soft: a
+# figure it never printed is "none", and the domain is destroyed after
+# PEER_TIMEOUT s whatever it does.
+bench_peer() {
+    if [ ! -s /tinypv/dom0-vmlinuz ] || [ ! -s /tinypv/domu-initrd.cpio.gz ]; then
+        log "no Linux domU kernel or initramfs in /tinypv (tools/testbed/setup)"
+        figure "linux/disk.read_mib_per_s none"
+        figure "linux/console10m.kib_per_s none"
+        return
+    fi
+    bench_disk_file
+    # shellcheck disable=SC2034 # lib.sh's guest_start reads it
+    BEFORE_UNPAUSE=bench_wait_vbd
+    guest_start linux-peer dom0-vmlinuz "console=hvc0 quiet" \
+        'ramdisk="/tinypv/domu-initrd.cpio.gz"' memory=128 "$BENCH_DISK_XL"
+    rc=$?
+    # shellcheck disable=SC2034
+    BEFORE_UNPAUSE=""
+    if [ "$rc" = 0 ]; then
+        guest_wait_text "linux-peer: up" 1 120 &&
+            figure "linux/boot.up_ms $(($(now_ms) - $(cat "$GDIR/start_ms"))) ms"
+        # The domU powers off after its last line. Not guest_wait_text:
+        # its grep of a 10 MiB log every 0.1 s is slower than the flood.
+        guest_wait_end "$PEER_TIMEOUT"
+    fi
+    # shellcheck disable=SC2046
+    set -- $(peer_rate "disk read")
+    if [ $# -eq 2 ] && [ "$2" -gt 0 ]; then
+        figure "linux/disk.read_mib_per_s $(awk -v b="$1" -v u="$2" 'BEGIN { printf "%.1f\n", b / 1048576 / (u / 1e6) }') MiB/s"
+    else
+        figure "linux/disk.read_mib_per_s none"
+    fi
+    # shellcheck disable=SC2046
+    set -- $(peer_rate "disk direct")
+    if [ $# -eq 2 ] && [ "$2" -gt 0 ]; then
+        figure "linux/disk.direct_mib_per_s $(awk -v b="$1" -v u="$2" 'BEGIN { printf "%.1f\n", b / 1048576 / (u / 1e6) }') MiB/s"
+    else
+        figure "linux/disk.direct_mib_per_s none"
+    fi
+    # shellcheck disable=SC2046
+    set -- $(peer_rate "console wrote")
+    if [ $# -eq 2 ] && [ "$2" -gt 0 ]; then
+        figure "linux/console10m.kib_per_s $(awk -v b="$1" -v u="$2" 'BEGIN { printf "%d\n", b / 1024 / (u / 1e6) }') KiB/s"
+        figure "linux/console10m.bytes_sent $1 bytes"
+    else
+        figure "linux/console10m.kib_per_s none"
+    fi
+    [ -f "$GDIR/console.log" ] || return 0
+    # Every flood line is 64 bytes; keep the log without them (10 MiB).
+    figure "linux/console10m.bytes_received $(($(grep -a -c '^linux-peer flood' "$GDIR/console.log") * 64)) bytes"
+    grep -a -v '^linux-peer flood' "$GDIR/console.log" >"$GDIR/console.txt"
+    rm -f "$GDIR/console.log"
+}
+
+# fig NAME: a figure's number from bench.txt (empty if none).
+fig() {
+    awk -v n="$1" '$1 == n && $2 ~ /^[0-9.]+$/ { v = $2 } END { print v }' "$OUT/bench.txt"
+}
+
+# ratio A B: A / B with two decimals, or none.
+ratio() {
+    awk -v a="$1" -v b="$2" 'BEGIN {
+        if (a == "" || b == "" || b + 0 == 0) print "none"; else printf "%.2f\n", a / b }'
+}
+
+# tinypv / Linux for each image: > 1 means tinypv is faster.
+bench_peer_ratios() {
+    while read -r label _; do
+        [ -n "$label" ] || continue
+        figure "$label/disk.tinypv_per_linux $(ratio "$(fig "$label/disk.read_mib_per_s")" "$(fig linux/disk.read_mib_per_s)")"
+        figure "$label/disk.tinypv_per_linux_direct $(ratio "$(fig "$label/disk.read_mib_per_s")" "$(fig linux/disk.direct_mib_per_s)")"
+        figure "$label/console.tinypv_per_linux $(ratio "$(fig "$label/flood10m.kib_per_s")" "$(fig linux/console10m.kib_per_s)")"
+    done </tinypv/bench-images
+}
+
 # Interleaved by figure, not by image: a slow stretch of the host then
 # hurts every image alike instead of one of them.
 run_for_each_image() {
@@ -171,7 +323,8 @@ run_for_each_image() {
 }
 
 # /tinypv/bench-only (BENCH_ONLY in bench/system-bench) names the figure
-# groups to measure (boot grub footprint idle floods memory); none: all.
+# groups to measure (boot grub footprint idle floods memory disk peer);
+# none: all.
 ONLY=$(cat /tinypv/bench-only 2>/dev/null)
 only() {
     [ -z "$ONLY" ] && return 0
@@ -185,4 +338,7 @@ only footprint && run_for_each_image bench_footprint
 only idle && run_for_each_image bench_idle
 only floods && run_for_each_image bench_floods
 only memory && run_for_each_image bench_memory
+only disk && run_for_each_image bench_disk
+only peer && { bench_peer; bench_peer_ratios; }
+rm -f "$BENCH_DISK"
 log "bench done"

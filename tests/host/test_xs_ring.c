@@ -540,7 +540,8 @@ static void test_random_stream(void)
     static unsigned char stream[1 << 18];
     static size_t ends[4096];
     struct xs_ring r;
-    size_t total = 0, count = 0, fed = 0, got = 0, len = 0;
+    size_t total = 0, count = 0, fed = 0, got = 0, len = 0, was;
+    unsigned int idle = 0;
     enum xs_rx_result res;
 
     srand(7);
@@ -565,6 +566,7 @@ static void test_random_stream(void)
         chunk = MIN(chunk, limit);
         backend_put(stream + fed, chunk);
         fed += chunk;
+        was = got;
         while ( (res = xs_ring_read(&r, out, sizeof(out), &len)) == XS_RX_MESSAGE )
         {
             size_t start = got ? ends[got - 1] : 0;
@@ -579,6 +581,13 @@ static void test_random_stream(void)
         CHECK(res != XS_RX_FAULT && res != XS_RX_DROPPED);
         if ( res == XS_RX_FAULT )
             break;
+        /* A reader that stops taking messages must fail, not hang. */
+        idle = (chunk == 0 && got == was) ? idle + 1 : 0;
+        if ( idle > 1000 )
+        {
+            CHECK(!"the reader takes no more messages from a full ring");
+            break;
+        }
     }
     CHECK_EQ(got, count);
     CHECK_EQ(r.stats.rx_bytes, total);

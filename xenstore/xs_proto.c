@@ -166,6 +166,8 @@ int xs_reply_read(const struct xs_msg *m, char *buf, size_t size)
  */
 int xs_reply_read(const struct xs_msg *m, char *buf, size_t size)
 {
+    if ( size )
+        buf[0] = '\0';
     return -ENOSYS;
 }
 #endif /* LAB xenstore END */
@@ -245,6 +247,7 @@ int xs_parse_watch_event(const struct xs_msg *m, const char **path,
 int xs_parse_watch_event(const struct xs_msg *m, const char **path,
                          const char **token)
 {
+    *path = *token = "";
     return -EBADMSG;
 }
 #endif /* LAB xenstore END */

@@ -376,6 +376,7 @@ void xencons_reader_attach(struct xencons_reader *r,
     r->in = BYTE_RING(intf->in, &intf->in_prod, &intf->in_cons);
 }
 
+/* LAB events BEGIN: read console input, the index checks first */
 size_t xencons_read(struct xencons_reader *r, char *buf, size_t len)
 {
     XENCONS_RING_IDX prod, cons;
@@ -402,3 +403,22 @@ size_t xencons_read(struct xencons_reader *r, char *buf, size_t len)
     r->ops.notify(r->ops.ctx);
     return n;
 }
+
+#if 0 /* LAB events STUB */
+/*
+ * LAB events: the console's input, from xenconsoled's `in` ring into buf.
+ * Take up to len bytes of what is there and return how many you took
+ * (0: nothing, or a reader that is CORRUPT, or len 0). The ring's
+ * in_prod is dom0's and untrusted: byte_ring_avail() reads it once, with
+ * acquire, and checks `prod - cons <= ring size`; when it says no, mark
+ * the reader XENCONS_CORRUPT with the two indices it read (r->bad_prod,
+ * r->bad_cons) and never touch the ring again. byte_ring_get() copies
+ * with the wrap, byte_ring_consume() publishes the new in_cons (after
+ * the copy: a release store). Then tell xenconsoled that there is room
+ * (r->ops.notify), and count r->stats.bytes and r->stats.notifications.
+ */
+size_t xencons_read(struct xencons_reader *r, char *buf, size_t len)
+{
+    return 0;
+}
+#endif /* LAB events END */

@@ -136,6 +136,7 @@ static struct watch *find_watch(const char *token)
     return NULL;
 }
 
+/* LAB xenstore BEGIN: watch events: note them, deliver them */
 /* Note an event on its watch, if it is for one of ours. */
 static void note_event(const struct xs_msg *m)
 {
@@ -181,6 +182,33 @@ static void deliver_events(void)
         w->fn(w->ctx, w->path, w->token);
     }
 }
+#if 0 /* LAB xenstore STUB */
+/*
+ * LAB xenstore: a watch event came (m: a WATCH_EVENT message); this runs
+ * inside a request, so only note it: count stats.watch_events, take it
+ * apart (xs_parse_watch_event(); a malformed one is counted in
+ * stats.events_unknown, said once with printk and dropped), find the
+ * watch by its token (find_watch(); none: stats.events_unknown, normal
+ * just after an unwatch), and set that watch's `fired` and any_fired.
+ * Coalesce, never queue: a watch that has fired already counts
+ * stats.events_coalesced.
+ */
+static void note_event(const struct xs_msg *m)
+{
+    stats.watch_events++;
+}
+
+/*
+ * LAB xenstore: from the main loop, outside any request: call w->fn(w->ctx,
+ * w->path, w->token) for each used watch that fired, once, clearing its
+ * `fired` BEFORE the call (an event during the call, its own write say,
+ * brings it back), and count stats.events_delivered. Clear any_fired first.
+ */
+static void deliver_events(void)
+{
+    any_fired = false;
+}
+#endif /* LAB xenstore END */
 
 /* --- reading the rsp ring ------------------------------------------------- */
 

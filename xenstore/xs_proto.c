@@ -138,6 +138,7 @@ int xs_reply_transaction(const struct xs_msg *m, uint32_t *tx_id)
     return 0;
 }
 
+/* LAB xenstore BEGIN: the answer to a read */
 int xs_reply_read(const struct xs_msg *m, char *buf, size_t size)
 {
     int rc = xs_reply_status(m, XS_READ);
@@ -153,6 +154,23 @@ int xs_reply_read(const struct xs_msg *m, char *buf, size_t size)
     buf[n] = '\0';
     return n < m->len ? -EOVERFLOW : (int)m->len;
 }
+#if 0 /* LAB xenstore STUB */
+/*
+ * LAB xenstore: the answer to a READ. An XS_ERROR answer is the error
+ * (xs_reply_status() turns its name into -errno), any other type than
+ * XS_READ is -EBADMSG. The value is m->len bytes at m->body, with no NUL
+ * of its own: copy what fits in buf with its terminator, and return its
+ * length, or -EOVERFLOW if it was cut. Whatever happens, a buf of size > 0
+ * holds a string afterwards (empty on an error); size 0 is -EINVAL
+ * (unless the answer is an error: that error).
+ */
+int xs_reply_read(const struct xs_msg *m, char *buf, size_t size)
+{
+    if ( size )
+        buf[0] = '\0';
+    return -ENOSYS;
+}
+#endif /* LAB xenstore END */
 
 /* Are the len bytes at body a list of non-empty NUL-terminated names? */
 static bool valid_name_list(const char *body, size_t len)
@@ -200,6 +218,7 @@ int xs_reply_directory(const struct xs_msg *m, char *buf, size_t size)
     return count;
 }
 
+/* LAB xenstore BEGIN: take a watch event apart */
 int xs_parse_watch_event(const struct xs_msg *m, const char **path,
                          const char **token)
 {
@@ -217,6 +236,21 @@ int xs_parse_watch_event(const struct xs_msg *m, const char **path,
     *token = m->body + path_len + 1;
     return 0;
 }
+#if 0 /* LAB xenstore STUB */
+/*
+ * LAB xenstore: a WATCH_EVENT message's payload is "path\0token\0" (the
+ * node that changed, the token given to XS_WATCH). Point *path and *token
+ * into m->body and return 0, or -EBADMSG if m is no watch event or either
+ * string lacks its NUL within m->len bytes (strnlen(), never strlen():
+ * the payload is xenstored's).
+ */
+int xs_parse_watch_event(const struct xs_msg *m, const char **path,
+                         const char **token)
+{
+    *path = *token = "";
+    return -EBADMSG;
+}
+#endif /* LAB xenstore END */
 
 /* --- transactions nobody holds ------------------------------------------- */
 

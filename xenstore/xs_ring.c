@@ -66,6 +66,7 @@ static void notify(struct xs_ring *r)
 
 /* --- the writer: guest -> xenstored --------------------------------------- */
 
+/* LAB xenstore BEGIN: write a request into the req ring */
 /* byte_ring_fill()'s callbacks, for one request. */
 struct req_wait {
     struct xs_ring *r;
@@ -123,9 +124,33 @@ enum xs_tx_result xs_ring_write(struct xs_ring *r, const void *msg, size_t len)
     r->stats.tx_messages++;
     return XS_TX_OK;
 }
+#if 0 /* LAB xenstore STUB */
+/*
+ * LAB xenstore: put one whole request (header and payload, len bytes at
+ * msg) into the req ring, as the ring drains. Refuse a ring given up on
+ * (r->fault: XS_TX_FAULT) and a len that is no message (less than the
+ * header or over XS_MSG_MAX: XS_TX_INVALID). byte_ring_fill() is the loop:
+ * it reads req_cons once, checks it, copies with the wrap and publishes
+ * r->req_prod; write its two callbacks. Placed bytes: count
+ * r->stats.tx_bytes and notify() at once, for every piece (xenstored may
+ * be asleep, and a request larger than the ring only goes in as it reads).
+ * A full ring: count r->stats.full_waits once per request, then
+ * r->ops.wait(r->ops.ctx, attempt), which says whether to go on waiting.
+ * The loop's end: BYTE_RING_CORRUPT is a fault (mark_fault(),
+ * XS_RING_FAULT_REQ_INDEX, XS_TX_FAULT); BYTE_RING_STOPPED with nothing
+ * placed is XS_TX_GAVE_UP, with part of the request placed the stream is
+ * out of step for good (XS_RING_FAULT_REQ_TORN, XS_TX_FAULT). Count
+ * r->stats.tx_messages for each request sent (XS_TX_OK).
+ */
+enum xs_tx_result xs_ring_write(struct xs_ring *r, const void *msg, size_t len)
+{
+    return XS_TX_INVALID;
+}
+#endif /* LAB xenstore END */
 
 /* --- the reader: xenstored -> guest --------------------------------------- */
 
+/* LAB xenstore BEGIN: read one reply or event from the rsp ring */
 /*
  * Take up to avail bytes of the header, from cons (prod is the rsp_prod
  * this call read). Once it is whole, check its len: this is the one place
@@ -223,6 +248,28 @@ enum xs_rx_result xs_ring_read(struct xs_ring *r, void *buf, size_t size,
     }
     return result;
 }
+#if 0 /* LAB xenstore STUB */
+/*
+ * LAB xenstore: read what xenstored sent: at most one whole message per
+ * call (XS_RX_MESSAGE, its bytes in buf and *msg_len), XS_RX_NONE when no
+ * message is complete yet, XS_RX_FAULT when the ring is given up on. The
+ * rsp ring is 1024 bytes and a message up to 16 + 4096: collect it across
+ * calls, the header in r->hdr (r->hdr_have bytes of it so far), the
+ * payload in buf (r->body_have). byte_ring_avail() reads rsp_prod once and
+ * checks it (else mark_fault(), XS_RING_FAULT_RSP_INDEX); byte_ring_get()
+ * copies. Once the header is whole, check r->hdr.len BEFORE using it: over
+ * XENSTORE_PAYLOAD_MAX is a fault (XS_RING_FAULT_RSP_LEN, r->bad_len); one
+ * that does not fit in size is skipped (r->oversize) and reported as
+ * XS_RX_DROPPED, counting r->stats.rx_dropped. Stop at a message's end.
+ * Then publish the new rsp_cons (byte_ring_consume()), count
+ * r->stats.rx_bytes and rx_messages, and notify() if you took anything.
+ */
+enum xs_rx_result xs_ring_read(struct xs_ring *r, void *buf, size_t size,
+                               size_t *msg_len)
+{
+    return XS_RX_FAULT;             /* every request fails at once: EIO */
+}
+#endif /* LAB xenstore END */
 
 /* --- a new backend -------------------------------------------------------- */
 

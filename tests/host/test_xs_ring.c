@@ -352,10 +352,11 @@ static void test_read_too_big_for_buffer(void)
     xs_ring_init(&r, &page.intf, &ops);
     n = make_msg(msg, XS_READ, 23, 3000, 11);
     {
-        size_t fed = 0;
+        size_t fed = 0, rounds = 0;
         enum xs_rx_result res = XS_RX_NONE;
 
-        while ( res == XS_RX_NONE && fed < n )
+        /* Bounded: a reader that takes nothing must fail, not hang. */
+        while ( res == XS_RX_NONE && fed < n && rounds++ < 1000 )
         {
             size_t chunk = MIN(rsp_room(), n - fed);
 
@@ -540,7 +541,8 @@ static void test_random_stream(void)
     static unsigned char stream[1 << 18];
     static size_t ends[4096];
     struct xs_ring r;
-    size_t total = 0, count = 0, fed = 0, got = 0, len = 0;
+    size_t total = 0, count = 0, fed = 0, got = 0, len = 0, was;
+    unsigned int idle = 0;
     enum xs_rx_result res;
 
     srand(7);
@@ -565,6 +567,7 @@ static void test_random_stream(void)
         chunk = MIN(chunk, limit);
         backend_put(stream + fed, chunk);
         fed += chunk;
+        was = got;
         while ( (res = xs_ring_read(&r, out, sizeof(out), &len)) == XS_RX_MESSAGE )
         {
             size_t start = got ? ends[got - 1] : 0;
@@ -579,6 +582,13 @@ static void test_random_stream(void)
         CHECK(res != XS_RX_FAULT && res != XS_RX_DROPPED);
         if ( res == XS_RX_FAULT )
             break;
+        /* A reader that stops taking messages must fail, not hang. */
+        idle = (chunk == 0 && got == was) ? idle + 1 : 0;
+        if ( idle > 1000 )
+        {
+            CHECK(!"the reader takes no more messages from a full ring");
+            break;
+        }
     }
     CHECK_EQ(got, count);
     CHECK_EQ(r.stats.rx_bytes, total);

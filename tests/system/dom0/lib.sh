@@ -171,14 +171,23 @@ guest_command() {
     guest_wait_text "tinypv> " $((prompts + 1)) "$secs"
 }
 
+# guest_secs SECS: SECS, or 2 once this guest has missed something it was
+# waited for (a line in $GDIR/timeouts): it has failed, and a student tree
+# that never answers (tests/grade) must not cost a full limit per step.
+guest_secs() {
+    if [ -s "$GDIR/timeouts" ]; then echo 2; else echo "$1"; fi
+}
+
 # guest_cpu_seconds: the domain's CPU time as `xl list` shows it.
 guest_cpu_seconds() {
     xl list "$GUEST" | awk 'NR == 2 { print $6 }'
 }
 
 # guest_wait_end SECS: wait for the domain to go; record why it went.
+# A guest that has missed a wait already gets 5 s (see guest_secs).
 guest_wait_end() {
     secs=$1
+    [ -s "$GDIR/timeouts" ] && [ "$secs" -gt 5 ] && secs=5
     n=$((secs * 10))
     while kill -0 "$XL_PID" 2>/dev/null; do
         n=$((n - 1))

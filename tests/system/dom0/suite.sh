@@ -142,13 +142,15 @@ case_toolstack() {
     guest_command "xs read data/nonexistent"
     guest_command "xs ls control"
     guest_command "echo still fine"
+    # A guest that failed already gets short waits (guest_secs).
     xl sysrq "$GUEST" t
-    guest_wait_text "sysrq: time" 1 20
+    guest_wait_text "sysrq: time" 1 "$(guest_secs 20)"
     xl sysrq "$GUEST" h
-    guest_wait_text "sysrq: h help" 1 20
+    guest_wait_text "sysrq: h help" 1 "$(guest_secs 20)"
     # Suspend is no longer refused: the suspend cases (suspend.sh) run it.
     start=$(now_ms)
-    timeout 60 xl shutdown -w "$GUEST" >"$GDIR/xl_shutdown.log" 2>&1
+    timeout "$(guest_secs 60)" xl shutdown -w "$GUEST" >"$GDIR/xl_shutdown.log" 2>&1
+    echo $? >"$GDIR/xl_shutdown.rc"
     echo $(($(now_ms) - start)) >"$GDIR/shutdown_ms"
     guest_wait_end 30
 }
@@ -518,7 +520,8 @@ run_platform() {
     # The legacy __xen_guest string is a PV-only way to boot.
     [ "$KIND" = pv ] && wanted boot && case_boot_legacy
     wanted time && case_time
-    wanted toolstack && case_toolstack
+    # The first of them alone as "xlshutdown", for a quick pass (tests/grade).
+    { wanted toolstack || wanted xlshutdown; } && case_toolstack
     wanted toolstack && case_reboot
     wanted toolstack && case_sysrq_crash
     wanted control && case_sysrq_too_long

@@ -314,6 +314,7 @@ void blkfront_ring_teardown(struct blkfront *bf, bool port_alive)
 
 /* --- requests ---------------------------------------------------------------- */
 
+/* LAB blkfront BEGIN: a request in the ring, pushed, the backend notified */
 /* Tell the backend, if it asked to be told (req_event). */
 static void push_requests(struct blkfront *bf)
 {
@@ -344,6 +345,39 @@ static void put_request(struct blkfront *bf, unsigned int id)
     r->nr_segments = (uint8_t)blkif_fill_segments(s->nsect, bf->buf_ref[id],
                                                   r->seg);
 }
+#if 0 /* LAB blkfront STUB */
+/*
+ * LAB blkfront: publish the requests placed so far: the shared page's
+ * req_prod becomes ours (bf->book.req_prod), after a write barrier (the
+ * requests before the index that shows them); then a full barrier (the
+ * index before reading req_event) and notify the backend
+ * (evtchn_notify(bf->port), counted in bf->notifications) only if it
+ * asked: if req_event lies in (old req_prod, new req_prod], the
+ * RING_PUSH_REQUESTS_AND_CHECK_NOTIFY rule of <xen/io/ring.h>, in
+ * unsigned arithmetic (the indices wrap).
+ */
+static void push_requests(struct blkfront *bf)
+{
+    (void)bf;
+}
+
+/*
+ * LAB blkfront: write slot id's request into the ring entry at index
+ * bf->book.req_prod - 1 (the book advanced it already; the index masked
+ * to RING_ENTRIES): operation, handle (the vdev), id (the slot: the
+ * response names it), sector_number, and the segments, one per granted
+ * page of the slot (bf->buf_ref[id]), each with the first and last
+ * sector within its page: blkif_fill_segments() (blkif_book.c) fills
+ * them and returns nr_segments. The slot's request is in
+ * bf->book.slot[id] (op, sector, nsect). This stub writes nothing: the
+ * backend never sees a request, and every read waits for its deadline.
+ */
+static void put_request(struct blkfront *bf, unsigned int id)
+{
+    (void)bf;
+    (void)id;
+}
+#endif /* LAB blkfront END */
 
 /* Copy n sectors between a caller's buffer and slot id's pages. */
 static void copy_slot(struct blkfront *bf, unsigned int id, void *buf,

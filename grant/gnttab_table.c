@@ -131,11 +131,44 @@ int gnttab_table_resume(struct gnttab_table *t, void *entries, uint32_t nr,
     return 0;
 }
 
+/* LAB blkfront BEGIN: a grant entry written in the ABI's order */
+/*
+ * Make entry e a grant of frame to domid. Xen may read the entry at any
+ * moment: the flags that make it valid go last, after a write barrier.
+ */
+static void write_entry(volatile grant_entry_v1_t *e, domid_t domid,
+                        uint32_t frame, bool readonly)
+{
+    write_once(&e->frame, frame);
+    write_once(&e->domid, domid);
+    smp_wmb();          /* frame and domid before the flags that validate them */
+    store_release(&e->flags, (uint16_t)(GTF_permit_access |
+                                        (readonly ? GTF_readonly : 0)));
+}
+#if 0 /* LAB blkfront STUB */
+/*
+ * LAB blkfront: make entry e a grant of frame to domid (read-only if
+ * readonly), in the order the ABI needs (<xen/grant_table.h>): frame and
+ * domid first, then a write barrier (smp_wmb()), then the flags
+ * (GTF_permit_access, | GTF_readonly) in one 16-bit store
+ * (store_release()). Xen may read the entry between any two of your
+ * writes. This stub writes nothing: no backend can map the page, so no
+ * disk connects.
+ */
+static void write_entry(volatile grant_entry_v1_t *e, domid_t domid,
+                        uint32_t frame, bool readonly)
+{
+    (void)e;
+    (void)domid;
+    (void)frame;
+    (void)readonly;
+}
+#endif /* LAB blkfront END */
+
 int gnttab_table_grant(struct gnttab_table *t, domid_t domid,
                        unsigned long frame, bool readonly, const char *owner,
                        grant_ref_t *ref)
 {
-    volatile grant_entry_v1_t *e;
     struct gnttab_slot *s;
     uint32_t r;
 
@@ -156,17 +189,13 @@ int gnttab_table_grant(struct gnttab_table *t, domid_t domid,
                                .frame = (uint32_t)frame, .owner = owner };
     t->nr_granted++;
 
-    e = &t->entries[r];
-    write_once(&e->frame, (uint32_t)frame);
-    write_once(&e->domid, domid);
-    smp_wmb();          /* frame and domid before the flags that validate them */
-    store_release(&e->flags, (uint16_t)(GTF_permit_access |
-                                        (readonly ? GTF_readonly : 0)));
+    write_entry(&t->entries[r], domid, (uint32_t)frame, readonly);
     t->c.grants++;
     *ref = r;
     return 0;
 }
 
+/* LAB blkfront BEGIN: end of access with compare-and-exchange */
 /*
  * The ABI's end of access: flags without GTF_reading/GTF_writing, then
  * compare-and-exchange them with 0. Fails (false) while Xen shows the page
@@ -187,6 +216,24 @@ static bool try_end(volatile grant_entry_v1_t *e)
     }
     return false;
 }
+#if 0 /* LAB blkfront STUB */
+/*
+ * LAB blkfront: end the grant in entry e, as the ABI says: read the flags
+ * once; while they show GTF_reading or GTF_writing (GTF_MAPPED) a backend
+ * maps the page: fail (false). Otherwise compare-and-exchange them with 0
+ * (__atomic_compare_exchange_n() on e->flags, from the value you read):
+ * if Xen changed them in between, the exchange fails and gives you the
+ * new value: look again, at most END_ATTEMPTS times. Never a plain store
+ * of 0: it would revoke the page under a backend that still writes it.
+ * This stub ends nothing: every end is refused as if the page were still
+ * mapped, and the pages are never freed.
+ */
+static bool try_end(volatile grant_entry_v1_t *e)
+{
+    (void)e;
+    return false;
+}
+#endif /* LAB blkfront END */
 
 static bool holds(const struct gnttab_table *t, grant_ref_t ref,
                   const char *owner)

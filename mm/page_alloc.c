@@ -159,6 +159,7 @@ static unsigned long buddy_of(const struct page_alloc *pa, unsigned long pfn,
     return pa->base + ((pfn - pa->base) ^ BLOCK(k));
 }
 
+/* LAB memory BEGIN: the buddy merge */
 /* Record a free block, merging it with its free buddies as far as it goes. */
 static void insert_free(struct page_alloc *pa, unsigned long pfn,
                         unsigned int k)
@@ -175,6 +176,23 @@ static void insert_free(struct page_alloc *pa, unsigned long pfn,
     }
     set_free(pa, pfn, k);
 }
+#if 0 /* LAB memory STUB */
+/*
+ * LAB memory: record the free block of order k at pfn, merged with its
+ * buddy (buddy_of()) for as long as the buddy is a free block of the same
+ * order (block_free()): take the buddy out of its bitmap (clear_free()),
+ * keep the lower of the two as the merged block's first frame, go one
+ * order up; never past PAGE_MAX_ORDER. Then record the result
+ * (set_free()). This stub records the block as it is, unmerged: the
+ * allocator still works, but every freed page stays a page, and the
+ * invariant "no two free buddies" (page_alloc_check()) breaks.
+ */
+static void insert_free(struct page_alloc *pa, unsigned long pfn,
+                        unsigned int k)
+{
+    set_free(pa, pfn, k);
+}
+#endif /* LAB memory END */
 
 /* [first, end), whose frames are FREE already, into the largest blocks. */
 static void insert_free_range(struct page_alloc *pa, unsigned long first,
@@ -266,6 +284,7 @@ static bool first_free_block(struct page_alloc *pa, unsigned int k,
     return false;
 }
 
+/* LAB memory BEGIN: the buddy split */
 /*
  * Take a block of 2^order frames from the smallest free block that fits,
  * splitting it: the upper halves stay free. Its frames are still FREE in
@@ -292,6 +311,28 @@ static int take_block(struct page_alloc *pa, unsigned int order,
     *pfn = h;
     return PAGE_OK;
 }
+#if 0 /* LAB memory STUB */
+/*
+ * LAB memory: take a block of 2^order frames from the smallest free block
+ * that fits: the lowest order k >= order with a free block
+ * (pa->free_blocks[k]); none up to PAGE_MAX_ORDER: PAGE_ERR_NOMEM. Take
+ * the lowest block of that order (first_free_block(); false means the
+ * counts lie: PAGE_ERR_CORRUPT) out of its bitmap (clear_free()), then
+ * split it down to the order asked: each split keeps the lower half and
+ * records the upper half free, one order down (set_free()). *pfn is the
+ * block's first frame. Its frames stay FREE in their bytes: the callers
+ * mark them. This stub finds nothing: every allocation fails.
+ */
+static int take_block(struct page_alloc *pa, unsigned int order,
+                      unsigned long *pfn)
+{
+    (void)pa;
+    (void)order;
+    (void)pfn;
+    (void)first_free_block;         /* yours to use */
+    return PAGE_ERR_NOMEM;
+}
+#endif /* LAB memory END */
 
 /* --- reports -------------------------------------------------------------- */
 

@@ -13,7 +13,17 @@
  * pages back. It reports the pages tested and the speed of the whole
  * (two writes and two reads of every byte). Between blocks it serves
  * xenstore, as the main loop would, so xl save or xl shutdown are not
- * kept waiting for the end of a long test.
+ * kept waiting for the end of a long test. A free page the allocator
+ * will not hand out fails the test too: "every free page" means all.
+ *
+ * Before that it checks the buddy allocator itself, which the pattern
+ * test cannot see (taking the biggest blocks first splits nothing, and
+ * giving them back merges nothing): it takes 2^PAGE_MAX_ORDER single
+ * pages, which splits blocks, gives them back, which must merge them
+ * again, and compares the free blocks with what they were. With every
+ * merge made, the free blocks are a function of the free frames alone,
+ * so they must be exactly as before; then page_alloc_check() tests every
+ * invariant (docs/labs/memory.md).
  */
 #include <monitor/mem.h>
 #include <tinypv/mm.h>
@@ -193,6 +203,71 @@ static void give_back(struct tested_block *list)
     }
 }
 
+static void print_blocks(const struct page_alloc_counters *c)
+{
+    for ( unsigned int o = 0; o <= PAGE_MAX_ORDER; o++ )
+        printk(" %lu", c->free_blocks[o]);
+}
+
+/*
+ * Split and merge: single pages taken and given back leave the free
+ * blocks as they were, and the allocator's invariants hold. Nothing else
+ * runs meanwhile (no serve_toolstack()). Says what went wrong; false then.
+ */
+static bool split_and_merge(void)
+{
+    struct page_alloc *pa = mem_allocator();
+    struct page_alloc_counters before, after;
+    struct tested_block *list = NULL;
+    unsigned long taken = 0;
+    bool same = true;
+    int rc;
+
+    page_alloc_get_counters(pa, &before);
+    while ( taken < (1UL << PAGE_MAX_ORDER) )
+    {
+        struct tested_block *b = mem_alloc_pages(0, PAGE_OWNER_MEMTEST);
+
+        if ( !b )
+            break;
+        b->next = list;
+        b->order = 0;
+        list = b;
+        taken++;
+    }
+    give_back(list);
+    page_alloc_get_counters(pa, &after);
+    if ( before.free && !taken )
+    {
+        printk("memtest: FAIL: split and merge: no single page could be "
+               "taken, though %lu pages are free\n", before.free);
+        return false;
+    }
+    for ( unsigned int o = 0; o <= PAGE_MAX_ORDER; o++ )
+        same = same && before.free_blocks[o] == after.free_blocks[o];
+    if ( !same || before.free != after.free )
+    {
+        printk("memtest: FAIL: split and merge: %lu single pages taken and "
+               "given back, and the free blocks by order are not as before "
+               "(before:", taken);
+        print_blocks(&before);
+        printk("; after:");
+        print_blocks(&after);
+        printk(")\n");
+        return false;
+    }
+    rc = page_alloc_check(pa);
+    if ( rc )
+    {
+        printk("memtest: FAIL: split and merge: page_alloc_check: %s\n",
+               page_alloc_strerror(rc));
+        return false;
+    }
+    printk("memtest: split and merge: %lu single pages taken and given "
+           "back, the free blocks as before; page_alloc_check: ok\n", taken);
+    return true;
+}
+
 /*
  * MiB/s of 4 passes over the pages (two writes, two reads), in tenths.
  * A 32-bit kernel has no 64-by-64 division: microseconds, in 32 bits
@@ -213,8 +288,9 @@ void cmd_memtest(int argc, char **argv)
 {
     struct tested_block *list = NULL;
     struct memtest_result r = { 0 };
+    struct page_alloc_counters c;
     uint64_t start, ns;
-    unsigned long tenths;
+    unsigned long tenths, pages;
 
     (void)argv;
     if ( argc != 1 )
@@ -227,8 +303,18 @@ void cmd_memtest(int argc, char **argv)
         printk("memtest: no allocator (see the boot messages)\n");
         return;
     }
+    split_and_merge();
     start = monotonic_ns();
-    take_and_test(&list, &r);
+    /*
+     * Until the allocator has no free page left. A pass that takes
+     * nothing while it counts free pages ends it: those it will not give.
+     */
+    do
+    {
+        pages = r.pages;
+        take_and_test(&list, &r);
+        page_alloc_get_counters(mem_allocator(), &c);
+    } while ( c.free && r.pages > pages );
     ns = monotonic_ns() - start;
     give_back(list);
     tenths = speed_tenths(r.pages, ns);
@@ -236,6 +322,9 @@ void cmd_memtest(int argc, char **argv)
         printk("memtest: FAIL: %lu bad words in %lu pages; first at %p: "
                "wrote 0x%08x, read 0x%08x\n", r.bad_words, r.pages,
                (void *)r.first_bad, r.wrote, r.read);
+    else if ( c.free )
+        printk("memtest: FAIL: %lu free pages could not be taken (%lu "
+               "pages were)\n", c.free, r.pages);
     else
         printk("memtest: ok: %lu pages (%lu KiB) in %lu blocks, %lu.%lu "
                "MiB/s\n", r.pages, r.pages * KIB_PER_PAGE, r.blocks,

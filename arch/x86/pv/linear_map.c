@@ -294,6 +294,7 @@ static unsigned int l2_slot(unsigned long pfn)
     return pae_l2_index((uint32_t)(unsigned long)frame_va(pfn));
 }
 
+/* LAB memory BEGIN: hooking a new L1 table into the L2 with mmu_update */
 /* Step 4's: each table into its L2 slot. */
 static long submit_hook(void *ctx, size_t first, unsigned int count,
                         unsigned int *done)
@@ -311,6 +312,29 @@ static long submit_hook(void *ctx, size_t first, unsigned int count,
     }
     return mmu_update(mmu_reqs, count, done);
 }
+#if 0 /* LAB memory STUB */
+/*
+ * LAB memory: step 4, for the tables [first, first + count) of round r
+ * (table t maps frames r->first_frame + t * L2_SLOT_FRAMES on): one
+ * request per table in mmu_reqs[0 .. count), then one mmu_update() for
+ * all of them. A request names the machine address of the entry to write
+ * (the L2's frame, r->l2_mfn, plus the slot's byte offset: l2_slot() of
+ * the table's first frame, 8 bytes an entry) with the request type in its
+ * low bits (MMU_NORMAL_PT_UPDATE), and the new entry: the table's machine
+ * frame (table_mfn()) with PTE_TABLE (pae_entry()). This stub asks
+ * nothing and answers -ENOSYS (38): the tables are pinned but never
+ * hooked, and the frames past Xen's bootstrap mapping stay unmapped.
+ */
+static long submit_hook(void *ctx, size_t first, unsigned int count,
+                        unsigned int *done)
+{
+    (void)ctx;
+    (void)first;
+    (void)count;
+    *done = 0;
+    return -38;                         /* -ENOSYS: not written yet */
+}
+#endif /* LAB memory END */
 
 /*
  * Report a refused request: which one, what it asked, what Xen said. The

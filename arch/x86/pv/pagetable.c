@@ -68,6 +68,7 @@ unsigned long pv_map_round_usable(unsigned long next_free, unsigned long mapped,
     return n < usable - next_free ? n : usable - next_free;
 }
 
+/* LAB memory BEGIN: batching requests, stopping at the first refused one */
 void batch_run(size_t n, unsigned int per_call, batch_submit_fn submit,
                void *ctx, struct batch_result *res)
 {
@@ -106,3 +107,30 @@ void batch_run(size_t n, unsigned int per_call, batch_submit_fn submit,
         return;
     }
 }
+#if 0 /* LAB memory STUB */
+/*
+ * LAB memory: make the n requests in hypercalls of at most per_call each:
+ * submit(ctx, first, count, &done) makes one, for requests
+ * [first, first + count), and says how many Xen completed. Count every
+ * call in res->hypercalls and the completed requests in res->done. A call
+ * that returns an error, or completes fewer (or more) than it was given,
+ * stops the run: res->failed, res->rc (the error, or BATCH_SHORT when it
+ * returned 0), res->failed_index = the request Xen stopped at (first +
+ * done, at most the call's last request). per_call 0: nothing can be
+ * made. pagetable.h says it all; tests/host/test_pv_pagetable.c checks it.
+ * This stub makes no hypercall and says the first request failed with
+ * -ENOSYS (38): the linear map is not built beyond Xen's bootstrap mapping.
+ */
+void batch_run(size_t n, unsigned int per_call, batch_submit_fn submit,
+               void *ctx, struct batch_result *res)
+{
+    (void)per_call;
+    (void)submit;
+    (void)ctx;
+    res->done = 0;
+    res->hypercalls = 0;
+    res->rc = n ? -38L : 0;             /* -ENOSYS: not written yet */
+    res->failed = n != 0;
+    res->failed_index = 0;
+}
+#endif /* LAB memory END */

@@ -58,17 +58,8 @@ bf_write_back() {
 # flight at the save is the backend's timing: blkback answers what it has
 # before the suspend, so nothing may be left to issue again.)
 bf_passes() {
-    local want got n
     has "resume: restored in a new domain"
-    want=$(cat "$CASE_DIR/dom0-cksum-a2" 2>/dev/null)
-    got=$(grep -a -E '^xvda: cksum [0-9]+ [0-9]+$' "$CASE_DIR/console.txt" |
-          sed '1d; s/^xvda: cksum //' | sort -u)
-    n=$(grep -a -c -E '^xvda: cksum [0-9]+ [0-9]+$' "$CASE_DIR/console.txt")
-    if [ -n "$want" ] && [ "$got" = "$want" ] && [ "$n" -eq 81 ]; then
-        pass "80 passes of cksum across xl save/restore and xl migrate: each equals dom0's ($want)"
-    else
-        fail "80 passes of cksum across xl save/restore and xl migrate: each equals dom0's (dom0 '$want', $n lines, 81 wanted)"
-    fi
+    bf_cksum_passes
     count_is "blkfront: xvda: connected" 4
 }
 

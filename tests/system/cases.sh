@@ -1849,6 +1849,22 @@ bf_same() {
     fi
 }
 
+# bf_cksum_passes: the blkfront case's 40 passes of cksum across xl
+# save/restore and 40 across xl migrate: every line equals dom0's of the
+# file with the guest's write in it (also lab blkfront's grader).
+bf_cksum_passes() {
+    local want got n
+    want=$(cat "$CASE_DIR/dom0-cksum-a2" 2>/dev/null)
+    got=$(grep -a -E '^xvda: cksum [0-9]+ [0-9]+$' "$CASE_DIR/console.txt" |
+          sed '1d; s/^xvda: cksum //' | sort -u)
+    n=$(grep -a -c -E '^xvda: cksum [0-9]+ [0-9]+$' "$CASE_DIR/console.txt")
+    if [ -n "$want" ] && [ "$got" = "$want" ] && [ "$n" -eq 81 ]; then
+        pass "80 passes of cksum across xl save/restore and xl migrate: each equals dom0's ($want)"
+    else
+        fail "80 passes of cksum across xl save/restore and xl migrate: each equals dom0's (dom0 '$want', guest '$(tr '\n' ';' <<<"$got")', $n lines, 81 wanted)"
+    fi
+}
+
 check_blkfront() {
     use_case "${PREFIX}blkfront" || return
     local steps bytes
@@ -1885,18 +1901,7 @@ check_blkfront() {
     has_re "^disk: xvda: read 4096 KiB in [0-9]+ ms: [0-9]+\.[0-9] MiB/s" \
         "disk bench xvda reads the whole disk and says MiB/s"
     has "resume: restored in a new domain"
-    # 40 passes of cksum across xl save/restore and 40 across
-    # xl migrate: every line equals dom0's of the file with the write in it.
-    local want got n
-    want=$(cat "$CASE_DIR/dom0-cksum-a2" 2>/dev/null)
-    got=$(grep -a -E '^xvda: cksum [0-9]+ [0-9]+$' "$CASE_DIR/console.txt" |
-          sed '1d; s/^xvda: cksum //' | sort -u)
-    n=$(grep -a -c -E '^xvda: cksum [0-9]+ [0-9]+$' "$CASE_DIR/console.txt")
-    if [ -n "$want" ] && [ "$got" = "$want" ] && [ "$n" -eq 81 ]; then
-        pass "80 passes of cksum across xl save/restore and xl migrate: each equals dom0's ($want)"
-    else
-        fail "80 passes of cksum across xl save/restore and xl migrate: each equals dom0's (dom0 '$want', guest '$(tr '\n' ';' <<<"$got")', $n lines, 81 wanted)"
-    fi
+    bf_cksum_passes
     # A suspend that cut a read (whether one does is timing: the cksum
     # loop sums between reads) must issue it again on the new ring, and
     # the cksum pass it belonged to still equals dom0's (above). The old

@@ -39,17 +39,6 @@ mem_all_mapped() {
     after_prompt "walk $(memory_last_va "$1")" "is pfn 0x$(printf '%x' $(($1 * 256 - 1))) + 0x000"
 }
 
-# mem_batched: stats shows under 0.5 mmu_update hypercalls per MiB mapped.
-mem_batched() {
-    local per_mib
-    per_mib=$(sed -n 's/.* \([0-9]*\.[0-9]*\) mmu_update per MiB mapped.*/\1/p' "$CASE_DIR/console.txt" | head -n 1)
-    if [ -n "$per_mib" ] && awk -v p="$per_mib" 'BEGIN { exit !(p < 0.5) }'; then
-        pass "stats: $per_mib mmu_update hypercalls per MiB mapped (batched)"
-    else
-        fail "stats: mmu_update hypercalls per MiB mapped below 0.5 (got '$per_mib')"
-    fi
-}
-
 # mem_migrated: memtest and the walk of the last frame, before and after.
 mem_migrated() {
     local oks walks

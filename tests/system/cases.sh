@@ -1294,7 +1294,7 @@ memory_last_va() {
 # memory_figures SIZE: memtest passed; every page of RAM is in the pool
 # (PV: the linear map reached the last frame); the walk of that frame.
 memory_figures() {
-    local size=$1 last frames per_mib
+    local size=$1 last frames
     last=$(memory_last_va "$size")
     frames=$((size * 256))
     after_prompt "memtest" "memtest: ok: "
@@ -1319,6 +1319,13 @@ memory_figures() {
     has_re "^pv: linear map: frames 0x[0-9a-f]+-0x$(printf '%x' $((frames - 1))) mapped by [0-9]+ L1 tables of ours \\(pinned\\) in [0-9]+ rounds?: " \
         "boot: the linear map reaches the last frame, 0x$(printf '%x' $((frames - 1)))"
     # Batching: a handful of hypercalls for the whole map.
+    mem_batched
+}
+
+# mem_batched: stats shows under 0.5 mmu_update hypercalls per MiB mapped
+# (also lab memory's grader).
+mem_batched() {
+    local per_mib
     per_mib=$(sed -n 's/.* \([0-9]*\.[0-9]*\) mmu_update per MiB mapped.*/\1/p' "$CASE_DIR/console.txt" | head -n 1)
     if [ -n "$per_mib" ] && awk -v p="$per_mib" 'BEGIN { exit !(p < 0.5) }'; then
         pass "stats: $per_mib mmu_update hypercalls per MiB mapped (batched)"

@@ -108,6 +108,8 @@ COMMON_SRCS := \
     blkfront/blkif_book.c \
     blkfront/blkfront.c \
     blkfront/blkfront_xs.c \
+    net/net_stack.c \
+    netfront/netif_book.c \
     monitor/app.c \
     monitor/info.c \
     monitor/info_ring.c \
@@ -267,7 +269,8 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
 # Each test: tests/host/test_NAME.c plus the kernel sources listed here.
 HOST_TESTS := format string cksum cmdline byte_ring ring line_editor shell_parse \
     time xs_ring xs_proto symbols start_info dispatch page_alloc memmap \
-    ring_check control info pv_pagetable gnttab balloon xenbus_path blkif_book blkfront
+    ring_check control info pv_pagetable gnttab balloon xenbus_path blkif_book blkfront \
+    net_stack netif_book
 test_format_SRCS  := lib/format.c
 test_string_SRCS  := lib/string.c
 test_cksum_SRCS   := lib/cksum.c
@@ -293,6 +296,8 @@ test_gnttab_SRCS  := grant/gnttab_table.c
 test_xenbus_path_SRCS := xenbus/xenbus_path.c lib/string.c
 test_blkif_book_SRCS := blkfront/blkif_book.c lib/format.c lib/string.c
 test_blkfront_SRCS := blkfront/blkfront.c blkfront/blkif_book.c lib/format.c
+test_net_stack_SRCS := net/net_stack.c lib/string.c
+test_netif_book_SRCS := netfront/netif_book.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 

@@ -110,6 +110,8 @@ COMMON_SRCS := \
     blkfront/blkfront_xs.c \
     net/net_stack.c \
     netfront/netif_book.c \
+    netfront/netfront.c \
+    netfront/netfront_xs.c \
     monitor/app.c \
     monitor/info.c \
     monitor/info_ring.c \
@@ -120,7 +122,8 @@ COMMON_SRCS := \
     monitor/cmd_lab.c \
     monitor/cmd_mem.c \
     monitor/cmd_gnttab.c \
-    monitor/cmd_disk.c
+    monitor/cmd_disk.c \
+    monitor/cmd_net.c
 
 # What every x86 platform shares.
 X86_SRCS := \

@@ -833,6 +833,7 @@ check_all_cases() {
     wanted_group gnttab && check_gnttab
     wanted_group xenbus && check_xenbus
     wanted_group blkfront && check_blkfront
+    wanted_group netfront && check_netfront
     return 0
 }
 
@@ -1898,5 +1899,81 @@ check_blkfront() {
         fail "xl migrate with two disks attached: the new domain runs (see migrate.log)"
     fi
     count_is "blkfront: xvda: connected" 4
+    reason_is poweroff
+}
+
+# --- netfront against dom0's netback (dom0/netfront.sh) --------------------------
+
+# nf_ping_ok NAME WHAT [MIN]: dom0's ping-NAME lost nothing and at least
+# MIN (1) were answered.
+nf_ping_ok() {
+    local name=$1 what=$2 min=${3:-1} f=$CASE_DIR/ping-$1 tx rx
+    tx=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$f" 2>/dev/null)
+    rx=$(sed -n 's/.* \([0-9]*\) packets received.*/\1/p' "$f" 2>/dev/null)
+    if [ -n "$tx" ] && [ "$tx" = "$rx" ] && [ "$rx" -ge "$min" ]; then
+        pass "$what: dom0's ping: $rx of $tx answered, 0% loss"
+    else
+        fail "$what: dom0's ping: ${rx:-?} of ${tx:-?} answered, 0% loss and at least $min wanted ($(tail -n 3 "$f" 2>/dev/null | tr '\n' ';'))"
+    fi
+}
+
+nf_step_ok() {
+    if awk -v s="= $1" '$0 == s { f = 1; next } /^= / { f = 0 } f' \
+        "$CASE_DIR/xl-steps.log" 2>/dev/null | grep -q '^exit 0$'; then
+        pass "xl step $1 succeeded"
+    else
+        fail "xl step $1 succeeded ($(tr '\n' ';' <"$CASE_DIR/xl-steps.log" 2>/dev/null))"
+    fi
+}
+
+check_netfront() {
+    use_case "${PREFIX}netfront" || return
+    local from total=0 s sent echoed n
+    [ "$PLATFORM" = pv ] && from="command line" || from="xenstore"
+    has "netfront: vif0: connected, MAC 00:16:3e:7e:00:01, 64 RX buffers posted"
+    has "netfront: vif0: address 169.254.1.2/16 ($from)"
+    after_prompt "net" "vif0: connected, MAC 00:16:3e:7e:00:01, 169.254.1.2/16 ($from)"
+    for s in 0 1 56 100 512 1000 1400 1472; do
+        nf_ping_ok "size-$s" "25 pings of $s bytes" 25
+    done
+    nf_ping_ok flood "a 10 s flood (ping -A)" 100
+    after_prompt "echo still here during the flood" "still here during the flood"
+    sent=$(cat "$CASE_DIR/udp-sent-cksum" 2>/dev/null)
+    echoed=$(cat "$CASE_DIR/udp-echoed-cksum" 2>/dev/null)
+    if [ -n "$sent" ] && [ "$sent" = "$echoed" ] && [ "${sent#* }" = 1048576 ] &&
+        grep -q '^exit 0$' "$CASE_DIR/udpecho.txt"; then
+        pass "1 MiB to UDP port 7 came back with dom0's cksum ($sent; $(head -n 1 "$CASE_DIR/udpecho.txt"))"
+    else
+        fail "1 MiB to UDP port 7 came back with dom0's cksum (sent '$sent', echoed '$echoed'; $(tr '\n' ';' <"$CASE_DIR/udpecho.txt" 2>/dev/null))"
+    fi
+    has_re "^ping: 169\.254\.0\.1: 3 sent, 3 received, 0% loss; min/avg/max " \
+        "tinypv's ping reaches dom0: 3 sent, 3 received"
+    nf_step_ok detach
+    nf_step_ok attach
+    has "netfront: vif0: removed: channel closed, grants ended"
+    after_prompt "echo still here after detach" "still here after detach"
+    n=$(grep -a -c -F ": connected, MAC 00:16:3e:7e:00:01" "$CASE_DIR/console.txt")
+    if [ "$n" -ge 2 ]; then
+        pass "network-attach: the interface connected again"
+    else
+        fail "network-attach: the interface connected again ($n connects seen)"
+    fi
+    if grep -q 'packets received' "$CASE_DIR/ping-during-detach" 2>/dev/null; then
+        pass "dom0 pinged through the detach and attach ($(grep 'packets' "$CASE_DIR/ping-during-detach"))"
+    else
+        fail "dom0 pinged through the detach and attach"
+    fi
+    nf_ping_ok after-attach "after network-attach" 10
+    has "resume: restored in a new domain"
+    nf_ping_ok after-restore "after xl save and restore" 10
+    nf_ping_ok after-migrate "after a local xl migrate" 10
+    has_re "^ping: 169\.254\.0\.1: 2 sent, 2 received, 0% loss" \
+        "tinypv's ping reaches dom0 after the migration"
+    count_is ": connected, MAC 00:16:3e:7e:00:01" 4
+    if grep -a -q "the backend answered" "$CASE_DIR/console.txt"; then
+        fail "netback never broke the protocol (see the console)"
+    else
+        pass "netback never broke the protocol"
+    fi
     reason_is poweroff
 }

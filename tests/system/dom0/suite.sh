@@ -23,6 +23,7 @@
 . /tinypv/gnttab.sh
 . /tinypv/xenbus.sh
 . /tinypv/blkfront.sh
+. /tinypv/netfront.sh
 
 PLATFORMS=pv
 CASES=""
@@ -539,6 +540,7 @@ run_platform() {
     wanted gnttab && case_gnttab
     wanted xenbus && xenbus_cases
     wanted blkfront && blkfront_cases
+    wanted netfront && netfront_cases
 }
 
 host_facts

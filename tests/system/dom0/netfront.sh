@@ -1,0 +1,152 @@
+# shellcheck shell=sh disable=SC2034,SC2154 # BEFORE_UNPAUSE and $id: lib.sh's guest_start
+# netfront.sh: the netfront group (issue 19): tinypv's network frontend
+# and tiny IPv4 stack against dom0's real netback. No bridge: the vif's
+# hotplug script is ours (tools/testbed/vif-tinypv): dom0's side of the
+# vif is 169.254.0.1, the guest's address is routed to the vif.
+# Link-local addresses only; the test bed's QEMU has no network device,
+# so nothing sent here can leave the emulated machine. Sourced by
+# suite.sh after lib.sh and suspend.sh (sr_save, sr_attach, sr_migrate);
+# the checks are cases.sh's check_netfront.
+#
+# case_netfront: one guest with one vif (the PV guest takes its address
+# from the command line, ip=, the PVH guest from the toolstack's ip in
+# xenstore). Then, from dom0:
+#   - ping -c 25 at each of 8 sizes from 0 to 1472 bytes (200 pings):
+#     0% loss (Linux drops a reply whose checksum does not cover what it
+#     carries, so a changed payload is a lost ping)
+#   - a flood: ping -A (the next as soon as the answer is in) for 10 s,
+#     and meanwhile a command typed at the monitor, answered
+#   - 1 MiB to UDP port 7 (dom0/udpecho.c), echoed back: the cksum of
+#     what came back equals the cksum of what was sent
+#   - tinypv's ping to dom0 (169.254.0.1)
+#   - xl network-detach while dom0 pings, then network-attach: the
+#     interface comes back, pings are answered again
+#   - xl save / xl restore, then a local xl migrate: after each, the
+#     interface reconnects and dom0's pings are answered
+# Each step is followed by a command the shell must answer.
+
+NF_MAC=00:16:3e:7e:00:01
+NF_IP=169.254.1.2
+NF_DOM0=169.254.0.1
+NF_VIF="mac=$NF_MAC,ip=$NF_IP,script=vif-tinypv"
+NF_SIZES="0 1 56 100 512 1000 1400 1472"
+
+# BEFORE_UNPAUSE: the vif's hotplug done (netback waits for it), and the
+# console's tty there.
+nf_wait_hotplug() {
+    wait_until 40 sh -c "xenstore-read /local/domain/0/backend/vif/$id/0/hotplug-status | grep -q connected"
+    wait_until 20 xenstore-read "/local/domain/$id/console/tty"
+}
+
+nf_step() {
+    echo "= $1" >>"$GDIR/xl-steps.log"
+    shift
+    timeout 60 "$@" >>"$GDIR/xl-steps.log" 2>&1
+    echo "exit $?" >>"$GDIR/xl-steps.log"
+}
+
+# nf_ping NAME ARGS...: dom0's ping of the guest, its output in ping-NAME.
+nf_ping() {
+    name=$1
+    shift
+    timeout 120 ping "$@" "$NF_IP" >"$GDIR/ping-$name" 2>&1
+    echo "exit $?" >>"$GDIR/ping-$name"
+}
+
+# suspend.sh's save and restore, waiting for the vif's hotplug (not a
+# disk's) before the console client attaches.
+nf_round_trip() {
+    sr_save || { sr_abandon "xl save failed"; return 1; }
+    n=$(($(wc -l <"$GDIR/domids" 2>/dev/null || echo 0) + 1))
+    mv "$GDIR/xl.log" "$GDIR/xl.before-restore-$n.log"
+    xl restore -F -p "$SR_IMAGE" >"$GDIR/xl.log" 2>&1 &
+    XL_PID=$!
+    wait_until 30 xl domid "$GUEST" && id=$(xl domid "$GUEST") && nf_wait_hotplug
+    sr_attach "xl restore"
+    rc=$?
+    rm -f "$SR_IMAGE"
+    [ "$rc" = 0 ] || { sr_abandon "xl restore failed"; return 1; }
+    guest_wait_text "resume: restored in a new domain" 1 60
+}
+
+case_netfront() {
+    extra=""
+    [ "$IMAGE" = tinypv ] && extra="ip=$NF_IP/16"
+    BEFORE_UNPAUSE=nf_wait_hotplug
+    guest_start "${PREFIX}netfront" "$IMAGE" "$extra" "vif=['$NF_VIF']"
+    rc=$?
+    BEFORE_UNPAUSE=""
+    [ "$rc" = 0 ] || return
+    guest_wait_text "tinypv> " 1 60
+    guest_wait_text "netfront: vif0: address" 1 30
+    sleep 1     # the prompt redrawn after the messages
+    guest_command "net"
+    { ip addr; ip route; } >"$GDIR/dom0-ip.txt" 2>&1
+
+    # 200 pings, sizes 0 to 1472.
+    for s in $NF_SIZES; do
+        nf_ping "size-$s" -c 25 -A -s "$s"
+    done
+    guest_command "net"
+
+    # A flood for 10 s; the monitor answers meanwhile.
+    nf_ping flood -A -q -w 10 &
+    fpid=$!
+    sleep 3
+    guest_command "echo still here during the flood" 30
+    wait "$fpid"
+    guest_command "net"
+
+    # 1 MiB through UDP echo.
+    /tinypv/udpecho "$NF_IP" 7 1048576 /tmp/nf-sent /tmp/nf-echoed \
+        >"$GDIR/udpecho.txt" 2>&1
+    echo "exit $?" >>"$GDIR/udpecho.txt"
+    cksum </tmp/nf-sent >"$GDIR/udp-sent-cksum"
+    cksum </tmp/nf-echoed >"$GDIR/udp-echoed-cksum"
+    rm -f /tmp/nf-sent /tmp/nf-echoed
+    guest_command "net"
+
+    # tinypv pings dom0.
+    guest_command "ping $NF_DOM0 3" 30
+
+    # Detach while dom0 pings, then attach again.
+    nf_ping during-detach -i 1 -w 20 &
+    ppid=$!
+    sleep 3
+    nf_step detach xl network-detach "$GUEST" "$NF_MAC"
+    guest_wait_text "netfront: vif0: removed" 1 30
+    sleep 2
+    guest_command "echo still here after detach"
+    nf_step attach xl network-attach "$GUEST" "$NF_VIF"
+    guest_wait_text "netfront: vif" 4 30     # connected, address, removed, connected
+    guest_wait_text ": connected, MAC" 2 30
+    wait "$ppid"
+    sleep 1
+    nf_ping after-attach -c 10 -A
+    guest_command "net"
+
+    # xl save and restore, then a local migration: pings answered after each.
+    if nf_round_trip; then
+        xl domid "$GUEST" >"$GDIR/domid_restored"
+        guest_wait_text ": connected, MAC" 3 30
+        sleep 1
+        nf_ping after-restore -c 10 -A
+        guest_command "net"
+        if sr_migrate; then
+            xl domid "$GUEST" >"$GDIR/domid_migrated"
+            guest_wait_text ": connected, MAC" 4 30
+            sleep 1
+            nf_ping after-migrate -c 10 -A
+            guest_command "ping $NF_DOM0 2" 30
+            guest_command "net"
+        fi
+    fi
+    cp /var/log/xen/xen-hotplug.log "$GDIR/xen-hotplug.log" 2>/dev/null
+    dmesg | tail -n 40 >"$GDIR/dmesg-tail.txt" 2>/dev/null
+    guest_type 'poweroff\r'
+    guest_wait_end 30
+}
+
+netfront_cases() {
+    case_netfront
+}

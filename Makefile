@@ -273,7 +273,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
 HOST_TESTS := format string cksum cmdline byte_ring ring line_editor shell_parse \
     time xs_ring xs_proto symbols start_info dispatch page_alloc memmap \
     ring_check control info pv_pagetable gnttab balloon xenbus_path blkif_book blkfront \
-    net_stack netif_book
+    net_stack netif_book netfront
 test_format_SRCS  := lib/format.c
 test_string_SRCS  := lib/string.c
 test_cksum_SRCS   := lib/cksum.c
@@ -301,6 +301,7 @@ test_blkif_book_SRCS := blkfront/blkif_book.c lib/format.c lib/string.c
 test_blkfront_SRCS := blkfront/blkfront.c blkfront/blkif_book.c lib/format.c
 test_net_stack_SRCS := net/net_stack.c lib/string.c
 test_netif_book_SRCS := netfront/netif_book.c
+test_netfront_SRCS := netfront/netfront.c netfront/netif_book.c net/net_stack.c lib/format.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 

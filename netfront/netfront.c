@@ -621,7 +621,7 @@ static bool take_rx_responses(struct netfront *nf)
             if ( v != NETIF_GOOD )
             {
                 snprintf(nf->why, sizeof(nf->why), "%s on RX (id %u, offset "
-                         "%u, flags %#x, status %d)", netif_verdict_name(v),
+                         "%u, flags 0x%x, status %d)", netif_verdict_name(v),
                          rsp.id, rsp.offset, rsp.flags, rsp.status);
                 shut_down(nf);
                 return false;

@@ -1946,6 +1946,22 @@ check_netfront() {
     else
         fail "1 MiB to UDP port 7 came back with dom0's cksum (sent '$sent', echoed '$echoed'; $(tr '\n' ';' <"$CASE_DIR/udpecho.txt" 2>/dev/null))"
     fi
+    if grep -q '^exit 0$' "$CASE_DIR/rawflood.txt" 2>/dev/null; then
+        pass "the malformed-frame flood ran ($(head -n 1 "$CASE_DIR/rawflood.txt"))"
+    else
+        fail "the malformed-frame flood ran ($(tr '\n' ';' <"$CASE_DIR/rawflood.txt" 2>/dev/null))"
+    fi
+    for s in "bad IPv4 header or length" "bad IPv4 checksum" "fragment (no reassembly)" \
+        "bad ICMP checksum" "bad UDP checksum" "bad UDP length" "ARP for another host" \
+        "not our MAC" "not IPv4 or ARP"; do
+        # `net` lists only the reasons with drops, as "REASON N".
+        if grep -a '^  drops: ' "$CASE_DIR/console.txt" | grep -a -q -F -- "$s "; then
+            pass "malformed frames dropped and counted: $s"
+        else
+            fail "malformed frames dropped and counted: $s"
+        fi
+    done
+    nf_ping_ok after-rawflood "after the malformed-frame flood" 10
     has_re "^ping: 169\.254\.0\.1: 3 sent, 3 received, 0% loss; min/avg/max " \
         "tinypv's ping reaches dom0: 3 sent, 3 received"
     nf_step_ok detach

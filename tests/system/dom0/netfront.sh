@@ -18,6 +18,10 @@
 #     and meanwhile a command typed at the monitor, answered
 #   - 1 MiB to UDP port 7 (dom0/udpecho.c), echoed back: the cksum of
 #     what came back equals the cksum of what was sent
+#   - a flood of malformed frames (dom0/rawflood.c: bad lengths, bad
+#     checksums, truncated headers, fragments, ARP for another host,
+#     other MACs, IPv6, garbage), 2000 rounds of 12: dropped and counted
+#     (`net`), then pings answered again
 #   - tinypv's ping to dom0 (169.254.0.1)
 #   - xl network-detach while dom0 pings, then network-attach: the
 #     interface comes back, pings are answered again
@@ -105,6 +109,14 @@ case_netfront() {
     cksum </tmp/nf-echoed >"$GDIR/udp-echoed-cksum"
     rm -f /tmp/nf-sent /tmp/nf-echoed
     guest_command "net"
+
+    # Malformed frames, straight onto the vif: dropped, counted, no harm.
+    /tinypv/rawflood "vif$(xl domid "$GUEST").0" "$NF_MAC" "$NF_IP" 2000 \
+        >"$GDIR/rawflood.txt" 2>&1
+    echo "exit $?" >>"$GDIR/rawflood.txt"
+    sleep 1
+    guest_command "net"
+    nf_ping after-rawflood -c 10 -A
 
     # tinypv pings dom0.
     guest_command "ping $NF_DOM0 3" 30

@@ -834,6 +834,7 @@ check_all_cases() {
     wanted_group xenbus && check_xenbus
     wanted_group blkfront && check_blkfront
     wanted_group netfront && check_netfront
+    wanted_group netfront && check_netfront_hostile
     return 0
 }
 
@@ -1991,5 +1992,21 @@ check_netfront() {
     else
         pass "netback never broke the protocol"
     fi
+    reason_is poweroff
+}
+
+check_netfront_hostile() {
+    use_case "${PREFIX}netfront-hostile" || return
+    nf_ping_ok before "before the hostile backend" 3
+    if grep -q '^vif-rx: [0-9]* passes' "$CASE_DIR/hostile.log" 2>/dev/null; then
+        pass "the hostile backend rewrote the RX ring's ids ($(grep '^vif-rx: [0-9]* passes' "$CASE_DIR/hostile.log"))"
+    else
+        fail "the hostile backend rewrote the RX ring's ids ($(tr '\n' ';' <"$CASE_DIR/hostile.log" 2>/dev/null))"
+    fi
+    has_re "^netfront: vif0: the backend answered an id out of range on RX \(id 48879, .*\); the interface is shut down$" \
+        "a bad RX id (0xbeef) is reported, and the interface shut down"
+    count_is "the interface is shut down" 1
+    after_prompt "echo still here after the hostile backend" "still here after the hostile backend"
+    after_prompt "xs read name" "${PREFIX}netfront-hostile"
     reason_is poweroff
 }

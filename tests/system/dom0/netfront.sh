@@ -28,6 +28,12 @@
 #   - xl save / xl restore, then a local xl migrate: after each, the
 #     interface reconnects and dom0's pings are answered
 # Each step is followed by a command the shell must answer.
+#
+# case_netfront_hostile: a hostile backend corrupting the RX ring's
+# responses (dom0/hostile.c vif-rx: every response slot's id rewritten to
+# 0xbeef for 8 s) while dom0 pings: the guest says once that the backend
+# answered an id out of range and shuts the interface down; the rest of
+# the kernel carries on (the shell, xenstore, a sleep).
 
 NF_MAC=00:16:3e:7e:00:01
 NF_IP=169.254.1.2
@@ -159,6 +165,35 @@ case_netfront() {
     guest_wait_end 30
 }
 
+case_netfront_hostile() {
+    BEFORE_UNPAUSE=nf_wait_hotplug
+    guest_start "${PREFIX}netfront-hostile" "$IMAGE" "" "vif=['$NF_VIF']"
+    rc=$?
+    BEFORE_UNPAUSE=""
+    [ "$rc" = 0 ] || return
+    guest_wait_text "tinypv> " 1 60
+    guest_wait_text "netfront: vif0: address" 1 30
+    sleep 1
+    nf_ping before -c 3 -A
+    /tinypv/hostile "$(cat "$GDIR/domid")" vif-rx corrupt 8 \
+        >"$GDIR/hostile.log" 2>&1 &
+    hpid=$!
+    sleep 1
+    nf_ping during -c 5 -W 2
+    wait "$hpid"
+    echo "exit $?" >>"$GDIR/hostile.log"
+    guest_wait_text "the interface is shut down" 1 30
+    sleep 2
+    guest_command "net"
+    guest_command "echo still here after the hostile backend"
+    guest_command "xs read name"
+    guest_command "sleep 1"
+    guest_command "xenbus"
+    guest_type 'poweroff\r'
+    guest_wait_end 30
+}
+
 netfront_cases() {
     case_netfront
+    case_netfront_hostile
 }

@@ -1929,11 +1929,18 @@ nf_step_ok() {
 
 check_netfront() {
     use_case "${PREFIX}netfront" || return
-    local from total=0 s sent echoed n
+    local from s sent echoed n before after
     [ "$PLATFORM" = pv ] && from="command line" || from="xenstore"
     has "netfront: vif0: connected, MAC 00:16:3e:7e:00:01, 64 RX buffers posted"
     has "netfront: vif0: address 169.254.1.2/16 ($from)"
     after_prompt "net" "vif0: connected, MAC 00:16:3e:7e:00:01, 169.254.1.2/16 ($from)"
+    before=$(cat "$CASE_DIR/cpu_before" 2>/dev/null)
+    after=$(cat "$CASE_DIR/cpu_after" 2>/dev/null)
+    if [ -n "$before" ] && awk -v a="$before" -v b="$after" 'BEGIN { exit !(b - a <= 0.1) }'; then
+        pass "idle with a vif: CPU time $before s -> $after s over 10 s"
+    else
+        fail "idle with a vif: CPU time '$before' s -> '$after' s over 10 s (0.1 s at most)"
+    fi
     for s in 0 1 56 100 512 1000 1400 1472; do
         nf_ping_ok "size-$s" "25 pings of $s bytes" 25
     done

@@ -11,6 +11,8 @@
 # case_netfront: one guest with one vif (the PV guest takes its address
 # from the command line, ip=, the PVH guest from the toolstack's ip in
 # xenstore). Then, from dom0:
+#   - 10 s idle with the vif connected: the guest's CPU time moves by
+#     0.1 s at most (xl list)
 #   - ping -c 25 at each of 8 sizes from 0 to 1472 bytes (200 pings):
 #     0% loss (Linux drops a reply whose checksum does not cover what it
 #     carries, so a changed payload is a lost ping)
@@ -92,6 +94,10 @@ case_netfront() {
     sleep 1     # the prompt redrawn after the messages
     guest_command "net"
     { ip addr; ip route; } >"$GDIR/dom0-ip.txt" 2>&1
+    # Idle with a vif: no busy-waiting, so (almost) no CPU time.
+    guest_cpu_seconds >"$GDIR/cpu_before"
+    sleep 10
+    guest_cpu_seconds >"$GDIR/cpu_after"
 
     # 200 pings, sizes 0 to 1472.
     for s in $NF_SIZES; do

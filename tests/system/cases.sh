@@ -1982,10 +1982,15 @@ check_netfront() {
     else
         fail "network-attach: the interface connected again ($n connects seen)"
     fi
-    if grep -q 'packets received' "$CASE_DIR/ping-during-detach" 2>/dev/null; then
-        pass "dom0 pinged through the detach and attach ($(grep 'packets' "$CASE_DIR/ping-during-detach"))"
+    # One ping at a time through it all: answered before the detach,
+    # lost while detached, answered again after the attach.
+    local loop
+    loop=$(tr '\n' ' ' <"$CASE_DIR/ping-loop" 2>/dev/null)
+    if [ "$(head -n 1 "$CASE_DIR/ping-loop" 2>/dev/null)" = ok ] &&
+        grep -q '^lost$' "$CASE_DIR/ping-loop" && [ "$(tail -n 1 "$CASE_DIR/ping-loop")" = ok ]; then
+        pass "dom0 pinged through the detach and attach: answered, lost while detached, answered ($(grep -c '^ok$' "$CASE_DIR/ping-loop") ok, $(grep -c '^lost$' "$CASE_DIR/ping-loop") lost)"
     else
-        fail "dom0 pinged through the detach and attach"
+        fail "dom0 pinged through the detach and attach: answered, lost while detached, answered ($loop)"
     fi
     nf_ping_ok after-attach "after network-attach" 10
     has "resume: restored in a new domain"

@@ -65,6 +65,17 @@ nf_ping() {
     echo "exit $?" >>"$GDIR/ping-$name"
 }
 
+# nf_ping_loop: one ping at a time (1 s to answer), "ok" or "lost" a
+# line, until ping-loop.stop appears (busybox's ping gives up for good
+# when the vif, and with it the route, goes away).
+nf_ping_loop() {
+    rm -f "$GDIR/ping-loop.stop"
+    while [ ! -f "$GDIR/ping-loop.stop" ]; do
+        if ping -c 1 -W 1 "$NF_IP" >/dev/null 2>&1; then echo ok; else echo lost; fi
+        sleep 0.5
+    done >"$GDIR/ping-loop"
+}
+
 # suspend.sh's save and restore, waiting for the vif's hotplug (not a
 # disk's) before the console client attaches.
 nf_round_trip() {
@@ -134,7 +145,7 @@ case_netfront() {
     guest_command "ping $NF_DOM0 3" 30
 
     # Detach while dom0 pings, then attach again.
-    nf_ping during-detach -i 1 -w 20 &
+    nf_ping_loop &
     ppid=$!
     sleep 3
     nf_step detach xl network-detach "$GUEST" "$NF_MAC"
@@ -144,9 +155,11 @@ case_netfront() {
     nf_step attach xl network-attach "$GUEST" "$NF_VIF"
     guest_wait_text "netfront: vif" 4 30     # connected, address, removed, connected
     guest_wait_text ": connected, MAC" 2 30
-    wait "$ppid"
     sleep 1
     nf_ping after-attach -c 10 -A
+    sleep 2
+    : >"$GDIR/ping-loop.stop"
+    wait "$ppid"
     guest_command "net"
 
     # xl save and restore, then a local migration: pings answered after each.

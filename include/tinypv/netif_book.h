@@ -2,7 +2,7 @@
  * netif_book.h: netfront's bookkeeping of its two rings, pure logic
  * (netfront/netif_book.c): which ids are out with the backend, and
  * whether what the backend answers is possible. Host-tested
- * (tests/host/test_netif_book.c) and fuzzed (tests/fuzz/fuzz_net.c).
+ * (tests/host/test_netif_book.c) and fuzzed (tests/fuzz/fuzz_netif.c).
  *
  * The backend is another domain: everything it writes on the shared
  * rings is untrusted. The driver copies each response out of the shared

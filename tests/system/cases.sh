@@ -1976,7 +1976,7 @@ check_netfront() {
     nf_step_ok attach
     has "netfront: vif0: removed: channel closed, grants ended"
     after_prompt "echo still here after detach" "still here after detach"
-    n=$(grep -a -c -F ": connected, MAC 00:16:3e:7e:00:01" "$CASE_DIR/console.txt")
+    n=$(grep -a -c -F "MAC 00:16:3e:7e:00:01, 64 RX buffers posted" "$CASE_DIR/console.txt")
     if [ "$n" -ge 2 ]; then
         pass "network-attach: the interface connected again"
     else
@@ -1998,7 +1998,7 @@ check_netfront() {
     nf_ping_ok after-migrate "after a local xl migrate" 10
     has_re "^ping: 169\.254\.0\.1: 2 sent, 2 received, 0% loss" \
         "tinypv's ping reaches dom0 after the migration"
-    count_is ": connected, MAC 00:16:3e:7e:00:01" 4
+    count_is "netfront: vif0: connected, MAC 00:16:3e:7e:00:01, 64 RX buffers posted" 4
     if grep -a -q "the backend answered" "$CASE_DIR/console.txt"; then
         fail "netback never broke the protocol (see the console)"
     else

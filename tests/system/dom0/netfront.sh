@@ -42,6 +42,8 @@ NF_IP=169.254.1.2
 NF_DOM0=169.254.0.1
 NF_VIF="mac=$NF_MAC,ip=$NF_IP,script=vif-tinypv"
 NF_SIZES="0 1 56 100 512 1000 1400 1472"
+# Only the driver's connect line says this (`net` says "; 64 RX ...").
+NF_CONNECTED=", 64 RX buffers posted"
 
 # BEFORE_UNPAUSE: the vif's hotplug done (netback waits for it), and the
 # console's tty there.
@@ -158,9 +160,10 @@ case_netfront() {
     guest_wait_text "netfront: vif0: removed" 1 30
     sleep 2
     guest_command "echo still here after detach"
-    nf_step attach xl network-attach "$GUEST" "$NF_VIF"
-    guest_wait_text "netfront: vif" 4 30     # connected, address, removed, connected
-    guest_wait_text ": connected, MAC" 2 30
+    # xl network-attach takes the settings as separate words.
+    nf_step attach xl network-attach "$GUEST" "mac=$NF_MAC" "ip=$NF_IP" \
+        script=vif-tinypv
+    guest_wait_text "$NF_CONNECTED" 2 30
     sleep 1
     nf_ping after-attach -c 10 -A
     sleep 2
@@ -171,13 +174,13 @@ case_netfront() {
     # xl save and restore, then a local migration: pings answered after each.
     if nf_round_trip; then
         xl domid "$GUEST" >"$GDIR/domid_restored"
-        guest_wait_text ": connected, MAC" 3 30
+        guest_wait_text "$NF_CONNECTED" 3 30
         sleep 1
         nf_ping after-restore -c 10 -A
         guest_command "net"
         if sr_migrate; then
             xl domid "$GUEST" >"$GDIR/domid_migrated"
-            guest_wait_text ": connected, MAC" 4 30
+            guest_wait_text "$NF_CONNECTED" 4 30
             sleep 1
             nf_ping after-migrate -c 10 -A
             guest_command "ping $NF_DOM0 2" 30

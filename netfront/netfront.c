@@ -302,9 +302,12 @@ static void refill(struct netfront *nf)
         netif_rx_request_t *r;
 
         /* The page for the lowest free id, granted, before taking it. */
-        for ( i = 0; i < nf->book.rx.nr && nf->book.rx.busy[i]; i++ )
-            ;
-        if ( !nf->rx_page[i] && !(nf->rx_page[i] = get_page(nf)) )
+        i = 0;
+        while ( i < nf->book.rx.nr && nf->book.rx.busy[i] )
+            i++;
+        if ( !nf->rx_page[i] )
+            nf->rx_page[i] = get_page(nf);
+        if ( !nf->rx_page[i] )
             break;
         if ( !nf->rx_ref_live[i] )
         {

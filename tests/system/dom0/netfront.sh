@@ -94,6 +94,24 @@ nf_round_trip() {
     guest_wait_text "resume: restored in a new domain" 1 60
 }
 
+# nf_wait_end: the end of the case's guest. After a migration no xl -F
+# watches it (XL_PID is empty, and busybox's kill -0 "" succeeds): the
+# receiving xl, a daemon, logs why it ended (as case_suspend_migrate).
+nf_wait_end() {
+    if [ ! -s "$GDIR/domid_migrated" ]; then
+        guest_wait_end 30
+        return
+    fi
+    wait_until 30 sh -c "! xl domid $GUEST"
+    sleep 1
+    mv "$GDIR/xl.log" "$GDIR/xl.before-migrate.log"
+    cat /var/log/xen/xl-"$GUEST"*.log >"$GDIR/xl.log" 2>&1
+    record_reason
+    exec 3>&-
+    wait_until 5 sh -c "! kill -0 $CONSOLE_PID" || kill "$CONSOLE_PID" 2>/dev/null
+    log "guest $GUEST: shut down, reason $(cat "$GDIR/reason")"
+}
+
 case_netfront() {
     extra=""
     [ "$IMAGE" = tinypv ] && extra="ip=$NF_IP/16"
@@ -190,7 +208,7 @@ case_netfront() {
     cp /var/log/xen/xen-hotplug.log "$GDIR/xen-hotplug.log" 2>/dev/null
     dmesg | tail -n 40 >"$GDIR/dmesg-tail.txt" 2>/dev/null
     guest_type 'poweroff\r'
-    guest_wait_end 30
+    nf_wait_end
 }
 
 case_netfront_hostile() {

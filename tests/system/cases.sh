@@ -1944,7 +1944,10 @@ check_netfront() {
     for s in 0 1 56 100 512 1000 1400 1472; do
         nf_ping_ok "size-$s" "25 pings of $s bytes" 25
     done
-    nf_ping_ok flood "a 10 s flood (ping -A)" 100
+    nf_ping_ok flood "a 10 s flood (ping -A, $(head -n 1 "$CASE_DIR/ping-flood" 2>/dev/null) of 200)" 100
+    if grep -q '^exit ' "$CASE_DIR/ping-flood-runs" 2>/dev/null; then
+        fail "every run of the flood ended by its count ($(grep '^exit ' "$CASE_DIR/ping-flood-runs" | tr '\n' ';'))"
+    fi
     after_prompt "echo still here during the flood" "still here during the flood"
     sent=$(cat "$CASE_DIR/udp-sent-cksum" 2>/dev/null)
     echoed=$(cat "$CASE_DIR/udp-echoed-cksum" 2>/dev/null)

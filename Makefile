@@ -115,6 +115,10 @@ COMMON_SRCS := \
     blkfront/blkif_book.c \
     blkfront/blkfront.c \
     blkfront/blkfront_xs.c \
+    net/net_stack.c \
+    netfront/netif_book.c \
+    netfront/netfront.c \
+    netfront/netfront_xs.c \
     monitor/app.c \
     monitor/info.c \
     monitor/info_ring.c \
@@ -125,7 +129,8 @@ COMMON_SRCS := \
     monitor/cmd_lab.c \
     monitor/cmd_mem.c \
     monitor/cmd_gnttab.c \
-    monitor/cmd_disk.c
+    monitor/cmd_disk.c \
+    monitor/cmd_net.c
 
 # What every x86 platform shares.
 X86_SRCS := \
@@ -274,7 +279,8 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
 # Each test: tests/host/test_NAME.c plus the kernel sources listed here.
 HOST_TESTS := format string cksum cmdline byte_ring ring line_editor shell_parse \
     time xs_ring xs_proto symbols start_info dispatch page_alloc memmap \
-    ring_check control info pv_pagetable gnttab balloon xenbus_path blkif_book blkfront
+    ring_check control info pv_pagetable gnttab balloon xenbus_path blkif_book blkfront \
+    net_stack netif_book netfront
 test_format_SRCS  := lib/format.c
 test_string_SRCS  := lib/string.c
 test_cksum_SRCS   := lib/cksum.c
@@ -300,6 +306,9 @@ test_gnttab_SRCS  := grant/gnttab_table.c
 test_xenbus_path_SRCS := xenbus/xenbus_path.c lib/string.c
 test_blkif_book_SRCS := blkfront/blkif_book.c lib/format.c lib/string.c
 test_blkfront_SRCS := blkfront/blkfront.c blkfront/blkif_book.c lib/format.c
+test_net_stack_SRCS := net/net_stack.c lib/string.c
+test_netif_book_SRCS := netfront/netif_book.c
+test_netfront_SRCS := netfront/netfront.c netfront/netif_book.c net/net_stack.c lib/format.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 

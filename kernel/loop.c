@@ -16,13 +16,14 @@
 #include <tinypv/xenstore.h>
 #include <tinypv/balloon.h>
 #include <tinypv/blkfront.h>
+#include <tinypv/netfront.h>
 
 bool kernel_has_work(void)
 {
     /* A held port is work: while it is masked, its events wake nobody. */
     return console_input_pending() || timers_pending() ||
            xenstore_pending() || evtchn_ports_held() || balloon_pending() ||
-           blkfront_pending();
+           blkfront_pending() || netfront_pending();
 }
 
 void kernel_idle(void)
@@ -34,6 +35,8 @@ void kernel_idle(void)
         xenstore_process();
     if ( blkfront_pending() )
         blkfront_process();
+    if ( netfront_pending() )
+        netfront_process();
     if ( console_input_pending() )
         console_process_input();
     /* One batch of a memory change per turn: the rest waits its turn. */

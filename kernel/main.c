@@ -30,6 +30,7 @@
 #include <tinypv/gnttab.h>
 #include <tinypv/xenbus.h>
 #include <tinypv/blkfront.h>
+#include <tinypv/netfront.h>
 #include <lib/cmdline.h>
 #include <lib/string.h>
 
@@ -134,6 +135,7 @@ void start_kernel(void)
         control_init();
         balloon_init();         /* xl mem-set: memory/target */
         blkfront_register();    /* vbd: disks */
+        netfront_register();    /* vif: network interfaces */
         xenbus_init();
     }
 

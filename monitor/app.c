@@ -7,6 +7,7 @@
  */
 #include <tinypv/app.h>
 #include <tinypv/printk.h>
+#include <tinypv/netfront.h>
 #include <lib/cmdline.h>
 #include <lib/string.h>
 #include <monitor/selftest.h>
@@ -26,6 +27,19 @@ bool app_option(const char *key, const char *value)
                    "256K; no burst\n", value ? value : "");
             burst_bytes = 0;
         }
+    }
+    else if ( strcmp(key, "ip") == 0 )
+    {
+        uint32_t ip;
+        unsigned int prefix;
+
+        /* ip=ADDR/PREFIX: every vif's address, over the toolstack's. */
+        if ( net_parse_addr(value, &ip, &prefix) == 0 )
+            netfront_set_addr(ip, prefix);
+        else
+            printk("warning: ip=%s: expected an address such as "
+                   "169.254.1.2/16; no address from the command line\n",
+                   value ? value : "");
     }
     else if ( strcmp(key, "run") == 0 )
     {

@@ -18,6 +18,7 @@
 #include <monitor/mem.h>
 #include <monitor/gnttab.h>
 #include <monitor/disk.h>
+#include <monitor/net.h>
 #include <tinypv/xenbus.h>
 #include <tinypv/printk.h>
 #include <tinypv/shutdown.h>
@@ -419,6 +420,8 @@ static const struct command commands[] = {
     { "gnttab",   "[grant|end|release]", "grant table; grant DOMID [ro]: a test page; end/release REF", cmd_gnttab },
     { "xenbus",   "",          "devices: frontend and backend states, backend, driver's view", cmd_xenbus },
     { "disk",     "[OP DEV ...]", "disks; read DEV SECTOR [N], write DEV SECTOR TEXT, cksum DEV [N], bench DEV", cmd_disk },
+    { "net",      "",          "network interfaces: MAC, address, frames and bytes each way, drops and why", cmd_net },
+    { "ping",     "ADDR [COUNT] [SIZE]", "ICMP echo requests to ADDR (COUNT 4, SIZE 56 bytes): times", cmd_ping },
     { "crash",    "[KIND]",    "fault on purpose to show the crash path", cmd_crash },
     { "labcall",  "TEXT",      "lab: Xen prints TEXT in its log (-ENOSYS without the lab patch)", cmd_labcall },
     { "trace",    "[N|line]",  "lab: show how the next N keys travel through the console", cmd_trace },

@@ -23,7 +23,7 @@ FUZZ_SECONDS       ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_SMOKE_SEED    ?= 1
 FUZZ_TARGETS       ?= console_ring line_editor shell_parse format cmdline xenstore \
-                      page_alloc memmap gnttab balloon xenbus blkif
+                      page_alloc memmap gnttab balloon xenbus blkif net netif
 
 # As HOST_CFLAGS, with libFuzzer's instrumentation and entry point.
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
@@ -47,6 +47,8 @@ fuzz_gnttab_SRCS       := grant/gnttab_table.c
 fuzz_balloon_SRCS      := mm/balloon_policy.c
 fuzz_xenbus_SRCS       := xenbus/xenbus_path.c lib/format.c
 fuzz_blkif_SRCS        := blkfront/blkif_book.c lib/format.c
+fuzz_net_SRCS          := net/net_stack.c
+fuzz_netif_SRCS        := netfront/netif_book.c
 
 FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 

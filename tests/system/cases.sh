@@ -844,6 +844,8 @@ check_all_cases() {
     wanted_group xenbus && check_xenbus
     wanted_group blkfront && check_blkfront
     wanted_group blkhostile && check_blkhostile
+    wanted_group netfront && check_netfront
+    wanted_group netfront && check_netfront_hostile
     return 0
 }
 
@@ -1997,5 +1999,125 @@ check_blkhostile() {
     fi
     expect "xl shutdown -w returned 0" \
         test "$(cat "$CASE_DIR/xl_shutdown.rc" 2>/dev/null)" = 0
+# --- netfront against dom0's netback (dom0/netfront.sh) --------------------------
+
+# nf_ping_ok NAME WHAT [MIN]: dom0's ping-NAME lost nothing and at least
+# MIN (1) were answered.
+nf_ping_ok() {
+    local name=$1 what=$2 min=${3:-1} f=$CASE_DIR/ping-$1 tx rx
+    tx=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$f" 2>/dev/null)
+    rx=$(sed -n 's/.* \([0-9]*\) packets received.*/\1/p' "$f" 2>/dev/null)
+    if [ -n "$tx" ] && [ "$tx" = "$rx" ] && [ "$rx" -ge "$min" ]; then
+        pass "$what: dom0's ping: $rx of $tx answered, 0% loss"
+    else
+        fail "$what: dom0's ping: ${rx:-?} of ${tx:-?} answered, 0% loss and at least $min wanted ($(tail -n 3 "$f" 2>/dev/null | tr '\n' ';'))"
+    fi
+}
+
+nf_step_ok() {
+    if awk -v s="= $1" '$0 == s { f = 1; next } /^= / { f = 0 } f' \
+        "$CASE_DIR/xl-steps.log" 2>/dev/null | grep -q '^exit 0$'; then
+        pass "xl step $1 succeeded"
+    else
+        fail "xl step $1 succeeded ($(tr '\n' ';' <"$CASE_DIR/xl-steps.log" 2>/dev/null))"
+    fi
+}
+
+check_netfront() {
+    use_case "${PREFIX}netfront" || return
+    local from s sent echoed n before after
+    [ "$PLATFORM" = pv ] && from="command line" || from="xenstore"
+    has "netfront: vif0: connected, MAC 00:16:3e:7e:00:01, 64 RX buffers posted"
+    has "netfront: vif0: address 169.254.1.2/16 ($from)"
+    after_prompt "net" "vif0: connected, MAC 00:16:3e:7e:00:01, 169.254.1.2/16 ($from)"
+    before=$(cat "$CASE_DIR/cpu_before" 2>/dev/null)
+    after=$(cat "$CASE_DIR/cpu_after" 2>/dev/null)
+    if [ -n "$before" ] && awk -v a="$before" -v b="$after" 'BEGIN { exit !(b - a <= 0.1) }'; then
+        pass "idle with a vif: CPU time $before s -> $after s over 10 s"
+    else
+        fail "idle with a vif: CPU time '$before' s -> '$after' s over 10 s (0.1 s at most)"
+    fi
+    for s in 0 1 56 100 512 1000 1400 1472; do
+        nf_ping_ok "size-$s" "25 pings of $s bytes" 25
+    done
+    nf_ping_ok flood "a 10 s flood (ping -A, $(head -n 1 "$CASE_DIR/ping-flood" 2>/dev/null) of 200)" 100
+    if grep -q '^exit ' "$CASE_DIR/ping-flood-runs" 2>/dev/null; then
+        fail "every run of the flood ended by its count ($(grep '^exit ' "$CASE_DIR/ping-flood-runs" | tr '\n' ';'))"
+    fi
+    after_prompt "echo still here during the flood" "still here during the flood"
+    sent=$(cat "$CASE_DIR/udp-sent-cksum" 2>/dev/null)
+    echoed=$(cat "$CASE_DIR/udp-echoed-cksum" 2>/dev/null)
+    if [ -n "$sent" ] && [ "$sent" = "$echoed" ] && [ "${sent#* }" = 1048576 ] &&
+        grep -q '^exit 0$' "$CASE_DIR/udpecho.txt"; then
+        pass "1 MiB to UDP port 7 came back with dom0's cksum ($sent; $(head -n 1 "$CASE_DIR/udpecho.txt"))"
+    else
+        fail "1 MiB to UDP port 7 came back with dom0's cksum (sent '$sent', echoed '$echoed'; $(tr '\n' ';' <"$CASE_DIR/udpecho.txt" 2>/dev/null))"
+    fi
+    if grep -q '^exit 0$' "$CASE_DIR/rawflood.txt" 2>/dev/null; then
+        pass "the malformed-frame flood ran ($(head -n 1 "$CASE_DIR/rawflood.txt"))"
+    else
+        fail "the malformed-frame flood ran ($(tr '\n' ';' <"$CASE_DIR/rawflood.txt" 2>/dev/null))"
+    fi
+    for s in "bad IPv4 header or length" "bad IPv4 checksum" "fragment (no reassembly)" \
+        "bad ICMP checksum" "bad UDP checksum" "bad UDP length" "ARP for another host" \
+        "not our MAC" "not IPv4 or ARP"; do
+        # `net` lists only the reasons with drops, as "REASON N".
+        if grep -a '^  drops: ' "$CASE_DIR/console.txt" | grep -a -q -F -- "$s "; then
+            pass "malformed frames dropped and counted: $s"
+        else
+            fail "malformed frames dropped and counted: $s"
+        fi
+    done
+    nf_ping_ok after-rawflood "after the malformed-frame flood" 10
+    has_re "^ping: 169\.254\.0\.1: 3 sent, 3 received, 0% loss; min/avg/max " \
+        "tinypv's ping reaches dom0: 3 sent, 3 received"
+    nf_step_ok detach
+    nf_step_ok attach
+    has "netfront: vif0: removed: channel closed, grants ended"
+    after_prompt "echo still here after detach" "still here after detach"
+    n=$(grep -a -c -F "MAC 00:16:3e:7e:00:01, 64 RX buffers posted" "$CASE_DIR/console.txt")
+    if [ "$n" -ge 2 ]; then
+        pass "network-attach: the interface connected again"
+    else
+        fail "network-attach: the interface connected again ($n connects seen)"
+    fi
+    # One ping at a time through it all: answered before the detach,
+    # lost while detached, answered again after the attach.
+    local loop
+    loop=$(tr '\n' ' ' <"$CASE_DIR/ping-loop" 2>/dev/null)
+    if [ "$(head -n 1 "$CASE_DIR/ping-loop" 2>/dev/null)" = ok ] &&
+        grep -q '^lost$' "$CASE_DIR/ping-loop" && [ "$(tail -n 1 "$CASE_DIR/ping-loop")" = ok ]; then
+        pass "dom0 pinged through the detach and attach: answered, lost while detached, answered ($(grep -c '^ok$' "$CASE_DIR/ping-loop") ok, $(grep -c '^lost$' "$CASE_DIR/ping-loop") lost)"
+    else
+        fail "dom0 pinged through the detach and attach: answered, lost while detached, answered ($loop)"
+    fi
+    nf_ping_ok after-attach "after network-attach" 10
+    has "resume: restored in a new domain"
+    nf_ping_ok after-restore "after xl save and restore" 10
+    nf_ping_ok after-migrate "after a local xl migrate" 10
+    has_re "^ping: 169\.254\.0\.1: 2 sent, 2 received, 0% loss" \
+        "tinypv's ping reaches dom0 after the migration"
+    count_is "netfront: vif0: connected, MAC 00:16:3e:7e:00:01, 64 RX buffers posted" 4
+    if grep -a -q "the backend answered" "$CASE_DIR/console.txt"; then
+        fail "netback never broke the protocol (see the console)"
+    else
+        pass "netback never broke the protocol"
+    fi
+    reason_is poweroff
+}
+
+check_netfront_hostile() {
+    use_case "${PREFIX}netfront-hostile" || return
+    nf_ping_ok before "before the hostile backend" 3
+    if grep -q '^vif-rx: [0-9]* passes' "$CASE_DIR/hostile.log" 2>/dev/null; then
+        pass "the hostile backend rewrote the RX ring's ids ($(grep '^vif-rx: [0-9]* passes' "$CASE_DIR/hostile.log"))"
+    else
+        fail "the hostile backend rewrote the RX ring's ids ($(tr '\n' ';' <"$CASE_DIR/hostile.log" 2>/dev/null))"
+    fi
+    has_re "^netfront: vif0: the backend answered an id out of range on RX \(id 48879, .*\); the interface is shut down$" \
+        "a bad RX id (0xbeef) is reported, and the interface shut down"
+    count_is "the interface is shut down" 1
+    after_prompt "echo still here after the hostile backend" "still here after the hostile backend"
+    after_prompt "xs read name" "${PREFIX}netfront-hostile"
     reason_is poweroff
 }

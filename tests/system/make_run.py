@@ -3,9 +3,10 @@
 
 `make run` needs a terminal, so this script gives it one (a pty) and types
 into it, with a disk (TINYPV_DISK, 1 MiB of random bytes): `disk cksum
-xvda` against this machine's cksum of the file, a command at the tinypv>
-prompt, Ctrl-] for the dom0 shell,
-`xl mem-set` there, `xl list` to see it, `exit` back to the console, `mem`
+xvda` against this machine's cksum of the file, and a network
+(TINYPV_NET=1): `ping 169.254.0.1` at the tinypv> prompt reaches dom0,
+a command at the tinypv> prompt, Ctrl-] for the dom0 shell, `ping
+169.254.1.2` there reaches tinypv, `xl mem-set` there, `xl list` to see it, `exit` back to the console, `mem`
 to see the balloon's side, then `poweroff`. Each step is a check that
 prints "ok" or "FAIL"; the exit status is 1 if any failed. One Xen boot
 (PV on the test bed's PV32 Xen, as `make run` does by default).
@@ -90,6 +91,7 @@ def main():
     with open(DISK, 'wb') as disk:
         disk.write(os.urandom(1024 * 1024))
     os.environ['TINYPV_DISK'] = DISK
+    os.environ['TINYPV_NET'] = '1'
     want = subprocess.run(['cksum'], stdin=open(DISK, 'rb'),
                           capture_output=True, text=True).stdout.split()
     term = Terminal()
@@ -106,12 +108,19 @@ def main():
     check(got and list(got.groups()) == want[:2],
           'TINYPV_DISK: disk cksum xvda = cksum of the file (%s; the guest: %s)'
           % (' '.join(want[:2]), said))
+    term.type('ping 169.254.0.1 2\r')
+    check(term.wait_for(r'ping: 169\.254\.0\.1: 2 sent, 2 received, 0% loss', 60),
+          'TINYPV_NET: ping 169.254.0.1 at the prompt reaches dom0')
     term.type('echo typed at the prompt\r')
     check(term.wait_for(r'\ntyped at the prompt\n', 60),
           'a typed command answers')
     time.sleep(1)
     term.type('\x1d')
     check(term.wait_for(r'dom0# ', 60), 'Ctrl-] gives the dom0 shell')
+    term.type('ping -c 3 169.254.1.2\n')
+    check(term.wait_for(r'3 packets transmitted, 3 packets received', 60),
+          'TINYPV_NET: ping 169.254.1.2 in dom0 reaches tinypv')
+    term.wait_for(r'dom0# ', 30)
     term.type('xl mem-set tinypv 8\n')
     term.wait_for(r'dom0# ', 60)
     term.type('sleep 3; xl list\n')

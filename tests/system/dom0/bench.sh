@@ -310,6 +310,38 @@ bench_peer_ratios() {
         figure "$label/disk.tinypv_per_linux_direct $(ratio "$(fig "$label/disk.read_mib_per_s")" "$(fig linux/disk.direct_mib_per_s)")"
         figure "$label/console.tinypv_per_linux $(ratio "$(fig "$label/flood10m.kib_per_s")" "$(fig linux/console10m.kib_per_s)")"
     done </tinypv/bench-images
+
+# The network: dom0's ping round trip to the guest over 1000 pings (one
+# at a time, the next as soon as the answer is in: median and 99th
+# percentile), and UDP echo throughput (dom0/udpecho.c, 1 MiB, 8
+# datagrams of 1 KiB in flight). Link-local only, as in the tests.
+bench_net() {
+    ip=169.254.1.2
+    # shellcheck disable=SC2086
+    guest_start "$1-net" "$2" "" \
+        "vif=['mac=00:16:3e:7e:00:01,ip=$ip,script=vif-tinypv']" $XL_OPTS || return
+    guest_wait_text "tinypv> " 1 30
+    guest_wait_text "netfront: vif0: address" 1 30
+    sleep 1
+    ping -c 20 -A "$ip" >/dev/null 2>&1
+    ping -c 1000 -A "$ip" >"$GDIR/ping.txt" 2>&1
+    sed -n 's/.* time=\([0-9.]*\) ms.*/\1/p' "$GDIR/ping.txt" | sort -n >"$GDIR/rtt.txt"
+    n=$(wc -l <"$GDIR/rtt.txt")
+    if [ "$n" -gt 0 ]; then
+        median=$(sed -n "$(( (n + 1) / 2 ))p" "$GDIR/rtt.txt")
+        p99=$(sed -n "$(( (n * 99 + 99) / 100 ))p" "$GDIR/rtt.txt")
+        figure "$1/net.ping_median_us $(awk -v v="$median" 'BEGIN { printf "%d", v * 1000 }') us"
+        figure "$1/net.ping_p99_us $(awk -v v="$p99" 'BEGIN { printf "%d", v * 1000 }') us"
+    fi
+    figure "$1/net.ping_answered $n of 1000"
+    /tinypv/udpecho "$ip" 7 1048576 /tmp/bench-sent /tmp/bench-echoed \
+        >"$GDIR/udpecho.txt" 2>&1
+    rm -f /tmp/bench-sent /tmp/bench-echoed
+    ms=$(sed -n 's/.* \([0-9]*\) ms$/\1/p' "$GDIR/udpecho.txt")
+    [ -n "$ms" ] && [ "$ms" -gt 0 ] &&
+        figure "$1/net.udp_echo_kib_s $((1024 * 1000 / ms)) KiB/s"
+    guest_type 'poweroff\r'
+    guest_wait_end 30
 }
 
 # Interleaved by figure, not by image: a slow stretch of the host then
@@ -323,7 +355,7 @@ run_for_each_image() {
 }
 
 # /tinypv/bench-only (BENCH_ONLY in bench/system-bench) names the figure
-# groups to measure (boot grub footprint idle floods memory disk peer);
+# groups to measure (boot grub footprint idle floods memory disk peer net);
 # none: all.
 ONLY=$(cat /tinypv/bench-only 2>/dev/null)
 only() {
@@ -341,4 +373,5 @@ only memory && run_for_each_image bench_memory
 only disk && run_for_each_image bench_disk
 only peer && { bench_peer; bench_peer_ratios; }
 rm -f "$BENCH_DISK"
+only net && run_for_each_image bench_net
 log "bench done"

@@ -40,6 +40,12 @@
  *                     behind the guest's output and rewriting out_prod, so
  *                     that the out ring never looks drained; keeps what the
  *                     guest publishes meanwhile
+ *   vif-rx corrupt    (a network interface's RX ring, which the guest
+ *                     grants to dom0: mapped through gntdev by its grant
+ *                     reference, rx-ring-ref, beside netback's own map)
+ *                     for a while, rewrites the id of every response slot
+ *                     to one the guest never posted, so that whatever
+ *                     netback answers next reaches the guest with a bad id
  *
  * It sends no event itself: the guest's ports are bound to xenconsoled,
  * xenstored and blkback already. The tests make the guest look at the ring
@@ -69,6 +75,7 @@
 #include <xengnttab.h>
 #include <xenstore.h>
 #include <xen/io/blkif.h>
+#include <xen/io/netif.h>
 #include <xen/io/console.h>
 #include <xen/io/xs_wire.h>
 
@@ -205,7 +212,10 @@ static void usage(void)
         "           every PERIOD_MS, until SECONDS pass or SIGTERM: out_cons\n"
         "           one step on (from 1024 to 2 bytes behind the guest's\n"
         "           out_prod, round and round), out_prod 1 byte behind it;\n"
-        "           what the guest publishes meanwhile goes to FILE\n");
+        "           what the guest publishes meanwhile goes to FILE\n"
+        "       hostile DOMID vif-rx corrupt SECONDS\n"
+        "           for SECONDS, every RX response slot's id rewritten to\n"
+        "           0xbeef, over and over (device/vif/0's rx-ring-ref)\n");
     exit(2);
 }
 
@@ -942,6 +952,67 @@ static void cmd_churn(void *page, int argc, char **argv)
            lost_races, captured, guest);
 }
 
+/*
+ * hostile DOMID vif-rx corrupt SECONDS: the RX ring of device/vif/0, a
+ * grant to dom0 (not a frame: xenforeignmemory cannot name it), mapped
+ * through gntdev. netback writes each response and then publishes it; in
+ * between, and after, the loop here writes the id again: the guest reads
+ * an id it never posted.
+ */
+static int vif_rx_corrupt(unsigned int domid, int argc, char **argv)
+{
+    struct xs_handle *xs = xs_open(0);
+    xengnttab_handle *gt;
+    netif_rx_sring_t *ring;
+    char path[80], *value;
+    unsigned int len;
+    uint32_t ref;
+    time_t end;
+    unsigned long passes = 0;
+    RING_IDX seen_prod;
+
+    if ( argc != 2 || strcmp(argv[0], "corrupt") != 0 )
+        usage();
+    end = time(NULL) + (time_t)parse_number(argv[1], 600);
+    if ( !xs )
+        die("cannot connect to xenstored (xs_open)");
+    snprintf(path, sizeof(path), "/local/domain/%u/device/vif/0/rx-ring-ref",
+             domid);
+    value = xs_read(xs, XBT_NULL, path, &len);
+    if ( !value )
+    {
+        fprintf(stderr, "hostile: cannot read %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    ref = (uint32_t)parse_number(value, UINT32_MAX);
+    free(value);
+    xs_close(xs);
+    gt = xengnttab_open(NULL, 0);
+    if ( !gt )
+        die("cannot open gntdev (xen-gntdev loaded?)");
+    ring = xengnttab_map_grant_ref(gt, domid, ref, PROT_READ | PROT_WRITE);
+    if ( !ring )
+    {
+        fprintf(stderr, "hostile: cannot map grant %u of domain %u: %s\n",
+                ref, domid, strerror(errno));
+        return 1;
+    }
+    seen_prod = ring->rsp_prod;
+    printf("vif-rx: ring mapped (grant %u): req_prod %u rsp_prod %u\n", ref,
+           ring->req_prod, seen_prod);
+    while ( time(NULL) < end )
+    {
+        for ( unsigned int i = 0; i < 256; i++ )
+            ((volatile netif_rx_response_t *)&ring->ring[i].rsp)->id = 0xbeef;
+        passes++;
+    }
+    printf("vif-rx: %lu passes; rsp_prod %u -> %u, req_prod %u\n", passes,
+           seen_prod, ring->rsp_prod, ring->req_prod);
+    xengnttab_unmap(gt, ring, 1);
+    xengnttab_close(gt);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const struct layout *l = NULL;
@@ -953,6 +1024,8 @@ int main(int argc, char **argv)
     if ( argc < 4 )
         usage();
     domid = parse_number(argv[1], DOMID_FIRST_RESERVED - 1);
+    if ( strcmp(argv[2], "vif-rx") == 0 )
+        return vif_rx_corrupt(domid, argc - 3, argv + 3);
     for ( size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++ )
     {
         size_t n = strlen(layouts[i].name);

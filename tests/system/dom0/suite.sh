@@ -30,6 +30,7 @@
 . /tinypv/xenbus.sh
 . /tinypv/blkfront.sh
 . /tinypv/blkhostile.sh
+. /tinypv/netfront.sh
 
 PLATFORMS=pv
 CASES=""
@@ -553,6 +554,7 @@ run_platform() {
     wanted xenbus && xenbus_cases
     wanted blkfront && blkfront_cases
     wanted blkhostile && blkhostile_cases
+    wanted netfront && netfront_cases
 }
 
 host_facts

@@ -42,7 +42,7 @@
 #define SECTOR          512
 #define READ_MAX        8           /* sectors `disk read` shows at most */
 #define TEXT_MAX        SECTOR
-#define PASSES_MAX      1000        /* cksum and bench repeat at most */
+#define PASSES_MAX      100000      /* cksum and bench repeat at most */
 
 static uint8_t buf[BLKIF_BOOK_SECTORS * SECTOR];
 

@@ -1898,7 +1898,7 @@ check_blkfront() {
     has "blkfront: xvdc: connected, 4096 sectors (2048 KiB)"
     bf_same "attached while running" xvdc dom0-cksum-c 1
     has_re "^disk: xvdc: bench stopped after [0-9]+ sectors: " \
-        "the bench on xvdc (200 passes) is stopped by the detach, and says so"
+        "the bench on xvdc (10000 passes) is stopped by the detach, and says so"
     has_re "^blkfront: xvdc: removed: [0-9]+ requests? in flight failed, channel closed, grants ended$" \
         "block-detach during a bench: xvdc removed"
     after_prompt "echo still here after detach" "still here after detach"

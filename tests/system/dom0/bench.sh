@@ -166,12 +166,16 @@ bench_memory() {
 # dom0's blkback on a loop device) for every tinypv image and then for a
 # Linux PV domU: dom0's own Debian kernel with a tiny initramfs
 # (tools/testbed/domu-init) that times a dd of its xvda, writes 10 MiB to
-# its hvc0, and powers off. bench_peer_ratios then sets tinypv's disk and
-# console figures against Linux's from the same boot.
+# its hvc0, then puts its vif's eth0 on 169.254.1.3 and answers dom0's
+# pings (net_measure, as for tinypv in bench_net) until dom0 destroys it.
+# bench_peer_ratios then sets tinypv's disk, console and network figures
+# against Linux's from the same boot.
 
 BENCH_DISK=/tmp/bench-disk.img
 BENCH_DISK_XL="disk=['format=raw,vdev=xvda,access=ro,target=$BENCH_DISK']"
-PEER_TIMEOUT=300    # s until the Linux domU must have powered off
+PEER_TIMEOUT=300    # s until the Linux domU must have said "linux-peer: done"
+PEER_IP=169.254.1.3
+PEER_VIF_XL="vif=['mac=00:16:3e:7e:00:02,ip=$PEER_IP,script=vif-tinypv']"
 
 bench_disk_file() {
     [ -s "$BENCH_DISK" ] ||
@@ -236,31 +240,71 @@ peer_rate() {
     console_sed "s/^linux-peer: $1 \([0-9]*\) bytes in \([0-9]*\) us.*/\1 \2/p" | tail -n 1
 }
 
+# peer_wait_done SECS: until the domU's "linux-peer: done" line (or its
+# end). Not guest_wait_text: its grep of a 10 MiB log every 0.1 s is
+# slower than the flood; the log's last KiB is enough.
+peer_wait_done() {
+    n=$(($1 * 2))
+    while kill -0 "$XL_PID" 2>/dev/null; do
+        tail -c 1024 "$GDIR/console.log" | tr -d '\r' | grep -q '^linux-peer: done' &&
+            return 0
+        n=$((n - 1))
+        [ "$n" -gt 0 ] || return 1
+        sleep 0.5
+    done
+    return 1
+}
+
+# bench_peer_net_none: the Linux network figures when there are none.
+bench_peer_net_none() {
+    figure "linux/net.ping_median_us none"
+    figure "linux/net.udp_echo_kib_s none"
+}
+
 # The Linux PV domU: disk MiB/s (buffered, and O_DIRECT), the 10 MiB
-# console write in KiB/s, the bytes dom0 received of it. Fails soft: a
-# figure it never printed is "none", and the domain is destroyed after
-# PEER_TIMEOUT s whatever it does.
+# console write in KiB/s, the bytes dom0 received of it, and with group
+# net its ping round trip (net_measure; no UDP echo: its busybox has
+# none). Fails soft: a figure it never printed is "none", and the domain
+# is destroyed after PEER_TIMEOUT s whatever it does.
 bench_peer() {
     if [ ! -s /tinypv/dom0-vmlinuz ] || [ ! -s /tinypv/domu-initrd.cpio.gz ]; then
         log "no Linux domU kernel or initramfs in /tinypv (tools/testbed/setup)"
         figure "linux/disk.read_mib_per_s none"
         figure "linux/console10m.kib_per_s none"
+        only net && bench_peer_net_none
         return
     fi
     bench_disk_file
+    vif=""
+    only net && vif=$PEER_VIF_XL
     # shellcheck disable=SC2034 # lib.sh's guest_start reads it
     BEFORE_UNPAUSE=bench_wait_vbd
+    # shellcheck disable=SC2086 # $vif: one word or none
     guest_start linux-peer dom0-vmlinuz "console=hvc0 quiet" \
-        'ramdisk="/tinypv/domu-initrd.cpio.gz"' memory=128 "$BENCH_DISK_XL"
+        'ramdisk="/tinypv/domu-initrd.cpio.gz"' memory=128 "$BENCH_DISK_XL" $vif
     rc=$?
     # shellcheck disable=SC2034
     BEFORE_UNPAUSE=""
     if [ "$rc" = 0 ]; then
         guest_wait_text "linux-peer: up" 1 120 &&
             figure "linux/boot.up_ms $(($(now_ms) - $(cat "$GDIR/start_ms"))) ms"
-        # The domU powers off after its last line. Not guest_wait_text:
-        # its grep of a 10 MiB log every 0.1 s is slower than the flood.
-        guest_wait_end "$PEER_TIMEOUT"
+        peer_wait_done "$PEER_TIMEOUT"
+        if [ -n "$vif" ]; then
+            if tail -c 1024 "$GDIR/console.log" | tr -d '\r' |
+               grep -q "^linux-peer: net up $PEER_IP"; then
+                # No UDP figure: net_measure's udpecho gets no answer.
+                NET_UDP=0 net_measure linux "$PEER_IP"
+                figure "linux/net.udp_echo_kib_s none"
+            else
+                log "linux-peer: no net"
+                bench_peer_net_none
+            fi
+        fi
+        # It sleeps after its last line when it has a network.
+        kill -0 "$XL_PID" 2>/dev/null && xl destroy "$GUEST"
+        guest_wait_end 30
+    elif [ -n "$vif" ]; then
+        bench_peer_net_none
     fi
     # shellcheck disable=SC2046
     set -- $(peer_rate "disk read")
@@ -309,7 +353,13 @@ bench_peer_ratios() {
         figure "$label/disk.tinypv_per_linux $(ratio "$(fig "$label/disk.read_mib_per_s")" "$(fig linux/disk.read_mib_per_s)")"
         figure "$label/disk.tinypv_per_linux_direct $(ratio "$(fig "$label/disk.read_mib_per_s")" "$(fig linux/disk.direct_mib_per_s)")"
         figure "$label/console.tinypv_per_linux $(ratio "$(fig "$label/flood10m.kib_per_s")" "$(fig linux/console10m.kib_per_s)")"
+        only net || continue
+        # A round trip is a time: Linux's over tinypv's.
+        figure "$label/net.ping_tinypv_per_linux $(ratio "$(fig linux/net.ping_median_us)" "$(fig "$label/net.ping_median_us")")"
+        figure "$label/net.ping_p99_tinypv_per_linux $(ratio "$(fig linux/net.ping_p99_us)" "$(fig "$label/net.ping_p99_us")")"
+        figure "$label/net.udp_tinypv_per_linux $(ratio "$(fig "$label/net.udp_echo_kib_s")" "$(fig linux/net.udp_echo_kib_s)")"
     done </tinypv/bench-images
+}
 
 # The network: dom0's ping round trip to the guest over 1000 pings (one
 # at a time, the next as soon as the answer is in: median and 99th
@@ -323,8 +373,16 @@ bench_net() {
     guest_wait_text "tinypv> " 1 30
     guest_wait_text "netfront: vif0: address" 1 30
     sleep 1
-    ping -c 20 -A "$ip" >/dev/null 2>&1
-    ping -c 1000 -A "$ip" >"$GDIR/ping.txt" 2>&1
+    net_measure "$1" "$ip"
+    guest_type 'poweroff\r'
+    guest_wait_end 30
+}
+
+# net_measure LABEL IP: bench_net's figures against IP (tinypv's, or the
+# Linux peer's); NET_UDP=0: no UDP echo stream.
+net_measure() {
+    ping -c 20 -A "$2" >/dev/null 2>&1
+    ping -c 1000 -A "$2" >"$GDIR/ping.txt" 2>&1
     sed -n 's/.* time=\([0-9.]*\) ms.*/\1/p' "$GDIR/ping.txt" | sort -n >"$GDIR/rtt.txt"
     n=$(wc -l <"$GDIR/rtt.txt")
     if [ "$n" -gt 0 ]; then
@@ -332,16 +390,18 @@ bench_net() {
         p99=$(sed -n "$(( (n * 99 + 99) / 100 ))p" "$GDIR/rtt.txt")
         figure "$1/net.ping_median_us $(awk -v v="$median" 'BEGIN { printf "%d", v * 1000 }') us"
         figure "$1/net.ping_p99_us $(awk -v v="$p99" 'BEGIN { printf "%d", v * 1000 }') us"
+    else
+        figure "$1/net.ping_median_us none"
     fi
     figure "$1/net.ping_answered $n of 1000"
-    /tinypv/udpecho "$ip" 7 1048576 /tmp/bench-sent /tmp/bench-echoed \
+    [ "${NET_UDP:-1}" = 1 ] || return 0
+    /tinypv/udpecho "$2" 7 1048576 /tmp/bench-sent /tmp/bench-echoed \
         >"$GDIR/udpecho.txt" 2>&1
     rm -f /tmp/bench-sent /tmp/bench-echoed
     ms=$(sed -n 's/.* \([0-9]*\) ms$/\1/p' "$GDIR/udpecho.txt")
     [ -n "$ms" ] && [ "$ms" -gt 0 ] &&
         figure "$1/net.udp_echo_kib_s $((1024 * 1000 / ms)) KiB/s"
-    guest_type 'poweroff\r'
-    guest_wait_end 30
+    return 0
 }
 
 # Interleaved by figure, not by image: a slow stretch of the host then
@@ -371,7 +431,8 @@ only idle && run_for_each_image bench_idle
 only floods && run_for_each_image bench_floods
 only memory && run_for_each_image bench_memory
 only disk && run_for_each_image bench_disk
-only peer && { bench_peer; bench_peer_ratios; }
+only peer && bench_peer
 rm -f "$BENCH_DISK"
 only net && run_for_each_image bench_net
+only peer && bench_peer_ratios
 log "bench done"

@@ -33,6 +33,11 @@ class Terminal:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:
             os.chdir(REPO)
+            # A user's make, not a sub-make of `make test`: an inherited
+            # -j or --output-sync would have make hold run's output in a
+            # file, and run-interactive would find no terminal.
+            for var in ('MAKEFLAGS', 'MFLAGS', 'MAKELEVEL', 'MAKEOVERRIDES'):
+                os.environ.pop(var, None)
             os.execvp('make', ['make', '--no-print-directory', 'run'])
         self.seen = b''
         self.log = open(LOG, 'wb')

@@ -97,17 +97,7 @@ nf_ping_loop() {
 # suspend.sh's save and restore, waiting for the vif's hotplug (not a
 # disk's) before the console client attaches.
 nf_round_trip() {
-    sr_save || { sr_abandon "xl save failed"; return 1; }
-    n=$(($(wc -l <"$GDIR/domids" 2>/dev/null || echo 0) + 1))
-    mv "$GDIR/xl.log" "$GDIR/xl.before-restore-$n.log"
-    xl restore -F -p "$SR_IMAGE" >"$GDIR/xl.log" 2>&1 &
-    XL_PID=$!
-    wait_until 30 xl domid "$GUEST" && id=$(xl domid "$GUEST") && nf_wait_hotplug
-    sr_attach "xl restore"
-    rc=$?
-    rm -f "$SR_IMAGE"
-    [ "$rc" = 0 ] || { sr_abandon "xl restore failed"; return 1; }
-    guest_wait_text "resume: restored in a new domain" 1 60
+    sr_round_trip_with nf_wait_hotplug
 }
 
 # nf_wait_end: the end of the case's guest. After a migration no xl -F

@@ -194,6 +194,25 @@ sr_migrate() {
     sr_attach "xl migrate"
 }
 
+# sr_round_trip_with WAIT: xl save, then xl restore of a guest with
+# devices: WAIT (their hotplug, which xl restore runs before the console)
+# before the console client attaches (sr_attach). For xenbus.sh's disks
+# and netfront.sh's vif.
+# shellcheck disable=SC2034 # id: read by WAIT
+sr_round_trip_with() {
+    sr_save || { sr_abandon "xl save failed"; return 1; }
+    n=$(($(wc -l <"$GDIR/domids" 2>/dev/null || echo 0) + 1))
+    mv "$GDIR/xl.log" "$GDIR/xl.before-restore-$n.log"
+    xl restore -F -p "$SR_IMAGE" >"$GDIR/xl.log" 2>&1 &
+    XL_PID=$!
+    wait_until 30 xl domid "$GUEST" && id=$(xl domid "$GUEST") && "$1"
+    sr_attach "xl restore"
+    rc=$?
+    rm -f "$SR_IMAGE"
+    [ "$rc" = 0 ] || { sr_abandon "xl restore failed"; return 1; }
+    guest_wait_text "resume: restored in a new domain" 1 60
+}
+
 # sr_end_migrated: `poweroff` typed into a migrated guest. The receiving
 # xl watches it as a daemon (no xl create -F to wait for): wait for the
 # domain to go, then its log and shutdown reason as guest_wait_end keeps

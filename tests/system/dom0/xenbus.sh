@@ -48,17 +48,7 @@ xb_wait_hotplug() {
 # suspend.sh's sr_round_trip, waiting as xb_wait_hotplug does before the
 # console client attaches (sr_attach): xl restore adds the disk first.
 xb_round_trip() {
-    sr_save || { sr_abandon "xl save failed"; return 1; }
-    n=$(($(wc -l <"$GDIR/domids" 2>/dev/null || echo 0) + 1))
-    mv "$GDIR/xl.log" "$GDIR/xl.before-restore-$n.log"
-    xl restore -F -p "$SR_IMAGE" >"$GDIR/xl.log" 2>&1 &
-    XL_PID=$!
-    wait_until 30 xl domid "$GUEST" && id=$(xl domid "$GUEST") && xb_wait_hotplug
-    sr_attach "xl restore"
-    rc=$?
-    rm -f "$SR_IMAGE"
-    [ "$rc" = 0 ] || { sr_abandon "xl restore failed"; return 1; }
-    guest_wait_text "resume: restored in a new domain" 1 60
+    sr_round_trip_with xb_wait_hotplug
 }
 
 case_xenbus() {

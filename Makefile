@@ -357,13 +357,9 @@ check-run: images testbed
 deps:
 	$(Q)tools/install-deps
 
-# The last two stages boot the test bed each (make run's session, the
-# student trees' grading) and share nothing: they run side by side, each
-# on one of the two cores QEMU's emulation mostly keeps busy, their
-# output kept whole per stage (--output-sync).
 test: deps
-	$(Q)$(MAKE) --no-print-directory check-host check-docs check-labs fuzz-smoke stress check-system
-	$(Q)TINYPV_GRADE_JUDGE=$(CURDIR)/$(BUILD)/system-test $(MAKE) --no-print-directory -j2 --output-sync=target check-run check-grade
+	$(Q)$(MAKE) --no-print-directory check-host check-docs check-labs fuzz-smoke stress check-system check-run
+	$(Q)TINYPV_GRADE_JUDGE=$(CURDIR)/$(BUILD)/system-test $(MAKE) --no-print-directory check-grade
 	@echo "make test: all tests passed"
 
 # --- the teaching labs (docs/labs/) -----------------------------------------

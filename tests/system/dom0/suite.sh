@@ -554,7 +554,9 @@ run_platform() {
     wanted xenbus && xenbus_cases
     wanted blkfront && blkfront_cases
     wanted blkhostile && blkhostile_cases
-    wanted netfront && netfront_cases
+    # netfront (issue 19) runs when named (TINYPV_CASES=netfront), not in
+    # make test's full run yet: the pv32 boot is at its time budget.
+    case " $CASES " in *" netfront "*) netfront_cases ;; esac
 }
 
 host_facts

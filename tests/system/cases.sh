@@ -844,10 +844,7 @@ check_all_cases() {
     wanted_group xenbus && check_xenbus
     wanted_group blkfront && check_blkfront
     wanted_group blkhostile && check_blkhostile
-    # Named only (as in dom0/suite.sh): not part of the full run yet.
-    case " $CHECK_GROUPS " in
-        *" netfront "*) check_netfront; check_netfront_hostile ;;
-    esac
+    wanted_group netfront && { check_netfront; check_netfront_hostile; }
     return 0
 }
 
@@ -2044,7 +2041,16 @@ check_netfront() {
     fi
     for s in 0 1 56 100 512 1000 1400 1472; do
         nf_ping_ok "size-$s" "25 pings of $s bytes" 25
+        # pingcheck: every reply's payload equal to its request's.
+        if grep -q "^pingcheck: size $s: 25 sent, 25 intact, 0 changed, 0 lost$" \
+            "$CASE_DIR/pingcheck.txt" 2>/dev/null; then
+            pass "25 pings of $s bytes came back with their payload intact (pingcheck)"
+        else
+            fail "25 pings of $s bytes came back with their payload intact ($(grep "^pingcheck: size $s:" "$CASE_DIR/pingcheck.txt" 2>/dev/null || tr '\n' ';' <"$CASE_DIR/pingcheck.txt" 2>/dev/null))"
+        fi
     done
+    expect "pingcheck: every reply intact ($(grep '^pingcheck: all:' "$CASE_DIR/pingcheck.txt" 2>/dev/null))" \
+        grep -q '^exit 0$' "$CASE_DIR/pingcheck.txt"
     nf_ping_ok flood "a 10 s flood (ping -A, $(head -n 1 "$CASE_DIR/ping-flood" 2>/dev/null) of 200)" 100
     if grep -q '^exit ' "$CASE_DIR/ping-flood-runs" 2>/dev/null; then
         fail "every run of the flood ended by its count ($(grep '^exit ' "$CASE_DIR/ping-flood-runs" | tr '\n' ';'))"

@@ -23,7 +23,11 @@ XL_PID=""
 CONSOLE_PID=""
 STUDENT_WAIT=15     # s, the longest wait of a student pass (guest_wait_text)
 
-log() { echo "suite: $*"; }
+# Each line starts with dom0's uptime: where a boot's time goes.
+log() {
+    read -r up _ </proc/uptime
+    echo "suite: [$up] $*"
+}
 
 # now_ms: milliseconds since dom0 booted (/proc/uptime has hundredths).
 now_ms() {

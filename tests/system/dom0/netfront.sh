@@ -14,8 +14,8 @@
 #   - 10 s idle with the vif connected: the guest's CPU time moves by
 #     0.1 s at most (xl list)
 #   - ping -c 25 at each of 8 sizes from 0 to 1472 bytes (200 pings):
-#     0% loss (Linux drops a reply whose checksum does not cover what it
-#     carries, so a changed payload is a lost ping)
+#     0% loss; then 25 at each size again from dom0/pingcheck.c, which
+#     compares each reply's payload byte for byte with the request's
 #   - a flood: ping -A (the next as soon as the answer is in) for 10 s,
 #     and meanwhile a command typed at the monitor, answered
 #   - 1 MiB to UDP port 7 (dom0/udpecho.c), echoed back: the cksum of
@@ -136,10 +136,14 @@ case_netfront() {
     sleep 10
     guest_cpu_seconds >"$GDIR/cpu_after"
 
-    # 200 pings, sizes 0 to 1472.
+    # 200 pings, sizes 0 to 1472; then as many again from pingcheck,
+    # which compares every reply's payload with what it sent.
     for s in $NF_SIZES; do
         nf_ping "size-$s" -c 25 -A -s "$s"
     done
+    # shellcheck disable=SC2086 # one word per size
+    timeout 120 /tinypv/pingcheck "$NF_IP" 25 $NF_SIZES >"$GDIR/pingcheck.txt" 2>&1
+    echo "exit $?" >>"$GDIR/pingcheck.txt"
     guest_command "net"
 
     # A flood for 10 s; the monitor answers meanwhile.

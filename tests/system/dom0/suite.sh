@@ -554,9 +554,7 @@ run_platform() {
     wanted xenbus && xenbus_cases
     wanted blkfront && blkfront_cases
     wanted blkhostile && blkhostile_cases
-    # netfront (issue 19) runs when named (TINYPV_CASES=netfront), not in
-    # make test's full run yet: the pv32 boot is at its time budget.
-    case " $CASES " in *" netfront "*) netfront_cases ;; esac
+    wanted netfront && netfront_cases
 }
 
 host_facts

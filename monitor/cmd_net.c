@@ -35,7 +35,8 @@ static void print_addr(const struct netfront_info *in)
 
     if ( !in->ip )
     {
-        printk("no address (ip=ADDR/PREFIX on the command line)");
+        printk("no address (ip=ADDR/PREFIX on the command line, or ip= in "
+               "the vif's config)");
         return;
     }
     net_format_ip(in->ip, s);

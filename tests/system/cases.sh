@@ -844,7 +844,8 @@ check_all_cases() {
     wanted_group xenbus && check_xenbus
     wanted_group blkfront && check_blkfront
     wanted_group blkhostile && check_blkhostile
-    wanted_group netfront && { check_netfront; check_netfront_hostile; }
+    wanted_group netfront &&
+        { check_netfront; check_netfront_hostile; check_netfront_noaddr; }
     return 0
 }
 
@@ -2130,5 +2131,28 @@ check_netfront_hostile() {
     count_is "the interface is shut down" 1
     after_prompt "echo still here after the hostile backend" "still here after the hostile backend"
     after_prompt "xs read name" "${PREFIX}netfront-hostile"
+    reason_is poweroff
+}
+
+check_netfront_noaddr() {
+    use_case "${PREFIX}netfront-noaddr" || return
+    has "netfront: vif0: connected, MAC 00:16:3e:7e:00:01, 64 RX buffers posted"
+    has "netfront: vif0: no address (ip=ADDR/PREFIX on the command line, or ip= in the vif's config)"
+    after_prompt "net" "vif0: connected, MAC 00:16:3e:7e:00:01, no address (ip=ADDR/PREFIX on the command line, or ip= in the vif's config)"
+    after_prompt "ping 169.254.0.1 1" "ping: 169.254.0.1: not on our link (or no address of ours)"
+    local f=$CASE_DIR/ping-noaddr rx
+    rx=$(sed -n 's/.* \([0-9]*\) packets received.*/\1/p' "$f" 2>/dev/null)
+    if grep -q '^3 packets transmitted' "$f" 2>/dev/null && [ "$rx" = 0 ]; then
+        pass "dom0's pings of 169.254.1.2 go unanswered (3 sent, 0 received)"
+    else
+        fail "dom0's pings of 169.254.1.2 go unanswered ($(tail -n 3 "$f" 2>/dev/null | tr '\n' ';'))"
+    fi
+    # `net` lists only the reasons with drops, as "REASON N".
+    if grep -a '^  drops: ' "$CASE_DIR/console.txt" | grep -a -q -F -- "no address yet "; then
+        pass "dom0's ARP requests dropped and counted: no address yet"
+    else
+        fail "dom0's ARP requests dropped and counted: no address yet"
+    fi
+    after_prompt "echo still here without an address" "still here without an address"
     reason_is poweroff
 }

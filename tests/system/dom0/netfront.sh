@@ -36,6 +36,8 @@
 # 0xbeef for 8 s) while dom0 pings: the guest says once that the backend
 # answered an id out of range and shuts the interface down; the rest of
 # the kernel carries on (the shell, xenstore, a sleep).
+#
+# case_netfront_noaddr: no address from anywhere (below).
 
 NF_MAC=00:16:3e:7e:00:01
 NF_IP=169.254.1.2
@@ -243,7 +245,31 @@ case_netfront_hostile() {
     guest_wait_end 30
 }
 
+# case_netfront_noaddr: a vif without ip= (vif-tinypv then gives dom0's
+# side 169.254.0.1/16) and no ip= on the command line: the interface
+# connects and says it has no address; tinypv's ping says why it cannot;
+# dom0's pings go unanswered, their ARP requests dropped and counted.
+case_netfront_noaddr() {
+    BEFORE_UNPAUSE=nf_wait_hotplug
+    guest_start "${PREFIX}netfront-noaddr" "$IMAGE" "" \
+        "vif=['mac=$NF_MAC,script=vif-tinypv']"
+    rc=$?
+    BEFORE_UNPAUSE=""
+    [ "$rc" = 0 ] || return
+    guest_wait_text "tinypv> " 1 60
+    guest_wait_text "netfront: vif0: no address" 1 30
+    sleep 1
+    guest_command "net"
+    guest_command "ping $NF_DOM0 1" 30
+    nf_ping noaddr -c 3 -W 1
+    guest_command "net"
+    guest_command "echo still here without an address"
+    guest_type 'poweroff\r'
+    guest_wait_end 30
+}
+
 netfront_cases() {
     case_netfront
     case_netfront_hostile
+    case_netfront_noaddr
 }

@@ -120,17 +120,23 @@ nf_wait_end() {
     log "guest $GUEST: shut down, reason $(cat "$GDIR/reason")"
 }
 
+# nf_start NAME EXTRA VIF WAIT: a guest with that vif, started once the
+# vif's hotplug is done, up to its prompt and WAIT (a netfront line).
+nf_start() {
+    BEFORE_UNPAUSE=nf_wait_hotplug
+    guest_start "$PREFIX$1" "$IMAGE" "$2" "vif=['$3']"
+    rc=$?
+    BEFORE_UNPAUSE=""
+    [ "$rc" = 0 ] || return 1
+    guest_wait_text "tinypv> " 1 60
+    guest_wait_text "$4" 1 30
+    sleep 1     # the prompt redrawn after the messages
+}
+
 case_netfront() {
     extra=""
     [ "$IMAGE" = tinypv ] && extra="ip=$NF_IP/16"
-    BEFORE_UNPAUSE=nf_wait_hotplug
-    guest_start "${PREFIX}netfront" "$IMAGE" "$extra" "vif=['$NF_VIF']"
-    rc=$?
-    BEFORE_UNPAUSE=""
-    [ "$rc" = 0 ] || return
-    guest_wait_text "tinypv> " 1 60
-    guest_wait_text "netfront: vif0: address" 1 30
-    sleep 1     # the prompt redrawn after the messages
+    nf_start netfront "$extra" "$NF_VIF" "netfront: vif0: address" || return
     guest_command "net"
     { ip addr; ip route; } >"$GDIR/dom0-ip.txt" 2>&1
     # Idle with a vif: no busy-waiting, so (almost) no CPU time.
@@ -218,14 +224,7 @@ case_netfront() {
 }
 
 case_netfront_hostile() {
-    BEFORE_UNPAUSE=nf_wait_hotplug
-    guest_start "${PREFIX}netfront-hostile" "$IMAGE" "" "vif=['$NF_VIF']"
-    rc=$?
-    BEFORE_UNPAUSE=""
-    [ "$rc" = 0 ] || return
-    guest_wait_text "tinypv> " 1 60
-    guest_wait_text "netfront: vif0: address" 1 30
-    sleep 1
+    nf_start netfront-hostile "" "$NF_VIF" "netfront: vif0: address" || return
     nf_ping before -c 3 -A
     /tinypv/hostile "$(cat "$GDIR/domid")" vif-rx corrupt 8 \
         >"$GDIR/hostile.log" 2>&1 &
@@ -250,15 +249,8 @@ case_netfront_hostile() {
 # connects and says it has no address; tinypv's ping says why it cannot;
 # dom0's pings go unanswered, their ARP requests dropped and counted.
 case_netfront_noaddr() {
-    BEFORE_UNPAUSE=nf_wait_hotplug
-    guest_start "${PREFIX}netfront-noaddr" "$IMAGE" "" \
-        "vif=['mac=$NF_MAC,script=vif-tinypv']"
-    rc=$?
-    BEFORE_UNPAUSE=""
-    [ "$rc" = 0 ] || return
-    guest_wait_text "tinypv> " 1 60
-    guest_wait_text "netfront: vif0: no address" 1 30
-    sleep 1
+    nf_start netfront-noaddr "" "mac=$NF_MAC,script=vif-tinypv" \
+        "netfront: vif0: no address" || return
     guest_command "net"
     guest_command "ping $NF_DOM0 1" 30
     nf_ping noaddr -c 3 -W 1

@@ -305,10 +305,12 @@ test_pv_pagetable_SRCS := arch/x86/pv/pagetable.c
 test_gnttab_SRCS  := grant/gnttab_table.c
 test_xenbus_path_SRCS := xenbus/xenbus_path.c lib/string.c
 test_blkif_book_SRCS := blkfront/blkif_book.c lib/format.c lib/string.c
-test_blkfront_SRCS := blkfront/blkfront.c blkfront/blkif_book.c lib/format.c
+test_blkfront_SRCS := blkfront/blkfront.c blkfront/blkif_book.c lib/format.c \
+    tests/host/fake_frontend_env.c
 test_net_stack_SRCS := net/net_stack.c lib/string.c
 test_netif_book_SRCS := netfront/netif_book.c
-test_netfront_SRCS := netfront/netfront.c netfront/netif_book.c net/net_stack.c lib/format.c
+test_netfront_SRCS := netfront/netfront.c netfront/netif_book.c net/net_stack.c lib/format.c \
+    tests/host/fake_frontend_env.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 

@@ -20,77 +20,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "check.h"
-/* --- stubs: the grant table, pages, ports, timers, the console ------------- */
+#include "fake_frontend_env.h"
+/* --- stubs: timers, the console (grants, pages, ports: fake_frontend_env.c) */
 
-#define NREF 512
+static int printed;
 
-static void *grants[NREF];
-static int nrefs, pages_out, printed, notifies;
-static evtchn_handler_t handler;
-static void *hctx;
-static evtchn_port_t next_port = 5;
-
-int gnttab_grant_access(domid_t d, const void *va, bool ro, const char *o,
-                        grant_ref_t *ref)
-{
-    for ( int i = 8; i < NREF; i++ )
-        if ( !grants[i] )
-        {
-            grants[i] = (void *)va;
-            *ref = (grant_ref_t)i;
-            nrefs++;
-            return 0;
-        }
-    return -ENOSPC;
-}
-
-int gnttab_end_access(grant_ref_t ref, const char *o)
-{
-    CHECK(grants[ref] != NULL);
-    grants[ref] = NULL;
-    nrefs--;
-    return 0;
-}
-
-int gnttab_end_access_deferred(grant_ref_t ref, const char *o,
-                               gnttab_release_fn release, void *ctx)
-{
-    gnttab_end_access(ref, o);
-    release(ctx);
-    return 0;
-}
-
-void *mem_alloc_pages(unsigned int order, enum page_owner owner)
-{
-    pages_out++;
-    return aligned_alloc(4096, 4096);
-}
-
-int mem_free_pages(void *va, unsigned int order, enum page_owner owner)
-{
-    pages_out--;
-    free(va);
-    return 0;
-}
-
-long evtchn_alloc_unbound(domid_t remote, evtchn_port_t *port)
-{
-    *port = next_port++;
-    return 0;
-}
-
-int evtchn_bind_handler(evtchn_port_t port, evtchn_handler_t h, void *ctx,
-                        const char *name)
-{
-    handler = h;
-    hctx = ctx;
-    return 0;
-}
-
-void evtchn_unbind_handler(evtchn_port_t port) { handler = NULL; }
-long evtchn_close(evtchn_port_t port) { return 0; }
-void evtchn_notify(evtchn_port_t port) { notifies++; }
-void evtchn_mask(evtchn_port_t port) { }
 /*
  * The one timer that matters, blkfront_rw()'s deadline: it fires after
  * IDLE_TURNS turns of the main loop in which the backend found no request
@@ -147,7 +81,7 @@ static void serve(blkif_request_t *r, blkif_response_t *rsp)
 
     for ( int i = 0; i < r->nr_segments; i++ )
     {
-        uint8_t *pg = grants[r->seg[i].gref];
+        uint8_t *pg = fake_grants[r->seg[i].gref];
 
         CHECK(pg != NULL);
         if ( !pg )
@@ -190,8 +124,7 @@ void kernel_idle(void)
         be_cons++;
         s->rsp_prod = hostile == 3 ? be_cons + 7 : be_cons;
     }
-    if ( handler )
-        handler(cur->port, hctx);
+    fake_kick(cur->port);
     if ( blkfront_pending() )
         blkfront_process();
 }
@@ -218,8 +151,8 @@ static void test_rw(struct blkfront *bf)
     static uint8_t buf[BLKIF_BOOK_SECTORS * 512];
 
     CHECK_STR(bf->name, "xvda");
-    CHECK_EQ(nrefs, 1 + BLKIF_BOOK_SLOTS * BLKIF_BOOK_SEG_PAGES);
-    CHECK_EQ(pages_out, 1 + BLKIF_BOOK_SLOTS * BLKIF_BOOK_SEG_PAGES);
+    CHECK_EQ(fake_nrefs, 1 + BLKIF_BOOK_SLOTS * BLKIF_BOOK_SEG_PAGES);
+    CHECK_EQ(fake_pages_out, 1 + BLKIF_BOOK_SLOTS * BLKIF_BOOK_SEG_PAGES);
     CHECK_EQ(blkfront_rw(bf, BLKIF_OP_READ, 100, BLKIF_BOOK_SECTORS, buf, NULL),
              0);
     CHECK(memcmp(buf, disk + 100 * 512, sizeof(buf)) == 0);
@@ -252,12 +185,12 @@ static struct blkfront *test_restore(struct blkfront *bf)
 
     hold = 1;       /* the backend does not answer before the save */
     CHECK(blkfront_submit(bf, BLKIF_OP_READ, 7, 1, buf, done_fn, &st) >= 0);
-    handler = NULL;                 /* what evtchn_forget_all() does */
+    fake_handler = NULL;                 /* what evtchn_forget_all() does */
     blkfront_away(bf);
     CHECK_EQ(bf->state, BF_AWAY);
     CHECK_EQ(bf->book.in_flight, 1);
-    CHECK_EQ(nrefs, 0);             /* the old table's grants ended */
-    CHECK_EQ(pages_out, 1 + BLKIF_BOOK_SLOTS * BLKIF_BOOK_SEG_PAGES);        /* the pages kept */
+    CHECK_EQ(fake_nrefs, 0);             /* the old table's grants ended */
+    CHECK_EQ(fake_pages_out, 1 + BLKIF_BOOK_SLOTS * BLKIF_BOOK_SEG_PAGES);        /* the pages kept */
     again = connect("51712");
     CHECK(again == bf);
     for ( int i = 0; i < 3 && st == 99; i++ )
@@ -298,7 +231,7 @@ int main(void)
     bf = test_restore(bf);
     bf = test_hostile(bf);
     blkfront_free(bf);
-    CHECK_EQ(nrefs, 0);
-    CHECK_EQ(pages_out, 0);
+    CHECK_EQ(fake_nrefs, 0);
+    CHECK_EQ(fake_pages_out, 0);
     return check_summary("blkfront");
 }

@@ -23,84 +23,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "check.h"
+#include "fake_frontend_env.h"
 
-/* --- stubs: the grant table, pages, ports, timers, the console ------------- */
+/* --- stubs: timers, the console (grants, pages, ports: fake_frontend_env.c) */
 
-#define NREF 1024
-
-static void *grants[NREF];
-static bool grant_ro[NREF];
-static int nrefs, pages_out, printed, notifies;
-static evtchn_handler_t handler;
-static void *hctx;
+static int printed;
 static uint64_t clock_ns;
 static struct timer *armed;
 
-int gnttab_grant_access(domid_t d, const void *va, bool ro, const char *o,
-                        grant_ref_t *ref)
-{
-    CHECK(((uintptr_t)va & 4095) == 0);
-    for ( int i = 8; i < NREF; i++ )
-        if ( !grants[i] )
-        {
-            grants[i] = (void *)va;
-            grant_ro[i] = ro;
-            *ref = (grant_ref_t)i;
-            nrefs++;
-            return 0;
-        }
-    return -ENOSPC;
-}
-
-int gnttab_end_access(grant_ref_t ref, const char *o)
-{
-    CHECK(ref < NREF && grants[ref] != NULL);
-    if ( ref >= NREF || !grants[ref] )
-        return -EINVAL;
-    grants[ref] = NULL;
-    nrefs--;
-    return 0;
-}
-
-int gnttab_end_access_deferred(grant_ref_t ref, const char *o,
-                               gnttab_release_fn release, void *ctx)
-{
-    gnttab_end_access(ref, o);
-    release(ctx);
-    return 0;
-}
-
-void *mem_alloc_pages(unsigned int order, enum page_owner owner)
-{
-    pages_out++;
-    return aligned_alloc(4096, 4096);
-}
-
-int mem_free_pages(void *va, unsigned int order, enum page_owner owner)
-{
-    pages_out--;
-    free(va);
-    return 0;
-}
-
-long evtchn_alloc_unbound(domid_t remote, evtchn_port_t *port)
-{
-    *port = 7;
-    return 0;
-}
-
-int evtchn_bind_handler(evtchn_port_t port, evtchn_handler_t h, void *ctx,
-                        const char *name)
-{
-    handler = h;
-    hctx = ctx;
-    return 0;
-}
-
-void evtchn_unbind_handler(evtchn_port_t port) { handler = NULL; }
-long evtchn_close(evtchn_port_t port) { return 0; }
-void evtchn_notify(evtchn_port_t port) { notifies++; }
-void evtchn_mask(evtchn_port_t port) { }
 void timer_arm(struct timer *t, uint64_t d, timer_fn fn, void *ctx)
 {
     t->armed = true;
@@ -155,8 +85,8 @@ static bool deliver(const uint8_t *f, size_t len)
         return false;           /* no buffer: netback would drop it */
     r = s->ring[be_rx_cons % 256].req;
     be_rx_cons++;
-    pg = grants[r.gref];
-    CHECK(pg != NULL && !grant_ro[r.gref]);
+    pg = fake_grants[r.gref];
+    CHECK(pg != NULL && !fake_grant_ro[r.gref]);
     if ( !pg )
         abort();
     memcpy(pg, f, len);
@@ -189,9 +119,9 @@ static void serve_tx(void)
         struct net_ping_reply pr;
         size_t out;
 
-        CHECK(grants[r.gref] != NULL && grant_ro[r.gref]);
+        CHECK(fake_grants[r.gref] != NULL && fake_grant_ro[r.gref]);
         CHECK(r.offset + r.size <= 4096 && r.size >= ETH_ZLEN);
-        memcpy(f, (uint8_t *)grants[r.gref] + r.offset, r.size);
+        memcpy(f, (uint8_t *)fake_grants[r.gref] + r.offset, r.size);
         rsp->id = r.id;
         rsp->status = hostile == 5 ? 3 : NETIF_RSP_OKAY;
         be_tx_cons++;
@@ -218,8 +148,7 @@ void kernel_idle(void)
         hold_tx--;
     else
         serve_tx();
-    if ( handler )
-        handler(cur->port, hctx);
+    fake_kick(cur->port);
     if ( netfront_pending() )
         netfront_process();
     /* Time passes: a deadline that has come fires. */
@@ -258,7 +187,7 @@ static void test_pinged(void)
     net_init(&peer, peer_mac);
     net_set_addr(&peer, PEER_IP, 16);
     connect();
-    CHECK_EQ(nrefs, 2 + NETIF_RX_SLOTS);
+    CHECK_EQ(fake_nrefs, 2 + NETIF_RX_SLOTS);
     /* ARP first, then pings at every size; each answered once. */
     n = net_build_ping(&peer, OUR_IP, 1, 0, 56, f, sizeof(f), &arp);
     CHECK(arp);
@@ -267,8 +196,8 @@ static void test_pinged(void)
     kernel_idle();
     CHECK_EQ(cur->stack.arp_replies, 1);
     CHECK_EQ(peer.arp_learned, 1);
-    baseline_refs = nrefs;
-    baseline_pages = pages_out;
+    baseline_refs = fake_nrefs;
+    baseline_pages = fake_pages_out;
     for ( unsigned int size = 0; size <= NET_PING_MAX; size++ )
     {
         n = net_build_ping(&peer, OUR_IP, 1, (uint16_t)size, size, f,
@@ -284,8 +213,8 @@ static void test_pinged(void)
     /* The ring stays stocked; grants and pages come back to where they were. */
     CHECK_EQ(cur->book.rx.out, NETIF_RX_SLOTS);
     CHECK_EQ(cur->book.tx.out, 0);
-    CHECK_EQ(nrefs, baseline_refs);
-    CHECK(pages_out <= baseline_pages + 1);
+    CHECK_EQ(fake_nrefs, baseline_refs);
+    CHECK(fake_pages_out <= baseline_pages + 1);
     CHECK_EQ(cur->book.tx_frames, NET_PING_MAX + 2);
 
     /* A burst: 64 pings delivered before the backend takes any answer;
@@ -303,7 +232,7 @@ static void test_pinged(void)
     kernel_idle();
     CHECK_EQ(cur->book.tx.out, 0);
     CHECK_EQ(cur->book.rx.out, NETIF_RX_SLOTS);
-    CHECK_EQ(nrefs, baseline_refs);
+    CHECK_EQ(fake_nrefs, baseline_refs);
 
     /* Frames that are not for us: dropped and counted, buffers reposted. */
     memset(f, 0xee, 100);
@@ -338,13 +267,13 @@ static void test_restore_and_free(void)
     hold_tx = 3;
     n = net_build_ping(&peer, OUR_IP, 1, 9, 20, f, sizeof(f), &arp);
     CHECK(deliver(f, (size_t)n));
-    handler(cur->port, hctx);
+    fake_kick(cur->port);
     netfront_process();
     CHECK_EQ(cur->book.tx.out, 1);
     netfront_away(cur);
     CHECK_EQ(cur->state, NF_AWAY);
     CHECK_EQ(cur->tx_lost, 1);
-    CHECK_EQ(nrefs, 0);
+    CHECK_EQ(fake_nrefs, 0);
     hold_tx = 0;
     /* The same device probed again: new rings, buffers posted again. */
     CHECK(netfront_alloc("0") == cur);
@@ -359,8 +288,8 @@ static void test_restore_and_free(void)
     kernel_idle();
     CHECK_EQ(cur->stack.echo_replies, NET_PING_MAX + 1 + NETIF_RX_SLOTS + 2);
     netfront_free(cur);
-    CHECK_EQ(nrefs, 0);
-    CHECK_EQ(pages_out, 0);
+    CHECK_EQ(fake_nrefs, 0);
+    CHECK_EQ(fake_pages_out, 0);
 }
 
 static void test_hostile(void)
@@ -386,8 +315,8 @@ static void test_hostile(void)
         kernel_idle();
         CHECK_EQ(printed, before + 2);      /* the address, the shutdown */
         netfront_free(cur);
-        CHECK_EQ(nrefs, 0);
-        CHECK_EQ(pages_out, 0);
+        CHECK_EQ(fake_nrefs, 0);
+        CHECK_EQ(fake_pages_out, 0);
     }
     hostile = 0;
 }

@@ -2153,6 +2153,9 @@ check_netfront_noaddr() {
     else
         fail "dom0's ARP requests dropped and counted: no address yet"
     fi
+    expect "a second guest with a vif started beside it (xl create)" \
+        grep -q '^exit 0$' "$CASE_DIR/second.log"
+    nf_ping_ok second "the second guest, at 169.254.1.2" 10
     after_prompt "echo still here without an address" "still here without an address"
     reason_is poweroff
 }

@@ -248,12 +248,28 @@ case_netfront_hostile() {
 # side 169.254.0.1/16) and no ip= on the command line: the interface
 # connects and says it has no address; tinypv's ping says why it cannot;
 # dom0's pings go unanswered, their ARP requests dropped and counted.
+# Meanwhile a second guest with a vif runs beside it, at the address this
+# one lacks (its own /32 route): dom0 reaches it, then it is destroyed,
+# and the first carries on.
+nf_second_guest() {
+    second="${PREFIX}netfront-second"
+    xl create "$CONFIG" "kernel=\"/tinypv/$IMAGE\"" "name=\"$second\"" \
+        "extra=\"ip=$NF_IP/16\"" 'on_reboot="destroy"' \
+        "vif=['mac=00:16:3e:7e:00:02,ip=$NF_IP,script=vif-tinypv']" \
+        >"$GDIR/second.log" 2>&1
+    echo "exit $?" >>"$GDIR/second.log"
+    wait_until 60 ping -c 1 -W 1 "$NF_IP"
+    nf_ping second -c 10 -A
+    xl destroy "$second" >>"$GDIR/second.log" 2>&1
+}
+
 case_netfront_noaddr() {
     nf_start netfront-noaddr "" "mac=$NF_MAC,script=vif-tinypv" \
         "netfront: vif0: no address" || return
     guest_command "net"
     guest_command "ping $NF_DOM0 1" 30
     nf_ping noaddr -c 3 -W 1
+    nf_second_guest
     guest_command "net"
     guest_command "echo still here without an address"
     guest_type 'poweroff\r'

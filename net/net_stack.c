@@ -89,6 +89,18 @@ uint16_t net_csum_fold(uint32_t sum)
     return (uint16_t)sum;
 }
 
+/*
+ * A checksum field after one 16-bit word of what it covers changed from
+ * old to new, without summing the data again (RFC 1624, equation 3:
+ * HC' = ~(~HC + ~m + m')). An echo reply differs from its request in so
+ * little that this is all the work its checksum needs.
+ */
+static uint16_t csum_update(uint16_t hc, uint16_t old, uint16_t new)
+{
+    return (uint16_t)~net_csum_fold((uint32_t)(uint16_t)~hc +
+                                    (uint16_t)~old + new);
+}
+
 /* The pseudo header of UDP's checksum. */
 static uint32_t pseudo_sum(uint32_t src, uint32_t dst, uint8_t proto,
                            uint16_t len)
@@ -346,9 +358,13 @@ static enum net_verdict icmp_input(struct net_stack *s, uint8_t *buf,
     if ( icmp[0] != ICMP_ECHO_REQUEST || icmp[1] != 0 )
         return drop(s, NET_DROP_ICMP_BAD);
     icmp = ip_answer(s, buf, ihl, n, IP_PROTO_ICMP);
-    icmp[0] = ICMP_ECHO_REPLY;
-    put16(icmp + 2, 0);
-    put16(icmp + 2, (uint16_t)~net_csum_fold(net_csum_add(0, icmp, n)));
+    /* Only the type changes (8 to 0): the checksum follows that word. */
+    {
+        uint16_t old = get16(icmp);
+
+        icmp[0] = ICMP_ECHO_REPLY;
+        put16(icmp + 2, csum_update(get16(icmp + 2), old, get16(icmp)));
+    }
     s->echo_replies++;
     *out_len = pad(buf, ETH_HLEN + NET_IP_HLEN + n);
     return NET_REPLY;
@@ -380,10 +396,18 @@ static enum net_verdict udp_input(struct net_stack *s, uint8_t *buf,
         put16(udp, get16(udp + 2));
         put16(udp + 2, sport);
     }
-    put16(udp + 6, 0);
-    sum = (uint16_t)~net_csum_fold(net_csum_add(
-              pseudo_sum(s->ip, src, IP_PROTO_UDP, ulen), udp, ulen));
-    put16(udp + 6, sum ? sum : 0xffff);     /* 0 would mean "none" */
+    /*
+     * Addresses and ports swapped, nothing else changed: the one's
+     * complement sum does not depend on the order of its words, so a
+     * sender's checksum is right for the answer as it stands. Only a
+     * datagram that came without one (0) gets one computed.
+     */
+    if ( get16(udp + 6) == 0 )
+    {
+        sum = (uint16_t)~net_csum_fold(net_csum_add(
+                  pseudo_sum(s->ip, src, IP_PROTO_UDP, ulen), udp, ulen));
+        put16(udp + 6, sum ? sum : 0xffff);     /* 0 would mean "none" */
+    }
     s->udp_echoes++;
     *out_len = pad(buf, ETH_HLEN + NET_IP_HLEN + ulen);
     return NET_REPLY;

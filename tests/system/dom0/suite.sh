@@ -77,7 +77,7 @@ case_input_flood() {
     guest_command "stats" 30
     typed_bytes >"$GDIR/typed_bytes"
 
-    # Idle at the prompt: CPU time over 5 s, as xl reports it.
+    # Idle at the prompt: CPU time over 5 s (guest_cpu_seconds).
     guest_cpu_seconds >"$GDIR/cpu_before"
     sleep 5
     guest_cpu_seconds >"$GDIR/cpu_after"

@@ -12,7 +12,7 @@
 # from the command line, ip=, the PVH guest from the toolstack's ip in
 # xenstore). Then, from dom0:
 #   - 10 s idle with the vif connected: the guest's CPU time moves by
-#     0.1 s at most (xl list)
+#     0.1 s at most (guest_cpu_seconds: dom0/cputime.c)
 #   - ping -c 25 at each of 8 sizes from 0 to 1472 bytes (200 pings):
 #     0% loss; then 25 at each size again from dom0/pingcheck.c, which
 #     compares each reply's payload byte for byte with the request's

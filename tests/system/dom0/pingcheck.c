@@ -132,7 +132,7 @@ int main(int argc, char **argv)
 {
     struct sockaddr_in to = { .sin_family = AF_INET };
     static uint8_t req[HDR + MAX_SIZE];
-    static uint64_t rtt[MAX_COUNT * 64];
+    uint64_t *rtt;
     unsigned long count, all[3] = { 0, 0, 0 }, n_rtt = 0;
     uint16_t seq = 0;
 
@@ -143,6 +143,12 @@ int main(int argc, char **argv)
     {
         fprintf(stderr, "usage: pingcheck 169.254.X.Y COUNT(1-%d) SIZE... (at most 64 sizes)\n",
                 MAX_COUNT);
+        return 2;
+    }
+    rtt = calloc(count * (unsigned long)(argc - 3), sizeof(*rtt));
+    if ( !rtt )
+    {
+        perror("pingcheck: calloc");
         return 2;
     }
     sock = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
@@ -186,5 +192,6 @@ int main(int argc, char **argv)
     printf("pingcheck: all: %lu sent, %lu intact, %lu changed, %lu lost, median %llu us\n",
            all[0] + all[1] + all[2], all[INTACT], all[CHANGED], all[LOST],
            n_rtt ? (unsigned long long)rtt[n_rtt / 2] : 0ULL);
+    free(rtt);
     return all[CHANGED] || all[LOST] ? 1 : 0;
 }

@@ -64,6 +64,15 @@ static xen_ulong_t held[BITS_PER_EVTCHN_WORD];
 static xen_ulong_t held_sel;
 static uint32_t turn;
 
+/*
+ * The ports with a handler, as a list: what the PVH idle names to Xen's
+ * SCHEDOP_poll (arch/x86/pvh/upcall.c), which takes at most
+ * EVTCHN_POLL_MAX. Order does not matter: an unbind moves the last one
+ * into the gap.
+ */
+static evtchn_port_t bound[EVTCHN_POLL_MAX];
+static unsigned int nr_bound;
+
 static xen_ulong_t port_bit(evtchn_port_t port)
 {
     return (xen_ulong_t)1 << (port % BITS_PER_EVTCHN_WORD);
@@ -81,11 +90,23 @@ static void release(evtchn_port_t port)
     upcall_restore(flags);
 }
 
+static void forget_bound(evtchn_port_t port)
+{
+    for ( unsigned int i = 0; i < nr_bound; i++ )
+        if ( bound[i] == port )
+        {
+            bound[i] = bound[--nr_bound];
+            return;
+        }
+}
+
 int evtchn_bind_handler(evtchn_port_t port, evtchn_handler_t handler,
                         void *ctx, const char *name)
 {
-    if ( port >= NR_EVENT_PORTS || bindings[port].handler )
+    if ( port >= NR_EVENT_PORTS || bindings[port].handler ||
+         nr_bound == EVTCHN_POLL_MAX )
         return -1;
+    bound[nr_bound++] = port;
     bindings[port] = (struct port_binding){
         .handler = handler, .ctx = ctx, .name = name, .turn = turn,
     };
@@ -100,6 +121,8 @@ void evtchn_unbind_handler(evtchn_port_t port)
         return;
     evtchn_mask(port);
     release(port);
+    if ( bindings[port].handler )
+        forget_bound(port);
     bindings[port].handler = NULL;
 }
 
@@ -110,6 +133,13 @@ void evtchn_forget_all(void)
     for ( unsigned int w = 0; w < BITS_PER_EVTCHN_WORD; w++ )
         held[w] = 0;
     held_sel = 0;
+    nr_bound = 0;
+}
+
+unsigned int evtchn_bound_ports(const evtchn_port_t **ports)
+{
+    *ports = bound;
+    return nr_bound;
 }
 
 uint64_t evtchn_event_count(evtchn_port_t port)

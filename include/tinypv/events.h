@@ -64,9 +64,14 @@ long evtchn_close(evtchn_port_t port);
 
 /* --- handlers ------------------------------------------------------------- */
 
+/* The most ports one SCHEDOP_poll can name (Xen's limit). */
+#define EVTCHN_POLL_MAX         128
+
 /*
  * Call handler(port, ctx) from the upcall whenever the port fires, and
- * unmask the port. Returns 0, or -1 if the port is out of range or taken.
+ * unmask the port. Returns 0, or -1 if the port is out of range or taken,
+ * or EVTCHN_POLL_MAX ports have handlers already (the PVH idle names
+ * every one of them to Xen, which takes no more).
  */
 int evtchn_bind_handler(evtchn_port_t port, evtchn_handler_t handler,
                         void *ctx, const char *name);
@@ -97,6 +102,9 @@ uint64_t evtchn_hold_count(evtchn_port_t port);
 bool evtchn_ports_held(void);
 void evtchn_end_turn(void);
 
+/* The ports with a handler: how many, and (in *ports) which. */
+unsigned int evtchn_bound_ports(const evtchn_port_t **ports);
+
 /* Call fn for each port with a handler (for the `evtchn` command). */
 typedef void (*evtchn_visit_fn)(evtchn_port_t port, const char *name,
                                 uint64_t count, void *ctx);
@@ -120,8 +128,11 @@ uint64_t upcall_count(void);
 
 /*
  * The idle step of the main loop: with upcalls masked, ask has_work(); if
- * there is none, block in Xen until an event arrives (SCHEDOP_block unmasks
- * and sleeps in one step, so no wake-up can slip in between).
+ * there is none, block in Xen until an event arrives, in a way that no
+ * wake-up can slip in between the question and the sleep (PV:
+ * SCHEDOP_block, which unmasks and sleeps in one step; PVH: SCHEDOP_poll
+ * on every bound port, with interrupts still off). Either way the event
+ * that ends the sleep is delivered before this returns.
  */
 void events_wait_for_work(bool (*has_work)(void));
 

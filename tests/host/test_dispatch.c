@@ -235,11 +235,60 @@ static void test_single_event(void)
     CHECK_EQ(page.evtchn_pending[1], 0);
 }
 
+/* Is port in the list the PVH idle polls? */
+static bool polled(evtchn_port_t port)
+{
+    const evtchn_port_t *ports;
+    unsigned int n = evtchn_bound_ports(&ports);
+
+    for ( unsigned int i = 0; i < n; i++ )
+        if ( ports[i] == port )
+            return true;
+    return false;
+}
+
+/*
+ * The list the PVH idle names to SCHEDOP_poll: exactly the ports with a
+ * handler, through binds, unbinds (also of a port never bound) and a
+ * restore; no more than Xen's EVTCHN_POLL_MAX.
+ */
+static void test_bound_ports(void)
+{
+    const evtchn_port_t *ports;
+    unsigned int before = evtchn_bound_ports(&ports), i;
+
+    CHECK(polled(storm) && polled(quiet));
+    CHECK(evtchn_bind_handler(7, quiet_handler, NULL, "seven") == 0);
+    CHECK(evtchn_bind_handler(7, quiet_handler, NULL, "again") < 0);
+    CHECK_EQ(evtchn_bound_ports(&ports), before + 1);
+    CHECK(polled(7));
+    evtchn_unbind_handler(storm);
+    evtchn_unbind_handler(storm);       /* twice: no harm */
+    evtchn_unbind_handler(600);         /* never bound */
+    CHECK(!polled(storm) && polled(7) && polled(quiet));
+    CHECK_EQ(evtchn_bound_ports(&ports), before);
+
+    evtchn_forget_all();
+    CHECK_EQ(evtchn_bound_ports(&ports), 0);
+    for ( i = 0; i < EVTCHN_POLL_MAX; i++ )
+        CHECK(evtchn_bind_handler(i + 1, quiet_handler, NULL, "many") == 0);
+    CHECK(evtchn_bind_handler(EVTCHN_POLL_MAX + 1, quiet_handler, NULL,
+                              "one too many") < 0);
+    CHECK(!polled(EVTCHN_POLL_MAX + 1));
+    evtchn_unbind_handler(5);
+    CHECK(!polled(5) && polled(EVTCHN_POLL_MAX));
+    CHECK(evtchn_bind_handler(EVTCHN_POLL_MAX + 1, quiet_handler, NULL,
+                              "room again") == 0);
+    CHECK_EQ(evtchn_bound_ports(&ports), EVTCHN_POLL_MAX);
+    evtchn_forget_all();
+}
+
 int main(void)
 {
     test_storm_returns_to_main_loop();
     test_budget_is_per_turn();
     test_unbound_while_held();
     test_single_event();
+    test_bound_ports();
     return check_summary("dispatch");
 }

@@ -2017,6 +2017,41 @@ nf_ping_ok() {
     fi
 }
 
+# Every frame rawflood's socket took reached the guest's RX ring: netback
+# delivered at least that many (tx_packets) and threw none away after
+# waiting 10 s for an RX buffer (rx_dropped). A frontend that leaves its
+# RX ring empty while frames wait fails this.
+nf_rawflood_delivered() {
+    local before after sent delivered expired
+    before=$(cat "$CASE_DIR/vif-before-rawflood" 2>/dev/null)
+    after=$(cat "$CASE_DIR/vif-after-rawflood" 2>/dev/null)
+    sent=$(sed -n 's/^rawflood: .* rounds, \([0-9]*\) frames sent.*/\1/p' \
+        "$CASE_DIR/rawflood.txt" 2>/dev/null)
+    # The lines: "tx_packets N rx_dropped N tx_dropped N".
+    delivered=$(printf '%s\n%s\n' "$before" "$after" |
+        awk 'NR == 1 { b = $2 } NR == 2 && NF == 6 { print $2 - b }')
+    expired=$(printf '%s\n%s\n' "$before" "$after" |
+        awk 'NR == 1 { b = $4 } NR == 2 && NF == 6 { print $4 - b }')
+    if [ -n "$sent" ] && [ -n "$delivered" ] && [ "$delivered" -ge "$sent" ] &&
+        [ "$expired" = 0 ]; then
+        pass "netback put all $sent malformed frames on the RX ring ($delivered frames, none expired waiting for a buffer)"
+    else
+        fail "netback put all ${sent:-?} malformed frames on the RX ring (before '$before', after '$after': $delivered delivered, $expired expired waiting for a buffer)"
+    fi
+}
+
+# netback never saw the guest's RX ring empty with frames waiting for 60 s.
+nf_no_rx_stall() {
+    local before after
+    before=$(cat "$CASE_DIR/rx-stalls-before" 2>/dev/null)
+    after=$(cat "$CASE_DIR/rx-stalls-after" 2>/dev/null)
+    if [ -n "$before" ] && [ "$before" = "$after" ]; then
+        pass "netback never said 'Guest Rx stalled' (RX ring empty with frames waiting, 60 s)"
+    else
+        fail "netback never said 'Guest Rx stalled' ('$before' times before the case, '$after' after)"
+    fi
+}
+
 nf_step_ok() {
     if awk -v s="= $1" '$0 == s { f = 1; next } /^= / { f = 0 } f' \
         "$CASE_DIR/xl-steps.log" 2>/dev/null | grep -q '^exit 0$'; then
@@ -2080,6 +2115,7 @@ check_netfront() {
             fail "malformed frames dropped and counted: $s"
         fi
     done
+    nf_rawflood_delivered
     nf_ping_ok after-rawflood "after the malformed-frame flood" 10
     has_re "^ping: 169\.254\.0\.1: 3 sent, 3 received, 0% loss; min/avg/max " \
         "tinypv's ping reaches dom0: 3 sent, 3 received"
@@ -2115,6 +2151,7 @@ check_netfront() {
     else
         pass "netback never broke the protocol"
     fi
+    nf_no_rx_stall
     reason_is poweroff
 }
 

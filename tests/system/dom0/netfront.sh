@@ -23,13 +23,17 @@
 #   - a flood of malformed frames (dom0/rawflood.c: bad lengths, bad
 #     checksums, truncated headers, fragments, ARP for another host,
 #     other MACs, IPv6, garbage), 2000 rounds of 12: dropped and counted
-#     (`net`), then pings answered again
+#     (`net`), then pings answered again; and netback put every frame the
+#     socket took on the guest's RX ring, none thrown away after waiting
+#     for a buffer (its counters, nf_vif_stats)
 #   - tinypv's ping to dom0 (169.254.0.1)
 #   - xl network-detach while dom0 pings, then network-attach: the
 #     interface comes back, pings are answered again
 #   - xl save / xl restore, then a local xl migrate: after each, the
 #     interface reconnects and dom0's pings are answered
-# Each step is followed by a command the shell must answer.
+# Each step is followed by a command the shell must answer. Over the
+# whole case netback never says "Guest Rx stalled" (RX ring empty, frames
+# waiting, for 60 s).
 #
 # case_netfront_hostile: a hostile backend corrupting the RX ring's
 # responses (dom0/hostile.c vif-rx: every response slot's id rewritten to
@@ -67,6 +71,20 @@ nf_ping() {
     shift
     timeout 120 ping "$@" "$NF_IP" >"$GDIR/ping-$name" 2>&1
     echo "exit $?" >>"$GDIR/ping-$name"
+}
+
+# nf_vif_stats VIF: dom0's counters for the vif, one line: tx_packets
+# (frames netback put on the guest's RX ring), rx_dropped (frames that
+# waited 10 s for an RX buffer and were thrown away), tx_dropped.
+nf_vif_stats() {
+    d=/sys/class/net/$1/statistics
+    echo "tx_packets $(cat "$d/tx_packets") rx_dropped $(cat "$d/rx_dropped") tx_dropped $(cat "$d/tx_dropped")"
+}
+
+# nf_rx_stalls: how many times netback has said a guest's RX ring sat
+# empty with frames waiting for 60 s ("Guest Rx stalled").
+nf_rx_stalls() {
+    dmesg | grep -c "Guest Rx stalled"
 }
 
 # nf_flood SECS: ping -A (the next as soon as the answer is in) in runs
@@ -137,6 +155,7 @@ case_netfront() {
     extra=""
     [ "$IMAGE" = tinypv ] && extra="ip=$NF_IP/16"
     nf_start netfront "$extra" "$NF_VIF" "netfront: vif0: address" || return
+    nf_rx_stalls >"$GDIR/rx-stalls-before"
     guest_command "net"
     { ip addr; ip route; } >"$GDIR/dom0-ip.txt" 2>&1
     # Idle with a vif: no busy-waiting, so (almost) no CPU time.
@@ -171,12 +190,16 @@ case_netfront() {
     rm -f /tmp/nf-sent /tmp/nf-echoed
     guest_command "net"
 
-    # Malformed frames, straight onto the vif: dropped, counted, no harm.
-    /tinypv/rawflood "vif$(xl domid "$GUEST").0" "$NF_MAC" "$NF_IP" 2000 \
-        >"$GDIR/rawflood.txt" 2>&1
+    # Malformed frames, straight onto the vif: dropped, counted, no harm;
+    # and every one the socket took reaches the guest's RX ring (none
+    # waits for a buffer until netback throws it away).
+    nfvif="vif$(xl domid "$GUEST").0"
+    nf_vif_stats "$nfvif" >"$GDIR/vif-before-rawflood"
+    /tinypv/rawflood "$nfvif" "$NF_MAC" "$NF_IP" 2000 >"$GDIR/rawflood.txt" 2>&1
     echo "exit $?" >>"$GDIR/rawflood.txt"
     sleep 1
     guest_command "net"
+    nf_vif_stats "$nfvif" >"$GDIR/vif-after-rawflood"
     nf_ping after-rawflood -c 10 -A
 
     # tinypv pings dom0.
@@ -219,6 +242,7 @@ case_netfront() {
     fi
     cp /var/log/xen/xen-hotplug.log "$GDIR/xen-hotplug.log" 2>/dev/null
     dmesg | tail -n 40 >"$GDIR/dmesg-tail.txt" 2>/dev/null
+    nf_rx_stalls >"$GDIR/rx-stalls-after"
     guest_type 'poweroff\r'
     nf_wait_end
 }
